@@ -1,0 +1,98 @@
+"""Calendars and resampling: the one place that decides how a series moves between frequencies.
+
+Target frequencies: ``D`` (a daily calendar), ``W`` (weeks ending Friday), ``M`` (month
+end), ``Q`` (quarter end), ``H`` (half-year end: 30 June / 31 December), ``A`` (year end).
+Each observation is labelled with the end of the period containing it; values in a period
+reduce by the series' declared aggregation:
+
+``last``     last valid observation (levels, balances, yields at period end)
+``mean``     average (noisy daily rates: DR007, SHIBOR)
+``sum``      total (flows); a period with no observation is missing, never 0
+``compound`` compounded return, for returns in ``percent``/``percent per month`` or ``decimal``
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+TARGET_FREQUENCIES = ("D", "W", "M", "Q", "H", "A")
+_ORDER = {"D": 0, "W": 1, "M": 2, "Q": 3, "H": 4, "A": 5}
+_PERIOD = {"W": "W-FRI", "M": "M", "Q": "Q", "A": "Y"}
+
+
+def coarser_or_equal(a: str, b: str) -> bool:
+    """Whether frequency ``a`` is at least as coarse as ``b``."""
+    return _ORDER[a] >= _ORDER[b]
+
+
+def period_end_labels(index: pd.DatetimeIndex, freq: str) -> pd.DatetimeIndex:
+    """Label each date with the end (a date, no time) of its period at ``freq``."""
+    if freq not in TARGET_FREQUENCIES or freq == "D":
+        raise ValueError(f"freq must be one of {TARGET_FREQUENCIES[1:]}, got {freq!r}")
+    if freq == "H":
+        first_half = index.month <= 6
+        years = index.year
+        out = np.where(
+            first_half,
+            pd.to_datetime({"year": years, "month": 6, "day": 30}).to_numpy(),
+            pd.to_datetime({"year": years, "month": 12, "day": 31}).to_numpy(),
+        )
+        return pd.DatetimeIndex(out, name="date")
+    per = index.to_period(_PERIOD[freq])
+    return pd.DatetimeIndex(per.to_timestamp(how="end").normalize(), name="date")
+
+
+def _compound(values: pd.Series, unit: str) -> float:
+    v = values.dropna()
+    if v.empty:
+        return np.nan
+    if unit in ("percent", "percent per month"):
+        return float((np.prod(1.0 + v.to_numpy() / 100.0) - 1.0) * 100.0)
+    return float(np.prod(1.0 + v.to_numpy()) - 1.0)
+
+
+def aggregate(series: pd.Series, freq: str, how: str, *, unit: str = "") -> pd.Series:
+    """Reduce ``series`` to period-end labels at ``freq`` by ``how``.
+
+    Parameters
+    ----------
+    series
+        Values on a sorted ``DatetimeIndex``.
+    freq
+        Target frequency (``W``, ``M``, ``Q``, ``H``, ``A``).
+    how
+        ``last``, ``mean``, ``sum`` or ``compound``.
+    unit
+        Needed for ``compound`` (percent vs decimal returns).
+    """
+    s = series.dropna()
+    labels = period_end_labels(s.index, freq)
+    g = s.groupby(labels)
+    if how == "last":
+        out = g.last()
+    elif how == "mean":
+        out = g.mean()
+    elif how == "sum":
+        out = g.sum(min_count=1)
+    elif how == "compound":
+        out = g.apply(lambda v: _compound(v, unit))
+    else:
+        raise ValueError(f"unknown aggregation {how!r}")
+    out.index.name = "date"
+    out.name = series.name
+    return out
+
+
+def asof_align(series: pd.Series, calendar: pd.DatetimeIndex, *, tolerance_days: int | None) -> pd.Series:
+    """Value of ``series`` known on each calendar date: the last observation on or before it.
+
+    ``tolerance_days`` bounds how stale a carried value may be (``None`` = unbounded), so a
+    series that stops (e.g. northbound flows after 2023) becomes missing rather than frozen.
+    """
+    s = series.dropna().sort_index()
+    left = pd.DataFrame({"date": calendar})
+    right = pd.DataFrame({"date": s.index, "value": s.to_numpy()})
+    tol = None if tolerance_days is None else pd.Timedelta(days=tolerance_days)
+    merged = pd.merge_asof(left, right, on="date", direction="backward", tolerance=tol)
+    return pd.Series(merged["value"].to_numpy(), index=pd.DatetimeIndex(calendar, name="date"), name=series.name)

@@ -1,0 +1,51 @@
+"""Exceptions of the data layer. Every message names the series or file and says what to do."""
+
+from __future__ import annotations
+
+
+class DataError(Exception):
+    """Base class of all data-layer errors."""
+
+
+class ManifestError(DataError):
+    """The vault's MANIFEST.csv is missing, malformed, or points at a missing file/column."""
+
+
+class VaultFileError(DataError):
+    """A vault file has bad content: unparsable/duplicate/unsorted dates, non-numeric values."""
+
+
+class UnitMismatchError(DataError):
+    """The unit a source declares contradicts the unit the catalog expects."""
+
+
+class SeriesNotFoundError(DataError):
+    """No configured provider serves a requested series id."""
+
+    def __init__(self, series_id: str, detail: str = "") -> None:
+        self.series_id = series_id
+        msg = (
+            f"series '{series_id}' is not served by any configured provider{': ' + detail if detail else ''}.\n"
+            "Supply it in one of three ways:\n"
+            f"  1. vault: put a CSV file in your vault folder and add a row for '{series_id}' to its "
+            "MANIFEST.csv (series_id,file,date_column,value_column,unit,frequency,description); "
+            "point at the folder with --vault PATH or the ECON_VAULT environment variable;\n"
+            f"  2. live provider: pip install 'econ-sizestyle[live]' and run "
+            f"`econ data pull {series_id} --live` on a machine with network access "
+            "(akshare for China series, FRED for US series);\n"
+            f"  3. import a file you have: `econ data import {series_id} FILE.csv "
+            "--date-column DATE --value-column VALUE --unit UNIT`."
+        )
+        super().__init__(msg)
+
+
+class UnknownSeriesError(DataError):
+    """The id is not in the catalog at all."""
+
+
+class CacheCorruptError(DataError):
+    """A cached Parquet file does not match the sha256 recorded beside it."""
+
+
+class InsufficientDataError(DataError):
+    """Too short a sample for the requested computation."""
