@@ -103,7 +103,7 @@ class TurningPointResult(Result):
     phase_override: float | None
     resample: str | None
     log: bool
-    title: str = "Turning points (Bry-Boschan / Harding-Pagan BBQ)"
+    title = "Turning points (Bry-Boschan / Harding-Pagan BBQ)"
 
     def to_frame(self) -> pd.DataFrame:
         """Phases table, one row per phase (censored end phases flagged)."""
