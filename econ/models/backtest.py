@@ -32,6 +32,7 @@ __all__ = [
     "DataSnoopingResult",
     "LookAheadWarning",
     "data_snooping_test",
+    "infer_periods_per_year",
     "max_drawdown",
     "performance_metrics",
     "positions_from_signals",
