@@ -139,7 +139,7 @@ def _sina_index(symbol: str) -> AkRoute:
 
 def _csindex(symbol: str) -> AkRoute:
     return AkRoute(calls=(AkCall("stock_zh_index_hist_csindex",
-                                 {"symbol": symbol, "start_date": "20050101", "end_date": TODAY},
+                                 {"symbol": symbol, "start_date": "20041231", "end_date": TODAY},
                                  "日期", "收盘"),),
                    source_unit="index points", factor=1.0, unit="index points",
                    bounds=_INDEX_BOUNDS, checked=_CHK_CSINDEX)
@@ -363,6 +363,7 @@ class AkshareProvider(Provider):
             values = values * route.factor
             notes.append(f"converted {route.source_unit} -> {route.unit} (x {route.factor:g})")
         series = clean_series(values, spec.id)
+        series = series.set_axis(series.index.as_unit("ns"))  # as the Parquet store returns it
         if series.empty:
             raise AkshareError(f"{' + '.join(sources)} returned no values for '{spec.id}'")
         self._check_bounds(series, route, " + ".join(sources))

@@ -186,6 +186,7 @@ class FredProvider(Provider):
         text = _download(route.code)
         values = parse_fred_csv(text, route.code, frequency=spec.frequency)
         series = clean_series(values, spec.id)
+        series = series.set_axis(series.index.as_unit("ns"))  # as the Parquet store returns it
         if series.empty:
             raise FredError(f"FRED series {route.code} has no observations")
         notes = [f"FRED {route.code} ({route.fred_units})"]
