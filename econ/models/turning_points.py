@@ -18,6 +18,12 @@ implementation ``BCDating::BBQ`` (Einian and Arnaud, CRAN version 0.9.8):
    the move is at least ``phase_override`` in absolute value, the Pagan–Sossounov exception),
    end-value rule again; alternation is re-enforced after every step.
 
+Known differences from BCDating 0.9.8 (read from its R source): its minimum-cycle loop
+(``BCDating.enf1p``) stops before checking the last pair of peaks (and of troughs); here every
+pair is checked. Ties between equal consecutive peaks keep the earlier one here (BCDating
+keeps the later peak and the earlier trough). BCDating only accepts monthly or quarterly
+``ts`` objects; here any regular index works, lengths being in periods of the input.
+
 References
 ----------
 Bry, G. and Boschan, C. (1971). *Cyclical Analysis of Time Series: Selected Procedures and
