@@ -1,0 +1,168 @@
+"""What a study is and what it returns.
+
+A study (one module in ``studies/``) declares the claim ids it tests, the article's numbers,
+the series it needs, its headline specification and its robustness choices, calls
+``econ.models`` and returns a :class:`StudyResult`: plain numbers, tables as DataFrames,
+figure data, and one :class:`Verdict` per claim computed from declared thresholds. It holds
+no estimator code and no LaTeX; ``econ.report`` turns results into tables and figures.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Callable, Mapping
+from enum import StrEnum
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from econ.data.loader import DataLoader
+from econ.models.base import Result
+
+
+class Outcome(StrEnum):
+    """The four verdicts a claim can get."""
+
+    SUPPORTED = "supported"
+    NOT_SUPPORTED = "not supported"
+    MIXED = "mixed"
+    UNTESTABLE = "untestable with the data at hand"
+
+
+@dataclasses.dataclass
+class Verdict:
+    """The verdict on one claim, with the numbers it rests on.
+
+    ``rule`` states the declared threshold(s) in words; ``reason`` says what the numbers did
+    against them. Both are generated from the study's declarations and estimates.
+    """
+
+    claim: str
+    article: str
+    statement: str
+    article_value: str
+    estimate: float | None
+    outcome: Outcome
+    rule: str
+    reason: str
+    test: str = ""
+    ci: tuple[float, float] | None = None
+    pvalue: float | None = None
+    proxy: str = ""
+    needs: str = ""  # for UNTESTABLE: which data would settle it
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["outcome"] = str(self.outcome)
+        d["ci"] = list(self.ci) if self.ci is not None else None
+        return d
+
+
+@dataclasses.dataclass
+class Table:
+    """A table as data. ``frame`` holds numbers (and strings); formatting is the report's job.
+
+    ``kind="estimates"`` means rows are statistics and columns specifications, with pairs of
+    rows ``<name>`` / ``<name>__se`` (or ``__t``) and optional ``<name>__p`` for stars.
+    """
+
+    name: str
+    caption: str
+    frame: pd.DataFrame
+    notes: list[str] = dataclasses.field(default_factory=list)
+    kind: str = "plain"
+    digits: int | Mapping[str, int] = 2
+    index_label: str = ""
+
+
+@dataclasses.dataclass
+class Figure:
+    """A figure as data; ``econ.report.figures`` draws it.
+
+    ``kind="lines"``: ``data`` columns are plotted against the index, one line each.
+    """
+
+    name: str
+    title: str
+    data: pd.DataFrame
+    kind: str = "lines"
+    ylabel: str = ""
+    hlines: list[float] = dataclasses.field(default_factory=list)
+    vlines: list[str] = dataclasses.field(default_factory=list)
+    marks: list[tuple[str, float, str]] = dataclasses.field(default_factory=list)
+    secondary: list[str] = dataclasses.field(default_factory=list)
+    logy: bool = False
+
+
+@dataclasses.dataclass(repr=False)
+class StudyResult(Result):
+    """Everything a study found."""
+
+    study: str
+    claims: list[Verdict]
+    title: str = ""
+    tables: list[Table] = dataclasses.field(default_factory=list)
+    figures: list[Figure] = dataclasses.field(default_factory=list)
+    numbers: dict[str, Any] = dataclasses.field(default_factory=dict)
+    headline_proxy: str = ""
+    synthetic: bool = False
+    notes: list[str] = dataclasses.field(default_factory=list)
+    data_ids: list[str] = dataclasses.field(default_factory=list)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([v.to_dict() for v in self.claims])
+
+    def summary(self) -> str:
+        head = f"{self.title} [{self.study}]" + ("  ** SYNTHETIC DATA **" if self.synthetic else "")
+        lines = [head, "=" * len(head), f"headline proxy: {self.headline_proxy}"]
+        for v in self.claims:
+            est = "" if v.estimate is None else f" ours {v.estimate:.4g};"
+            lines.append(f"{v.claim}: {v.outcome} —{est} article {v.article_value}. {v.reason}")
+        for t in self.tables:
+            lines.append(f"table {t.name}: {t.caption}")
+        return "\n".join(lines)
+
+    def to_json(self) -> str:
+        """Verdicts and headline numbers as canonical JSON (sorted keys, stable floats)."""
+        payload = {
+            "study": self.study, "title": self.title, "headline_proxy": self.headline_proxy,
+            "synthetic": self.synthetic, "claims": [v.to_dict() for v in self.claims],
+            "numbers": self.numbers, "notes": self.notes, "data_ids": self.data_ids,
+        }
+        return json.dumps(_plain(payload), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _plain(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, (np.floating, float)):
+        f = float(obj)
+        return None if math.isnan(f) or math.isinf(f) else round(f, 10)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, (pd.Timestamp,)):
+        return obj.strftime("%Y-%m-%d")
+    return obj
+
+
+class Study:
+    """Base class of study modules' study objects.
+
+    Subclasses set the class attributes and implement :meth:`run`.
+    """
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    claims: ClassVar[tuple[str, ...]]
+    series: ClassVar[tuple[str, ...]] = ()
+
+    def run(self, loader: DataLoader, *, progress: Callable[[str], None] | None = None) -> StudyResult:
+        raise NotImplementedError
+
+    def is_synthetic(self, loader: DataLoader) -> bool:
+        return any(loader.fetch(s).synthetic for s in self.series)

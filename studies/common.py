@@ -1,0 +1,55 @@
+"""Declarations shared by studies: the small-cap proxies and the article metadata."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from econ.data.errors import DataError
+from econ.data.loader import DataLoader
+
+
+@dataclasses.dataclass(frozen=True)
+class Proxy:
+    """A small-vs-large pair whose price ratio measures size style."""
+
+    label: str
+    small: str
+    large: str
+
+
+#: Every small-cap proxy with data, in the order tables list them.
+PROXIES: tuple[Proxy, ...] = (
+    Proxy("CSI 1000", "cn.index.csi1000.close", "cn.index.csi300.close"),
+    Proxy("CSI 2000", "cn.index.csi2000.close", "cn.index.csi300.close"),
+    Proxy("CSI 500", "cn.index.csi500.close", "cn.index.csi300.close"),
+    Proxy("Micro-cap", "cn.index.microcap.close", "cn.index.csi300.close"),
+    Proxy("SW small/large", "cn.index.sw_small.close", "cn.index.sw_large.close"),
+)
+
+ARTICLES = {
+    "000": "Seed 000: 关于股票市场大小市值风格的再平衡 (Sept-Oct 2023)",
+    "001": "Seed 001: 股灾的真相 (Feb 2024)",
+    "002": "Seed 002: 财信证券, 小市值风格的理论与实践研究 (Apr 2024)",
+    "003": "Seed 003: 国联期货, 双因子驱动下的A股风格轮动机制研究 (2025)",
+    "004": "Seed 004: 机构投资者将主导未来 (2017/2020)",
+}
+
+
+def available_proxies(loader: DataLoader) -> list[Proxy]:
+    """The proxies whose two series the loader can serve."""
+    out = []
+    for p in PROXIES:
+        try:
+            loader.fetch(p.small)
+            loader.fetch(p.large)
+        except DataError:
+            continue
+        out.append(p)
+    return out
+
+
+def proxy_by_label(label: str) -> Proxy:
+    for p in PROXIES:
+        if p.label == label:
+            return p
+    raise KeyError(label)
