@@ -377,7 +377,8 @@ def _fit_one(model: Any, start: np.ndarray | None, *, em_iter: int, maxiter: int
         try:
             res = model.fit(start_params=start, transformed=start is None, em_iter=em_iter,
                             maxiter=maxiter, method=method, disp=False, cov_type="none")
-        except (np.linalg.LinAlgError, ValueError, FloatingPointError, OverflowError):
+        except (np.linalg.LinAlgError, ValueError, FloatingPointError, OverflowError,
+                RuntimeError):
             return None, np.nan, False
     params = np.asarray(res.params, dtype=float)
     llf = float(res.llf)

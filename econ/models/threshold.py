@@ -275,16 +275,23 @@ def _grid(q_sorted: np.ndarray, trim: float, min_obs: int) -> tuple[np.ndarray, 
 def _quad_inv(A: np.ndarray, s: np.ndarray, singular: float = np.nan) -> np.ndarray:
     """``s' A^{-1} s`` for stacks of symmetric ``A`` (..., k, k) and ``s`` (..., k).
 
-    Numerically singular ``A`` (smallest eigenvalue below ``1e-10`` of the largest) give
+    ``A`` is first scaled to unit diagonal (the form is invariant to this, and the rank
+    check then does not depend on the units of the regressors); numerically singular
+    ``A`` (smallest eigenvalue of the scaled matrix below ``1e-10`` of the largest) give
     ``singular``.
     """
     A = 0.5 * (A + np.swapaxes(A, -1, -2))
+    diag = np.diagonal(A, axis1=-2, axis2=-1)
+    pos = np.all(diag > 0, axis=-1)
+    d = np.sqrt(np.where(diag > 0, diag, 1.0))
+    A = A / (d[..., :, None] * d[..., None, :])
+    s = s / d
     w, V = np.linalg.eigh(A)
     ok = w[..., 0] > 1e-10 * np.maximum(np.abs(w[..., -1]), 1e-300)
     proj = np.einsum("...kj,...k->...j", V, s)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.sum(proj**2 / np.where(w > 0, w, np.inf), axis=-1)
-    return np.where(ok, out, singular)
+    return np.where(ok & pos, out, singular)
 
 
 def _sup_stats(E: np.ndarray, X: np.ndarray, mi: np.ndarray, MM: np.ndarray,
@@ -336,21 +343,30 @@ def _eta2(X: np.ndarray, q: np.ndarray, resid: np.ndarray, delta: np.ndarray, ga
     n = len(q)
     r1 = (X @ delta) ** 2
     r2 = r1 * resid**2
-    qx = np.column_stack([np.ones(n), q, q**2])
-    qh = np.array([1.0, gamma, gamma**2])
-    m1 = np.linalg.lstsq(qx, r1, rcond=None)[0]
-    m2 = np.linalg.lstsq(qx, r2, rcond=None)[0]
-    g1, g2 = float(qh @ m1), float(qh @ m2)
+    # quadratic regressions on q, fitted in standardised z = (q - mu) / sd for numerical
+    # stability (fits and derivatives in q units are recovered exactly)
+    mu = float(q.mean())
+    sigq = math.sqrt(np.mean((q - mu) ** 2))
+    if sigq == 0:
+        return 1.0
+    zx = np.column_stack([np.ones(n), (q - mu) / sigq, ((q - mu) / sigq) ** 2])
+    zh = np.array([1.0, (gamma - mu) / sigq, ((gamma - mu) / sigq) ** 2])
+    a1 = np.linalg.lstsq(zx, r1, rcond=None)[0]
+    a2 = np.linalg.lstsq(zx, r2, rcond=None)[0]
+    g1, g2 = float(zh @ a1), float(zh @ a2)
     if method == "kernel":
-        sigq = math.sqrt(np.mean((q - q.mean()) ** 2))
+        # Hansen's thr_est (nonpar = 2), in the units of q as in his code: the plug-in
+        # bandwidth below is not invariant to rescaling q (use "quadratic" if that matters)
         h = 2.344 * sigq / n**0.2
         u = (gamma - q) / h
         inside = u**2 <= 1
         f = np.mean((1 - u**2) * inside) * 0.75 / h
         df = -np.mean(-u * inside) * 1.5 / h**2
-        eps = r1 - qx @ m1
+        eps = r1 - zx @ a1
         sige = float(eps @ eps) / (n - 3)
-        denom = 4 * f * (m1[2] + (m1[1] + 2 * m1[2] * gamma) * df / f) ** 2
+        m1_q2 = a1[2] / sigq**2  # coefficient on q^2 in q units
+        m1_slope = (a1[1] + 2 * a1[2] * (gamma - mu) / sigq) / sigq  # d fit / dq at gamma
+        denom = 4 * f * (m1_q2 + m1_slope * df / f) ** 2
         h = sige / denom if denom > 0 else np.nan
         if np.isfinite(h) and h > 0:
             u2 = ((gamma - q) / h) ** 2
