@@ -576,6 +576,14 @@ class LevelsVsDifferences(Result):
     reason: str
     title: ClassVar[str] = "Levels vs differences"
 
+    def summary(self) -> str:
+        orders = ", ".join(f"{k} I({v})" for k, v in self.orders.items())
+        lines = [f"integration orders: {orders}"]
+        if self.cointegration is not None:
+            c = self.cointegration
+            lines.append(f"Engle-Granger: stat {c.stat:.3f}, p = {c.pvalue:.3f}")
+        return super().summary() + "\n\n" + "\n".join(lines)
+
     def to_frame(self) -> pd.DataFrame:
         """One row per specification and slope coefficient."""
         frames = []

@@ -354,6 +354,7 @@ def test_levels_vs_differences_spurious():
     frame = out.to_frame()
     assert list(frame["spec"]) == ["levels", "differences"]
     assert list(frame["admissible"]) == [False, True]
+    assert "integration orders: y I(1), x I(1)" in out.summary()
 
 
 def test_levels_vs_differences_cointegrated():
