@@ -106,8 +106,9 @@ def andrews_ar1_bandwidth(data: np.ndarray | pd.Series | pd.DataFrame) -> float:
     Notes
     -----
     Each column is demeaned and fitted by OLS as an AR(1), ``v_t = rho v_{t-1} + e_t``,
-    with innovation variance ``s^2``; this matches R ``sandwich::bwAndrews(approx =
-    "AR(1)", prewhite = 0)``.
+    with innovation variance ``s^2`` (the formula of R ``sandwich::bwAndrews`` with
+    ``approx = "AR(1)"``, no prewhitening). ``rho`` is clipped to ``[-0.97, 0.97]`` so
+    that a near-unit-root score does not send the bandwidth to infinity.
     """
     arr = _as_2d(data)
     nobs = arr.shape[0]
