@@ -91,8 +91,10 @@ def asof_align(series: pd.Series, calendar: pd.DatetimeIndex, *, tolerance_days:
     series that stops (e.g. northbound flows after 2023) becomes missing rather than frozen.
     """
     s = series.dropna().sort_index()
+    # pandas 3 mixes datetime resolutions (us by default, ns from Parquet); merge_asof needs one
+    calendar = pd.DatetimeIndex(calendar).as_unit("ns")
     left = pd.DataFrame({"date": calendar})
-    right = pd.DataFrame({"date": s.index, "value": s.to_numpy()})
+    right = pd.DataFrame({"date": pd.DatetimeIndex(s.index).as_unit("ns"), "value": s.to_numpy()})
     tol = None if tolerance_days is None else pd.Timedelta(days=tolerance_days)
     merged = pd.merge_asof(left, right, on="date", direction="backward", tolerance=tol)
     return pd.Series(merged["value"].to_numpy(), index=pd.DatetimeIndex(calendar, name="date"), name=series.name)

@@ -41,7 +41,7 @@ class SyntheticWorld:
     seed: int = 20240205
     start: str = "2010-01-04"
     end: str = "2025-12-31"
-    beta_us10y: float = -0.03  # CSI 300 log return per 1 pp change in the US 10Y yield
+    beta_us10y: float = -0.08  # CSI 300 log return per 1 pp change in the US 10Y yield
 
     @property
     def truth(self) -> dict[str, float]:
