@@ -82,6 +82,8 @@ class TestResult(Result):
         Anything else a reader needs (chosen lag, bandwidth, number of draws...).
     """
 
+    __test__ = False  # not a pytest test class despite the name
+
     name: str
     stat: float
     pvalue: float
