@@ -53,6 +53,8 @@ class Verdict:
     pvalue: float | None = None
     proxy: str = ""
     needs: str = ""  # for UNTESTABLE: which data would settle it
+    pvalue_adjusted: float | None = None  # multiplicity-adjusted p (method in adjustment)
+    adjustment: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
@@ -97,6 +99,22 @@ class Figure:
     logy: bool = False
 
 
+@dataclasses.dataclass
+class GridRun:
+    """A specification grid a study ran for one claim (drawn as a specification curve).
+
+    ``sign_claimed``: the sign the article predicts for ``estimate`` (+1, -1, or 0 when the
+    claim has no sign). ``headline``: the :attr:`Spec.key` of the headline specification.
+    """
+
+    name: str
+    claim: str
+    sign_claimed: int
+    result: Any  # econ.robust.executor.GridResult (Any avoids an import cycle)
+    headline: str
+    label: str = ""  # what the estimate is, e.g. "beta of log ratio on ΔUS10Y"
+
+
 @dataclasses.dataclass(repr=False)
 class StudyResult(Result):
     """Everything a study found."""
@@ -111,6 +129,7 @@ class StudyResult(Result):
     synthetic: bool = False
     notes: list[str] = dataclasses.field(default_factory=list)
     data_ids: list[str] = dataclasses.field(default_factory=list)
+    grids: list[GridRun] = dataclasses.field(default_factory=list)
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([v.to_dict() for v in self.claims])
