@@ -6,7 +6,9 @@ Tests compared (null: x does not Granger-cause y, nominal level 5%):
 * ``TY_wald``     -- Toda-Yamamoto chi2 Wald, VAR(p + 1) in levels (``dmax = 1`` fixed);
 * ``TY_F``        -- the same statistic in F form (Wald / p against F(p, n - k));
 * ``boot_resid``  -- Granger F with a recursive residual-bootstrap p-value under H0
-  (:func:`econ.models.causality.bootstrap_granger`, ``method="residual"``).
+  (:func:`econ.models.causality.bootstrap_granger`, ``method="residual"``);
+* ``boot_TY``     -- the lag-augmented bootstrap (Hacker & Hatemi-J 2006): the same
+  bootstrap of the Toda-Yamamoto F (``dmax = 1``), for possibly integrated series.
 
 Data-generating processes (innovations N(0, 1), corr(e, u) = 0.3):
 
@@ -41,7 +43,7 @@ from joblib import Parallel, delayed
 
 from econ.models.causality import bootstrap_granger, granger, toda_yamamoto
 
-TESTS = ("granger_F", "TY_wald", "TY_F", "boot_resid")
+TESTS = ("granger_F", "TY_wald", "TY_F", "boot_resid", "boot_TY")
 DGPS = ("stationary", "I(1)")
 RHO = 0.3  # innovation correlation
 BURN = 100
@@ -82,6 +84,8 @@ def run_cell(
         if r < boot_reps:
             bs = bootstrap_granger(y, x, lags=lags, n_boot=n_boot, seed=rng)
             rej["boot_resid"].append(bs.pvalue <= 0.05)
+            bt = bootstrap_granger(y, x, lags=lags, dmax=1, n_boot=n_boot, seed=rng)
+            rej["boot_TY"].append(bt.pvalue <= 0.05)
     out: dict[str, object] = {"dgp": dgp, "T": T, "b": b}
     out.update({k: float(np.mean(v)) for k, v in rej.items()})
     return out

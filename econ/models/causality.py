@@ -540,17 +540,24 @@ def _batched_ssr(dep: np.ndarray, X: np.ndarray) -> np.ndarray:
     return np.einsum("bn,bn->b", dep, dep) - np.einsum("bk,bk->b", proj, proj)
 
 
-def _batched_granger_f(ystar: np.ndarray, xv: np.ndarray, lags: int, trend: str) -> np.ndarray:
-    """Granger F for each column of ``ystar`` (T, B) against the fixed ``xv`` (T,)."""
+def _batched_granger_f(ystar: np.ndarray, xv: np.ndarray, lags: int, trend: str, dmax: int = 0) -> np.ndarray:
+    """Granger F for each column of ``ystar`` (T, B) against the fixed ``xv`` (T,).
+
+    With ``dmax > 0`` the regression has ``lags + dmax`` lags of both series and the F tests
+    only the first ``lags`` lags of ``x`` (the lag-augmented Toda-Yamamoto form).
+    """
     T, B = ystar.shape
-    n = T - lags
+    order = lags + dmax
+    n = T - order
     k_trend = _TRENDS[trend]
     det = _deterministic(n, trend)
-    ylag = np.stack([ystar[lags - i : T - i].T for i in range(1, lags + 1)], axis=2)
-    xlag = _lags(xv, lags)
-    common = np.concatenate([np.broadcast_to(det, (B, n, k_trend)), ylag], axis=2)
-    full = np.concatenate([common, np.broadcast_to(xlag, (B, n, lags))], axis=2)
-    dep = ystar[lags:].T
+    ylag = np.stack([ystar[order - i : T - i].T for i in range(1, order + 1)], axis=2)
+    xlag = _lags(xv, order)
+    x_test, x_aug = xlag[:, :lags], xlag[:, lags:]
+    common = np.concatenate([np.broadcast_to(det, (B, n, k_trend)), ylag,
+                             np.broadcast_to(x_aug, (B, n, dmax))], axis=2)
+    full = np.concatenate([common, np.broadcast_to(x_test, (B, n, lags))], axis=2)
+    dep = ystar[order:].T
     ssr_r = _batched_ssr(dep, common)
     ssr_u = _batched_ssr(dep, full)
     df_denom = n - full.shape[2]
@@ -590,31 +597,37 @@ def _simulate_null(
     block_size: int | None,
     n_boot: int,
     rng: np.random.Generator,
+    xv: np.ndarray | None = None,
+    dmax: int = 0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int | None]:
-    """Bootstrap samples of ``y`` under H0: recursive AR(``lags``) with resampled residuals.
+    """Bootstrap samples of ``y`` under H0 with resampled residuals, ``x`` held fixed.
 
-    Returns ``ystar`` (T, n_boot), the null-model coefficients [deterministic, a_1..a_p],
-    the rescaled centred residuals and the block size used (``None`` for ``"residual"``).
+    The null model is an AR(``lags + dmax``) in ``y``; with ``dmax > 0`` it also keeps lags
+    ``lags+1 .. lags+dmax`` of ``x`` (only the first ``lags`` are restricted under H0).
+    Returns ``ystar`` (T, n_boot), the null-model coefficients [deterministic, a_1..a_k,
+    c_{lags+1}..c_k], the rescaled centred residuals and the block size used.
     """
     T = yv.shape[0]
-    n = T - lags
+    order = lags + dmax
+    n = T - order
     k_trend = _TRENDS[trend]
     det = _deterministic(n, trend)
-    Xr = np.column_stack([det, _lags(yv, lags)])
-    coef, *_ = np.linalg.lstsq(Xr, yv[lags:], rcond=None)
-    resid = yv[lags:] - Xr @ coef
+    x_aug = _lags(xv, order)[:, lags:] if dmax else np.empty((n, 0))
+    Xr = np.column_stack([det, _lags(yv, order), x_aug])
+    coef, *_ = np.linalg.lstsq(Xr, yv[order:], rcond=None)
+    resid = yv[order:] - Xr @ coef
     resid = (resid - resid.mean()) * math.sqrt(n / (n - Xr.shape[1]))
     if method != "residual" and block_size is None:
         block_size = _default_block_size(resid, method)
     idx = _residual_indices(n, n_boot, method, block_size or 1, rng)
     estar = resid[idx].T  # (n, B)
-    delta, a = coef[:k_trend], coef[k_trend:]
-    drift = det @ delta if k_trend else np.zeros(n)
+    delta, a, c = coef[:k_trend], coef[k_trend : k_trend + order], coef[k_trend + order :]
+    fixed = (det @ delta if k_trend else np.zeros(n)) + (x_aug @ c if dmax else 0.0)
     ystar = np.empty((T, n_boot))
-    ystar[:lags] = yv[:lags, None]
-    for t in range(lags, T):
-        ar = a @ ystar[t - lags : t][::-1]  # a_1 y_{t-1} + ... + a_p y_{t-p}
-        ystar[t] = drift[t - lags] + ar + estar[t - lags]
+    ystar[:order] = yv[:order, None]
+    for t in range(order, T):
+        ar = a @ ystar[t - order : t][::-1]  # a_1 y_{t-1} + ... + a_k y_{t-k}
+        ystar[t] = fixed[t - order] + ar + estar[t - order]
     return ystar, coef, resid, block_size
 
 
@@ -628,8 +641,14 @@ def bootstrap_granger(
     block_size: int | None = None,
     seed: int | np.random.Generator = 0,
     trend: Trend = "c",
+    dmax: int = 0,
 ) -> TestResult:
     """Granger F test of "``x`` does not Granger-cause ``y``" with a bootstrap p-value.
+
+    With ``dmax > 0`` this is the bootstrap of the lag-augmented (Toda-Yamamoto) Wald test
+    of Hacker & Hatemi-J (2006): both series enter with ``lags + dmax`` lags, only the first
+    ``lags`` lags of ``x`` are tested, and the null model keeps the augmentation lags. Use it
+    for possibly integrated series, where the plain levels test over-rejects.
 
     The null model ``y_t = d_t'delta + sum_{i<=lags} a_i y_{t-i} + e_t`` is fitted by OLS.
     Each bootstrap sample rebuilds ``y`` recursively from it, starting at the observed
@@ -658,6 +677,9 @@ def bootstrap_granger(
         Seed or Generator (``numpy.random.default_rng``).
     trend
         Deterministic terms (``"n"``, ``"c"``, ``"ct"``).
+    dmax
+        Extra (untested) lags: the maximal order of integration suspected (0 = plain
+        Granger; 1 for I(1) series).
 
     Returns
     -------
@@ -681,13 +703,18 @@ def bootstrap_granger(
     lags = int(lags)
     if lags < 1:
         raise ValueError(f"lags must be a positive integer; got {lags}")
+    if isinstance(dmax, bool) or int(dmax) != dmax or dmax < 0:
+        raise ValueError(f"dmax must be a non-negative integer; got {dmax!r}")
+    dmax = int(dmax)
+    order = lags + dmax
     yv, xv, yname, xname = _as_pair(y, x, min_obs=5)
     T = yv.shape[0]
-    if T - lags - (k_trend + 2 * lags) < 1:
-        raise ValueError(f"too few observations ({T}) for lags={lags}: need T > 3*lags + {k_trend}")
-    f_obs = float(_batched_granger_f(yv[:, None], xv, lags, trend)[0])
-    n = T - lags
-    df_denom = n - (k_trend + 2 * lags)
+    if T - order - (k_trend + 2 * order) < 1:
+        raise ValueError(f"too few observations ({T}) for lags={lags}, dmax={dmax}: "
+                         f"need T > 3*(lags+dmax) + {k_trend}")
+    f_obs = float(_batched_granger_f(yv[:, None], xv, lags, trend, dmax)[0])
+    n = T - order
+    df_denom = n - (k_trend + 2 * order)
     if method == "residual":
         block_size = None
     elif block_size is not None:
@@ -695,8 +722,8 @@ def bootstrap_granger(
         if not 1 <= block_size <= n:
             raise ValueError(f"block_size must be in [1, {n}]; got {block_size}")
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    ystar, _, _, block_size = _simulate_null(yv, lags, trend, method, block_size, n_boot, rng)
-    f_boot = _batched_granger_f(ystar, xv, lags, trend)
+    ystar, _, _, block_size = _simulate_null(yv, lags, trend, method, block_size, n_boot, rng, xv, dmax)
+    f_boot = _batched_granger_f(ystar, xv, lags, trend, dmax)
     f_boot = f_boot[np.isfinite(f_boot)]
     pvalue = (1.0 + float(np.sum(f_boot >= f_obs))) / (f_boot.shape[0] + 1.0)
     extra = {
@@ -705,11 +732,12 @@ def bootstrap_granger(
         "method": method,
         "block_size": block_size,
         "lags": lags,
+        "dmax": dmax,
         "nobs": n,
         "f_boot": f_boot,
     }
     return TestResult(
-        name=f"Bootstrap Granger F ({method})",
+        name=f"Bootstrap Granger F ({method}{', lag-augmented' if dmax else ''})",
         stat=f_obs,
         pvalue=pvalue,
         df=(lags, df_denom),
