@@ -1,0 +1,419 @@
+"""C4 — is the small-vs-large excess return driven by valuation or by earnings? (Seed 002)
+
+Claim (财信证券, Apr 2024): split the Shenwan small-cap minus Shenwan large-cap return of each
+year 2001–2024 into a valuation (P/E change) part and an earnings (EPS growth) part;
+valuation dominates in 14 of the 24 years.
+
+Data (what public P/E allows, declared): Shenwan large 801811 has no public P/E and Shenwan
+small 801813 has P/E only 2000-01 → 2016-08; the large-cap P/E series in the vault (SSE 50,
+CSI 300, CSI-published TTM) start 2011-06-28. So the article's own pair and its 2001–2024
+span cannot be rebuilt. We decompose every pair for which both legs have a P/E:
+
+* Shenwan small vs CSI 300 and vs SSE 50: 2011 (from 28 June) → 2016 (to 1 August);
+* CSI 500 vs CSI 300: 2011 (from 28 June) → latest — the **headline**, declared in advance
+  because it is the longest pair (14 periods inside the article's window 2001–2024);
+* CSI 1000 vs CSI 300: 2021-11-30 → 2024-11-28; CSI 2000 vs CSI 300: 2023-06-13 → 2024-11-28.
+
+How: ``econ.models.attribution.decompose_relative_return`` per calendar year, exact in logs,
+``r_s − r_l = Δlog(PE_s/PE_l) + Δlog(EPS_s/EPS_l) + (div_s − div_l) + residual`` with EPS
+implied as P/PE (the residual is then zero to rounding; in simple returns it holds the
+valuation × earnings cross term). The dividend part uses the CSI total-return indices
+H00905/H00852/H00300 where they exist (CSI 500, CSI 1000, CSI 300); Shenwan small, SSE 50 and
+CSI 2000 have no public total-return index, so those pairs are price-only. Valuation
+*dominates* a year when ``|valuation| > |earnings|``. Periods shorter than MIN_PERIOD_DAYS
+(a partial first or last year) are shown but not counted. Besides the count we give the
+variance shares ``cov(part, r)/var(r)`` of the parts across years (they sum to one).
+
+Caveats stated in the tables: index P/E moves with constituent changes (a small-cap index that
+drops its winners at each review books that as valuation); CSI P/E is TTM, the Shenwan P/E
+definition is not stated by the source.
+
+Verdict rule (declared before estimation), on the headline pair, years 2001–2024 with at
+least MIN_PERIOD_DAYS: (a) *match* — the share of valuation-dominant years lies within
+± SHARE_TOLERANCE (3 of 24 years) of 14/24 and above one-half; (b) *significance* — exact
+binomial test of share ≤ 1/2, one-sided p < ALPHA; (c) *breadth* — the share exceeds one-half
+in a majority of pairs with at least MIN_PERIODS_BREADTH counted years. Supported: (a or b)
+and (c); mixed: one of (a or b), (c); not supported: neither.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from econ.data.errors import DataError
+from econ.data.loader import DataLoader
+from econ.models.attribution import AttributionResult, decompose_relative_return
+from econ.policy import ALPHA
+from econ.robust import Grid, Spec, SpecEstimate, run_grid
+from econ.study import Figure, GridRun, Outcome, Study, StudyResult, Table, Verdict
+from studies.common import ARTICLES
+
+
+@dataclasses.dataclass(frozen=True)
+class Pair:
+    """A small-vs-large pair with P/E on both legs (and total-return indices when public)."""
+
+    label: str
+    price_small: str
+    price_large: str
+    pe_small: str
+    pe_large: str
+    tr_small: str | None = None
+    tr_large: str | None = None
+
+    @property
+    def has_tr(self) -> bool:
+        return self.tr_small is not None and self.tr_large is not None
+
+
+_C300 = ("cn.index.csi300.close", "cn.valuation.csi300.pe", "cn.index_tr.csi300.close")
+PAIRS: tuple[Pair, ...] = (
+    Pair("SW small vs CSI 300", "cn.index.sw_small.close", _C300[0], "cn.index.sw_small_hist.pe", _C300[1]),
+    Pair("SW small vs SSE 50", "cn.index.sw_small.close", "cn.index.sse50.close", "cn.index.sw_small_hist.pe",
+         "cn.valuation.sse50.pe"),
+    Pair("CSI 500 vs CSI 300", "cn.index.csi500.close", _C300[0], "cn.valuation.csi500.pe", _C300[1],
+         "cn.index_tr.csi500.close", _C300[2]),
+    Pair("CSI 1000 vs CSI 300", "cn.index.csi1000.close", _C300[0], "cn.valuation.csi1000.pe", _C300[1],
+         "cn.index_tr.csi1000.close", _C300[2]),
+    Pair("CSI 2000 vs CSI 300", "cn.index.csi2000.close", _C300[0], "cn.valuation.csi2000.pe", _C300[1]),
+)
+PAIR_BY_LABEL = {p.label: p for p in PAIRS}
+HEADLINE = "CSI 500 vs CSI 300"
+
+ARTICLE_VALUATION_YEARS = 14
+ARTICLE_YEARS = 24
+ARTICLE_SHARE = ARTICLE_VALUATION_YEARS / ARTICLE_YEARS
+ARTICLE_WINDOW = (2001, 2024)
+SHARE_TOLERANCE = 3 / 24  # ± 3 of the article's 24 years
+MIN_PERIOD_DAYS = 85  # a counted period spans ≥ ~3 months (the article's own 2024 is Jan–Mar/Apr)
+FULL_YEAR_DAYS = 330  # "full years only": ≥ 11 months
+MIN_PERIODS_BREADTH = 3
+MIN_PERIODS_SPEC = 2
+
+YEARS = {  # grid choice -> (first year, last year, minimum days)
+    "article window": (ARTICLE_WINDOW[0], ARTICLE_WINDOW[1], MIN_PERIOD_DAYS),
+    "full years": (ARTICLE_WINDOW[0], ARTICLE_WINDOW[1], FULL_YEAR_DAYS),
+    "all years": (ARTICLE_WINDOW[0], 9999, MIN_PERIOD_DAYS),
+}
+
+GRID = Grid(
+    {"pair": [p.label for p in PAIRS], "anchor": ["prior_end", "within"], "returns": ["total", "price"],
+     "kind": ["log", "simple"], "years": list(YEARS)},
+    exclude=[lambda s: "no public total-return index for this pair"
+             if s["returns"] == "total" and not PAIR_BY_LABEL[s["pair"]].has_tr else None],
+)
+HEADLINE_SPEC = f"pair={HEADLINE}|anchor=prior_end|returns=total|kind=log|years=article window"
+
+
+# ----------------------------------------------------------------------------- estimates
+def attribution(loader: DataLoader, pair: Pair, *, anchor: str = "prior_end", returns: str = "total",
+                kind: str = "log") -> AttributionResult:
+    """Yearly decomposition of ``pair``'s relative return (total-return based only if asked and public)."""
+    s = loader.series
+    tr = {}
+    if returns == "total":
+        if not pair.has_tr:
+            raise ValueError(f"{pair.label}: no public total-return index")
+        tr = {"tr_small": s(pair.tr_small), "tr_large": s(pair.tr_large)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # non-positive P/E periods are listed in result.excluded
+        return decompose_relative_return(s(pair.price_small), s(pair.price_large), s(pair.pe_small),
+                                         s(pair.pe_large), **tr, freq="YE", anchor=anchor, kind=kind)
+
+
+def counted(table: pd.DataFrame, years: str = "article window") -> pd.DataFrame:
+    """The periods a count uses: inside the ``years`` window and long enough (see ``YEARS``)."""
+    first, last, min_days = YEARS[years]
+    year = np.array([p.year for p in table.index])
+    days = (pd.to_datetime(table["end"]) - pd.to_datetime(table["start"])).dt.days.to_numpy()
+    return table[(year >= first) & (year <= last) & (days >= min_days)]
+
+
+def dominance(table: pd.DataFrame) -> dict[str, float]:
+    """Count of valuation-dominant periods, binomial inference and variance shares of the parts.
+
+    Returns ``n``, ``n_valuation``, ``share``, ``p_greater`` (exact binomial, H0 share ≤ 1/2),
+    ``p_two`` (two-sided, share = 1/2), ``ci_low``/``ci_high`` (Clopper–Pearson 95%),
+    ``p_vs_article`` (two-sided exact binomial test of share = 14/24) and ``var_valuation``,
+    ``var_earnings``, ``var_dividend``, ``var_residual`` (``cov(part, r)/var(r)``; NaN when
+    fewer than three periods).
+    """
+    n = len(table)
+    k = int((table["dominant"] == "valuation").sum())
+    out: dict[str, float] = {"n": n, "n_valuation": k, "share": k / n if n else np.nan}
+    if n:
+        bt = stats.binomtest(k, n, 0.5, alternative="greater")
+        ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
+        out |= {"p_greater": bt.pvalue, "p_two": stats.binomtest(k, n, 0.5).pvalue, "ci_low": ci.low,
+                "ci_high": ci.high, "p_vs_article": stats.binomtest(k, n, ARTICLE_SHARE).pvalue}
+    rel = table["relative_return"].to_numpy(dtype=float)
+    for part in ("valuation", "earnings", "dividend", "residual"):
+        if n >= 3 and np.var(rel) > 0:
+            out[f"var_{part}"] = float(np.cov(table[part].to_numpy(dtype=float), rel)[0, 1] / np.var(rel, ddof=1))
+        else:
+            out[f"var_{part}"] = np.nan
+    return out
+
+
+def estimate(spec: Spec, loader: DataLoader) -> SpecEstimate:
+    """Grid estimate: share of valuation-dominant years minus one-half (two-sided binomial p)."""
+    pair = PAIR_BY_LABEL[spec["pair"]]
+    res = attribution(loader, pair, anchor=spec["anchor"], returns=spec["returns"], kind=spec["kind"])
+    t = counted(res.table, spec["years"])
+    if len(t) < MIN_PERIODS_SPEC:
+        return SpecEstimate.failed(f"only {len(t)} counted period(s)")
+    d = dominance(t)
+    share = d["share"]
+    return SpecEstimate(estimate=share - 0.5, se=float(np.sqrt(share * (1 - share) / d["n"])), pvalue=d["p_two"],
+                        nobs=int(d["n"]), ci_low=d["ci_low"] - 0.5, ci_high=d["ci_high"] - 0.5,
+                        extra={"n_valuation": d["n_valuation"], "share": share, "var_valuation": d["var_valuation"],
+                               "max_abs_residual": float(t["residual"].abs().max())})
+
+
+# ----------------------------------------------------------------------------- study
+def _available(loader: DataLoader) -> list[Pair]:
+    out = []
+    for p in PAIRS:
+        try:
+            for sid in (p.price_small, p.price_large, p.pe_small, p.pe_large, p.tr_small, p.tr_large):
+                if sid is not None:
+                    loader.fetch(sid)
+        except DataError:
+            continue
+        out.append(p)
+    return out
+
+
+def _span(t: pd.DataFrame) -> str:
+    if t.empty:
+        return ""
+    return f"{t['start'].min():%Y-%m-%d} → {t['end'].max():%Y-%m-%d}"
+
+
+class Attribution(Study):
+    name = "attribution"
+    title = "Valuation vs earnings in the small-vs-large excess return"
+    claims = ("C4",)
+    series = tuple(sorted({sid for p in PAIRS for sid in (p.price_small, p.price_large, p.pe_small, p.pe_large,
+                                                          p.tr_small, p.tr_large) if sid is not None}))
+
+    def run(self, loader: DataLoader, *, progress: Callable[[str], None] | None = None) -> StudyResult:
+        pairs = _available(loader)
+        summary_rows, year_frames, results = [], [], {}
+        for p in pairs:
+            if progress:
+                progress(f"C4 {p.label}")
+            res = attribution(loader, p, returns="total" if p.has_tr else "price")
+            simple = attribution(loader, p, returns="total" if p.has_tr else "price", kind="simple")
+            t = res.table
+            used = counted(t)
+            d = dominance(used)
+            results[p.label] = {"res": res, "counted": used, "dom": d, "all": dominance(counted(t, "all years"))}
+            summary_rows.append({
+                "pair": p.label, "Span": _span(t), "Counted years": f"{used.index.min()}–{used.index.max()}"
+                if len(used) else "", "Years": d["n"], "Valuation": d["n_valuation"], "Share": d["share"],
+                "p (> 1/2)": d.get("p_greater", np.nan), "CI low": d.get("ci_low", np.nan),
+                "CI high": d.get("ci_high", np.nan), "Var. share val.": d["var_valuation"],
+                "Var. share earn.": d["var_earnings"], "Var. share div.": d["var_dividend"],
+                "Max |resid.|": 100 * float(t["residual"].abs().max()),
+                "Max |resid.| simple": 100 * float(counted(simple.table)["residual"].abs().max())
+                if len(counted(simple.table)) else np.nan,
+                "Returns": "total" if p.has_tr else "price",
+            })
+            yt = t.copy()
+            yt["days"] = (pd.to_datetime(yt["end"]) - pd.to_datetime(yt["start"])).dt.days
+            yt["counted"] = yt.index.isin(used.index)
+            yt.index = pd.MultiIndex.from_arrays([[p.label] * len(yt), [str(i) for i in yt.index]],
+                                                 names=["pair", "year"])
+            year_frames.append(yt)
+        article_p = stats.binomtest(ARTICLE_VALUATION_YEARS, ARTICLE_YEARS, 0.5, alternative="greater").pvalue
+        article_ci = stats.binomtest(ARTICLE_VALUATION_YEARS, ARTICLE_YEARS).proportion_ci(method="exact")
+        summary_rows.append({"pair": "Article: SW small vs SW large", "Span": "2001–2024", "Counted years": "2001–2024",
+                             "Years": ARTICLE_YEARS, "Valuation": ARTICLE_VALUATION_YEARS, "Share": ARTICLE_SHARE,
+                             "p (> 1/2)": article_p, "CI low": article_ci.low, "CI high": article_ci.high,
+                             "Var. share val.": np.nan, "Var. share earn.": np.nan, "Var. share div.": np.nan,
+                             "Max |resid.|": np.nan, "Max |resid.| simple": np.nan, "Returns": "?"})
+
+        if progress:
+            progress("C4 grid")
+        grid = run_grid(estimate, GRID, loader=loader)
+        verdict = self._verdict(results)
+        numbers = self._numbers(results, grid, article_p)
+
+        summary = pd.DataFrame(summary_rows).set_index("pair")
+        years = pd.concat(year_frames) if year_frames else pd.DataFrame()
+        years_shown = pd.DataFrame({
+            "End": pd.to_datetime(years["end"]).dt.strftime("%Y-%m-%d"), "Days": years["days"],
+            "Relative": 100 * years["relative_return"], "Valuation": 100 * years["valuation"],
+            "Earnings": 100 * years["earnings"], "Dividend": 100 * years["dividend"],
+            "Residual": 100 * years["residual"], "Dominant": years["dominant"],
+            "Counted": years["counted"]}, index=years.index)
+        figures = self._figures(results)
+        tables = [
+            Table(name="c4_attribution",
+                  caption="How often valuation dominates the yearly small-vs-large excess return, by pair",
+                  frame=summary.drop(columns=["Span"]), index_label="Pair",
+                  digits={"Years": 0, "Valuation": 0, "Share": 2, "p (> 1/2)": 3, "CI low": 2, "CI high": 2,
+                          "Var. share val.": 2, "Var. share earn.": 2, "Var. share div.": 2, "Max |resid.|": 1, "Max |resid.| simple": 1},
+                  notes=["Calendar years, each from the last trading day of the previous year to the last of this "
+                         "one (the first year from the first day with both P/E). Exact log decomposition "
+                         "r_small − r_large = ΔlogPE ratio + ΔlogEPS ratio + dividends, EPS implied as price/PE. "
+                         f"Counted: years {ARTICLE_WINDOW[0]}–{ARTICLE_WINDOW[1]} spanning at least "
+                         f"{MIN_PERIOD_DAYS} days. Valuation: years with |valuation part| > |earnings part|. "
+                         "p (> 1/2): exact binomial test, one-sided; CI: Clopper–Pearson 95% of the share. Var. "
+                         "share: cov(part, excess return)/var(excess return) across counted years. Max |resid.|: "
+                         "largest absolute residual in percentage points (zero by construction in logs); simple: the same "
+                         "with simple growth rates, where the residual is the valuation × earnings cross term. Returns: "
+                         "total = CSI total-return indices (H00905, H00852, H00300) give the dividend part; price = "
+                         "no public total-return index for a leg. Shenwan large 801811 has no public P/E and the "
+                         "large-cap P/E series start 2011-06-28, so the article's pair and its 2001–2024 span "
+                         f"cannot be rebuilt. Headline pair: {HEADLINE} (longest)."]),
+            Table(name="c4_years", caption="Yearly decomposition of the small-vs-large log excess return (percent)",
+                  frame=years_shown, index_label="",
+                  digits={"Days": 0, "Relative": 1, "Valuation": 1, "Earnings": 1, "Dividend": 1, "Residual": 1},
+                  notes=["Relative = Valuation + Earnings + Dividend + Residual (log points × 100). Valuation: change "
+                         "in the log P/E ratio of small over large; earnings: change in the log ratio of implied EPS "
+                         "(price/PE); dividend: total-return minus price return, small minus large (0 where no "
+                         f"total-return index). Counted: inside {ARTICLE_WINDOW[0]}–{ARTICLE_WINDOW[1]} and at least "
+                         f"{MIN_PERIOD_DAYS} days; later years are shown as out-of-sample. Index P/E also moves when "
+                         "constituents change at reviews; CSI P/E is trailing (TTM)."]),
+            Table(name="c4_robustness",
+                  caption="Robustness grid: share of valuation-dominant years across specifications",
+                  frame=self._grid_summary(grid.to_frame()), index_label="",
+                  digits={"Specs": 0, "Estimated": 0, "Median share": 2, "Share > 1/2": 2,
+                          f"p < {ALPHA}, share > 1/2": 2, "Min share": 2, "Max share": 2},
+                  notes=[f"Grid ({len(grid.specs)} specifications, {len(GRID.excluded())} excluded because the pair "
+                         "has no public total-return index): pair × period (prior-year-end anchor; within-year, "
+                         "first to last trading day of the year) × returns (total, price) × parts (log, simple "
+                         f"growth with the cross term in the residual) × years (article window {ARTICLE_WINDOW[0]}–"
+                         f"{ARTICLE_WINDOW[1]} with ≥ {MIN_PERIOD_DAYS} days; full years only, ≥ {FULL_YEAR_DAYS} "
+                         "days; all years to the latest data). Specifications with fewer than "
+                         f"{MIN_PERIODS_SPEC} counted years are not estimated. p: exact binomial, two-sided, not "
+                         "adjusted for the number of specifications. Price vs total return cannot change the count "
+                         "(dividends enter neither part); it changes the excess return and the variance shares."]),
+        ]
+        grid_run = GridRun(name="c4_valuation_share", claim="C4", sign_claimed=1, result=grid, headline=HEADLINE_SPEC,
+                           label="share of valuation-dominant years minus 1/2")
+        return StudyResult(
+            study=self.name, title=self.title, claims=[verdict], tables=tables, figures=figures, numbers=numbers,
+            headline_proxy=f"{HEADLINE} (longest pair with public P/E on both legs)",
+            synthetic=self.is_synthetic(loader), grids=[grid_run],
+            data_ids=sorted({sid for p in pairs for sid in (p.price_small, p.price_large, p.pe_small, p.pe_large,
+                                                            p.tr_small, p.tr_large) if sid is not None}),
+            notes=["Shenwan large 801811 has no public P/E: the article's Shenwan small-vs-large pair is not "
+                   "reproducible; Shenwan small P/E (to 2016-08) is paired with CSI 300 and SSE 50 from 2011-06.",
+                   "The residual is zero by construction in logs because EPS is implied as price/PE."],
+        )
+
+    # ------------------------------------------------------------------ helpers
+    @staticmethod
+    def _grid_summary(full: pd.DataFrame) -> pd.DataFrame:
+        full = full.assign(share=full["estimate"] + 0.5)
+        rows = []
+        groups = [(d, v) for d in GRID.dimensions for v in GRID.dimensions[d]]
+        for dim, val in [*groups, ("all", "all")]:
+            sub = full if dim == "all" else full[full[dim] == val]
+            ok = sub[sub["error"] == ""]
+            label = "All specifications" if dim == "all" else (val if dim == "pair" else f"{dim} = {val}")
+            rows.append({"": label, "Specs": len(sub), "Estimated": len(ok),
+                         "Median share": float(ok["share"].median()) if len(ok) else np.nan,
+                         "Min share": float(ok["share"].min()) if len(ok) else np.nan,
+                         "Max share": float(ok["share"].max()) if len(ok) else np.nan,
+                         "Share > 1/2": float((ok["share"] > 0.5).mean()) if len(ok) else np.nan,
+                         f"p < {ALPHA}, share > 1/2": float(((ok["share"] > 0.5) & (ok["pvalue"] < ALPHA)).mean())
+                         if len(ok) else np.nan})
+        return pd.DataFrame(rows).set_index("")
+
+    def _verdict(self, results: dict) -> Verdict:
+        lo, hi = ARTICLE_SHARE - SHARE_TOLERANCE, ARTICLE_SHARE + SHARE_TOLERANCE
+        rule = (f"headline {HEADLINE}, years {ARTICLE_WINDOW[0]}–{ARTICLE_WINDOW[1]} of ≥ {MIN_PERIOD_DAYS} days: "
+                f"(a) share of valuation-dominant years in [{lo:.3f}, {hi:.3f}] (14/24 ± 3/24) and > 1/2; (b) "
+                f"one-sided exact binomial p < {ALPHA} against 1/2; (c) share > 1/2 in a majority of pairs with "
+                f"≥ {MIN_PERIODS_BREADTH} counted years. Supported: (a or b) and (c); mixed: one of them; "
+                "not supported: neither")
+        common = dict(claim="C4", article=ARTICLES["002"],
+                      statement="Valuation (P/E change), not earnings, dominates the yearly small-vs-large excess "
+                                "return in most years",
+                      article_value="14 of 24 years (58%), Shenwan small vs large 2001–2024", rule=rule,
+                      test="exact log decomposition; exact binomial test")
+        if HEADLINE not in results or results[HEADLINE]["dom"]["n"] == 0:
+            return Verdict(**common, estimate=None, outcome=Outcome.UNTESTABLE, reason=f"{HEADLINE} not available",
+                           needs="P/E of CSI 500 and CSI 300 (or Shenwan small and large P/E 2001–2024)",
+                           proxy=HEADLINE)
+        d = results[HEADLINE]["dom"]
+        a = bool(lo <= d["share"] <= hi and d["share"] > 0.5)
+        b = bool(d["p_greater"] < ALPHA)
+        broad = {k: v["dom"] for k, v in results.items() if v["dom"]["n"] >= MIN_PERIODS_BREADTH}
+        n_above = sum(v["share"] > 0.5 for v in broad.values())
+        c = bool(broad and n_above > len(broad) / 2)
+        hits = int(a or b) + int(c)
+        outcome = {2: Outcome.SUPPORTED, 1: Outcome.MIXED, 0: Outcome.NOT_SUPPORTED}[hits]
+        every = "; ".join(f"{k} {v['dom']['n_valuation']}/{v['dom']['n']}" for k, v in results.items())
+        al = results[HEADLINE]["all"]
+        reason = (f"{HEADLINE}: valuation dominates in {d['n_valuation']} of {d['n']} years ({d['share']:.0%}; "
+                  f"95% CI {d['ci_low']:.2f}–{d['ci_high']:.2f}; article 14/24 = {ARTICLE_SHARE:.0%}, exact test of "
+                  f"equality p = {d['p_vs_article']:.2f}): (a) {'met' if a else 'not met'}; one-sided binomial p = "
+                  f"{d['p_greater']:.3f}: (b) {'met' if b else 'not met'}; share > 1/2 in {n_above} of {len(broad)} "
+                  f"pairs with ≥ {MIN_PERIODS_BREADTH} years: (c) {'met' if c else 'not met'}. Counts by pair: "
+                  f"{every}. With the years after the article too: {al['n_valuation']}/{al['n']} "
+                  f"(p = {al['p_greater']:.3f}). Variance share of valuation {d['var_valuation']:.2f}.")
+        return Verdict(**common, estimate=float(d["share"]), outcome=outcome, reason=reason, proxy=HEADLINE,
+                       pvalue=float(d["p_greater"]), ci=(float(d["ci_low"]), float(d["ci_high"])))
+
+    @staticmethod
+    def _numbers(results: dict, grid, article_p: float) -> dict:
+        keys = {"SW small vs CSI 300": "sw_csi300", "SW small vs SSE 50": "sw_sse50", "CSI 500 vs CSI 300": "csi500",
+                "CSI 1000 vs CSI 300": "csi1000", "CSI 2000 vs CSI 300": "csi2000"}
+        out: dict = {"C4_article_valuation_years": ARTICLE_VALUATION_YEARS, "C4_article_years": ARTICLE_YEARS,
+                     "C4_article_share": ARTICLE_SHARE, "C4_article_p": float(article_p),
+                     "C4_tolerance_years": int(round(SHARE_TOLERANCE * ARTICLE_YEARS))}
+        for label, k in keys.items():
+            if label not in results:
+                continue
+            d, t = results[label]["dom"], results[label]["counted"]
+            out |= {f"C4_{k}_valuation_years": int(d["n_valuation"]), f"C4_{k}_years": int(d["n"]),
+                    f"C4_{k}_share": d["share"], f"C4_{k}_p": d.get("p_greater", np.nan),
+                    f"C4_{k}_var_valuation": d["var_valuation"],
+                    f"C4_{k}_first_year": str(t.index.min()) if len(t) else "",
+                    f"C4_{k}_last_year": str(t.index.max()) if len(t) else "",
+                    f"C4_{k}_max_residual": float(results[label]["res"].table["residual"].abs().max())}
+        if HEADLINE in results:
+            d, al = results[HEADLINE]["dom"], results[HEADLINE]["all"]
+            out |= {"C4_valuation_years": int(d["n_valuation"]), "C4_years": int(d["n"]), "C4_share": d["share"],
+                    "C4_binom_p": d["p_greater"], "C4_ci_low": d["ci_low"], "C4_ci_high": d["ci_high"],
+                    "C4_p_vs_article": d["p_vs_article"], "C4_var_valuation": d["var_valuation"],
+                    "C4_var_earnings": d["var_earnings"], "C4_var_dividend": d["var_dividend"],
+                    "C4_all_valuation_years": int(al["n_valuation"]), "C4_all_years": int(al["n"]),
+                    "C4_all_binom_p": al["p_greater"]}
+        g = grid.ok()
+        share = g["estimate"] + 0.5
+        out |= {"C4_grid_n": len(grid.specs), "C4_grid_estimated": len(g),
+                "C4_grid_share_above_half": float((share > 0.5).mean()),
+                "C4_grid_share_significant": float(((share > 0.5) & (g["pvalue"] < ALPHA)).mean()),
+                "C4_grid_median_share": float(share.median())}
+        return out
+
+    @staticmethod
+    def _figures(results: dict) -> list[Figure]:
+        figs = []
+        for label, name in ((HEADLINE, "c4_csi500_years"), ("SW small vs CSI 300", "c4_sw_years")):
+            if label not in results:
+                continue
+            t = results[label]["res"].table
+            idx = pd.DatetimeIndex([pd.Timestamp(per.year, 7, 1) for per in t.index])  # mid-year
+            data = pd.DataFrame({"excess return": 100 * t["relative_return"].to_numpy(),
+                                 "valuation part": 100 * t["valuation"].to_numpy(),
+                                 "earnings part": 100 * t["earnings"].to_numpy()}, index=idx)
+            figs.append(Figure(name=name, title=f"{label}: yearly excess return and its parts (plotted mid-year)",
+                               data=data,
+                               ylabel="log points × 100", hlines=[0.0]))
+        return figs
+
+
+STUDY = Attribution()

@@ -1,0 +1,730 @@
+"""C11 — mean-reversion bands of the small/large ratios (Seed 002, 财信证券).
+
+Claim: the Shenwan small/large price ratio (both indices based 1000 on 1999-12-30) moves in a
+band: mean 122.11%, ±1 sd [82.46%, 161.75%], ±2 sd [42.82%, 201.40%], 128.91% on 2024-03-12;
+likewise the P/E ratio (mean 238.71%, ±1 sd 159.97–317.45%, 176.42%) and the turnover ratio
+(mean 354.06%, 294.25%). Touching ±2 sd triggers a reversal.
+
+Data (what is possible, declared):
+
+* **Price ratios** of every small-cap proxy: Shenwan small 801813 / Shenwan large 801811
+  (headline: the article's own ratio; the published levels are both based 1000 on
+  1999-12-30, so their ratio is the article's ratio without rebasing, but 801811 exists in
+  the vault only from 2015-01-05, so mean and sd are over 2015–2024, not 2000–2024),
+  CSI 1000, CSI 2000, CSI 500 and the Wind micro-cap index over CSI 300.
+* **P/E ratio**: CSI 500 / CSI 300 published TTM P/E (2011-06 on). Shenwan large has no
+  public P/E, so the article's Shenwan P/E ratio cannot be rebuilt; the CSI pair stands in.
+* **Turnover ratio**: Shenwan small / Shenwan large daily turnover rate (2015–2024).
+* The article's P/B ratio (mean 144.15%) is untestable: no public P/B for Shenwan large.
+
+What we do, for each ratio ``R`` (in %):
+
+1. **Bands** on daily data: mean, sd (ddof 1), mean ± 1 and ± 2 sd, the value on
+   2024-03-12, beside the article's numbers.
+2. **Unit root / stationarity** of the monthly log ratio: ADF (AIC lags), Phillips–Perron,
+   KPSS (null: stationary) and the Lo–MacKinlay variance ratio at 12 months, constant only.
+3. **Half-life** from an AR(1) of the monthly log ratio, ``log R_t = c + ρ log R_{t-1} + e``:
+   ``ln 0.5 / ln ρ`` months, with the 95% interval mapped from ρ's HAC interval (infinite
+   when it reaches 1) and a Kendall (1954) bias-corrected ``ρ + (1 + 3ρ)/T`` beside it.
+4. **Predictive regressions** of the future h-month log relative price return of the pair
+   (h = 3, 6, 12) on the z-score of ``R``: ``Σ_{j=1..h} r_{t+j} = a + b z_t + u``.
+   The z-score is either *in-sample* (full-sample mean and sd: the article's bands, with
+   look-ahead) or *real-time* (expanding mean and sd of data up to t, after a burn-in of
+   MIN_HISTORY_YEARS; no look-ahead). Standard errors: Hodrick (1992) 1B and Newey–West
+   HAC with at least h − 1 lags. Because ``z`` is a near-unit-root regressor whose
+   innovations are the returns themselves (Stambaugh 1999 bias), the headline slope also
+   gets a **random-walk bootstrap** p-value: the monthly relative returns are resampled
+   i.i.d. (drift kept), the ratio rebuilt, z recomputed the same way and the slope
+   re-estimated (N_BOOT draws; one-sided, small slopes count against the claim).
+5. **Band touches** on daily data: an upper (lower) touch is the first day with
+   ``z ≥ +2`` (``z ≤ −2``) after the ratio was inside the band; the side re-arms only once
+   ``|z|`` is back within REARM_Z = 1 sd, so one excursion counts once. After each touch,
+   the log relative price return over the next 63/126/252 trading days (3/6/12 months)
+   is compared with the unconditional distribution by ``econ.models.events.event_study``
+   (zero benchmark; placebo p-value from random dates outside the touch windows; one-sided
+   in the reversal direction). In-sample and real-time bands are both reported.
+
+Verdict rule (declared), on the headline ratio (SW small/large, monthly):
+
+* S (stationarity): ADF p < ALPHA and KPSS p ≥ ALPHA on the log ratio;
+* P (predictability): 12-month slope on the real-time z < 0 with Hodrick p < ALPHA and
+  random-walk bootstrap p < ALPHA;
+* T (reversal after touches): with real-time bands, every side with a touch has a mean
+  12-month return in the reversal direction and at least one side with ≥ 2 touches has a
+  placebo p < ALPHA (no side with 2 touches: T not met, said so).
+
+All three → supported; none → not supported; otherwise mixed. The same criteria are shown for
+every ratio. Private helpers here: z-scores, the AR(1) half-life transform, the touch rule and
+the random-walk bootstrap of the predictive slope (econ.models has no generic piece for them);
+regressions, unit-root tests and event statistics come from econ.models.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import warnings
+import weakref
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from econ.data.errors import DataError
+from econ.data.loader import DataLoader
+from econ.data.panel import build_panel
+from econ.models.events import event_study
+from econ.models.regression import RegressionResult, ols_hac, overlapping_sum
+from econ.models.unitroot import unit_root_battery
+from econ.policy import ALPHA
+from econ.robust import Grid, Spec, SpecEstimate, run_grid
+from econ.study import Figure, GridRun, Outcome, Study, StudyResult, Table, Verdict
+from studies.common import ARTICLES
+
+
+@dataclasses.dataclass(frozen=True)
+class Ratio:
+    """A ratio ``small / large`` and the price pair whose relative return it should predict."""
+
+    label: str
+    kind: str  # "price", "P/E" or "turnover"
+    small: str
+    large: str
+    price_small: str
+    price_large: str
+
+
+def _price(label: str, small: str, large: str = "cn.index.csi300.close") -> Ratio:
+    return Ratio(label, "price", small, large, small, large)
+
+
+RATIOS: tuple[Ratio, ...] = (
+    _price("SW small/large", "cn.index.sw_small.close", "cn.index.sw_large.close"),
+    _price("CSI 1000/CSI 300", "cn.index.csi1000.close"),
+    _price("CSI 2000/CSI 300", "cn.index.csi2000.close"),
+    _price("CSI 500/CSI 300", "cn.index.csi500.close"),
+    _price("Micro-cap/CSI 300", "cn.index.microcap.close"),
+    Ratio("P/E CSI 500/CSI 300", "P/E", "cn.valuation.csi500.pe", "cn.valuation.csi300.pe",
+          "cn.index.csi500.close", "cn.index.csi300.close"),
+    Ratio("Turnover SW small/large", "turnover", "cn.index.sw_small.turnover", "cn.index.sw_large.turnover",
+          "cn.index.sw_small.close", "cn.index.sw_large.close"),
+)
+RATIO_BY_LABEL = {r.label: r for r in RATIOS}
+
+HEADLINE = "SW small/large"
+LONGEST = "CSI 1000/CSI 300"
+HEADLINE_FREQ = "M"
+HEADLINE_HORIZON = 12  # months
+ARTICLE_DATE = "2024-03-12"
+#: The article's numbers (percent); the P/E row is Shenwan small/large P/E, ours CSI 500/CSI 300.
+ARTICLE = {
+    "SW small/large": {"mean": 122.11, "-1 sd": 82.46, "+1 sd": 161.75, "-2 sd": 42.82, "+2 sd": 201.40,
+                       "on_date": 128.91},
+    "P/E CSI 500/CSI 300": {"mean": 238.71, "-1 sd": 159.97, "+1 sd": 317.45, "on_date": 176.42},
+    "Turnover SW small/large": {"mean": 354.06, "on_date": 294.25},
+}
+ARTICLE_LABEL = {
+    "SW small/large": "Article: SW small/large 2000–2024",
+    "P/E CSI 500/CSI 300": "Article: SW small/large P/E",
+    "Turnover SW small/large": "Article: SW turnover ratio",
+}
+BAND_Z = 2.0
+REARM_Z = 1.0
+MIN_HISTORY_YEARS = 3
+HORIZONS = (3, 6, 12)  # months
+PERIODS_PER_YEAR = {"D": 252, "W": 52, "M": 12}
+VR_LAGS = 12  # months
+N_BOOT = 999
+N_EVENT_DRAWS = 2000
+SEED = 20240312
+
+GRID = Grid(
+    {"ratio": [r.label for r in RATIOS], "freq": ["M", "W"], "z": ["real-time", "in-sample"],
+     "horizon": list(HORIZONS), "errors": ["hodrick", "hac"]},
+    exclude=[],  # every combination is estimable: each ratio has ≥ 9 years of data
+)
+HEADLINE_SPEC = f"ratio={HEADLINE}|freq={HEADLINE_FREQ}|z=real-time|horizon={HEADLINE_HORIZON}|errors=hodrick"
+
+
+# ----------------------------------------------------------------------------- data
+_PANELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def ratio_panel(loader: DataLoader, ratio: Ratio, freq: str) -> pd.DataFrame:
+    """The ratio (percent) and the log price ratio of its pair at ``freq`` (cached per loader).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``ratio`` (100 × small / large, period-end value; for turnover the ratio of
+        period means) and ``log_rel`` (log of the small/large price ratio), on dates where all
+        inputs are observed.
+    """
+    cache = _PANELS.setdefault(loader, {})
+    key = (ratio.label, freq)
+    if key not in cache:
+        cols = {"small": ratio.small, "large": ratio.large}
+        if ratio.kind != "price":
+            cols |= {"price_small": ratio.price_small, "price_large": ratio.price_large}
+        p = build_panel(loader, cols, freq=freq, dropna="any", calendar="inner" if freq == "D" else None,
+                        min_rows=24)
+        ps, pl = (p["small"], p["large"]) if ratio.kind == "price" else (p["price_small"], p["price_large"])
+        cache[key] = pd.DataFrame({"ratio": 100.0 * p["small"] / p["large"], "log_rel": np.log(ps / pl)})
+    return cache[key]
+
+
+def zscore(x: pd.Series, how: str, min_periods: int) -> pd.Series:
+    """In-sample (full-sample mean/sd) or real-time (expanding mean/sd up to t) z-score."""
+    if how == "in-sample":
+        return (x - x.mean()) / x.std()
+    if how == "real-time":
+        ex = x.expanding(min_periods=min_periods)
+        return (x - ex.mean()) / ex.std()
+    raise ValueError(f"how must be 'in-sample' or 'real-time', got {how!r}")
+
+
+def horizon_periods(months: int, freq: str) -> int:
+    """A horizon in months as a number of periods at ``freq`` (3 months = 13 weeks = 63 days)."""
+    return int(round(months * PERIODS_PER_YEAR[freq] / 12))
+
+
+# ----------------------------------------------------------------------------- estimates
+def predictive_regression(panel: pd.DataFrame, horizon: int, *, z: str, cov: str,
+                          min_periods: int) -> RegressionResult:
+    """Regress the forward ``horizon``-period log relative return on the ratio's z-score.
+
+    Row ``t`` holds ``z_t`` and the one-period return ``r_{t+1} = log_rel_{t+1} − log_rel_t``;
+    the dependent variable is ``overlapping_sum(r, horizon)``. ``cov``: ``"hodrick"`` or
+    ``"hac"`` (Newey–West, lags ≥ horizon − 1).
+    """
+    zs = zscore(panel["ratio"], z, min_periods).rename("z")
+    r1 = panel["log_rel"].diff().shift(-1).rename("r")
+    frame = pd.concat([zs, r1], axis=1).loc[zs.first_valid_index():]
+    y = overlapping_sum(frame["r"], horizon).rename(f"r_{horizon}")
+    if cov == "hodrick":
+        return ols_hac(y, frame[["z"]], cov="hodrick", horizon=horizon, one_period=frame["r"])
+    return ols_hac(y, frame[["z"]], cov="hac", horizon=horizon)
+
+
+def half_life(log_ratio: pd.Series, periods_per_month: float = 1.0) -> dict[str, float]:
+    """AR(1) of a (log) ratio and its half-life in months.
+
+    Returns ``rho``, its HAC ``se`` and 95% bounds, ``halflife`` = ln 0.5 / ln ρ (in months:
+    periods / ``periods_per_month``), its interval from ρ's interval (``inf`` once ρ ≥ 1),
+    the Kendall bias-corrected ``rho_bc`` = ρ + (1 + 3ρ)/T with its half-life, and ``nobs``.
+    """
+    y = log_ratio.dropna()
+    frame = pd.concat({"y": y, "lag": y.shift(1)}, axis=1).dropna()
+    res = ols_hac(frame["y"], frame[["lag"]], cov="hac")
+    rho = float(res.params["lag"])
+    lo, hi = (float(v) for v in res.conf_int.loc["lag"])
+    rho_bc = rho + (1 + 3 * rho) / res.nobs
+
+    def hl(r: float) -> float:
+        if r >= 1:
+            return math.inf
+        if r <= 0:
+            return 0.0
+        return math.log(0.5) / math.log(r) / periods_per_month
+
+    return {"rho": rho, "se": float(res.bse["lag"]), "rho_lo": lo, "rho_hi": hi, "halflife": hl(rho),
+            "halflife_lo": hl(lo), "halflife_hi": hl(hi), "rho_bc": rho_bc, "halflife_bc": hl(rho_bc),
+            "nobs": res.nobs}
+
+
+def band_touches(z: pd.Series, band: float = BAND_Z, rearm: float = REARM_Z) -> pd.DataFrame:
+    """First crossings of ``±band`` after being inside the band; a side re-arms at ``|z| ≤ rearm``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date``, ``side`` (+1 upper, −1 lower) and ``z`` of each touch.
+    """
+    s = z.dropna()
+    rows = []
+    if s.empty:
+        return pd.DataFrame(columns=["date", "side", "z"])
+    up_armed, down_armed = s.iloc[0] < band, s.iloc[0] > -band
+    for when, v in s.items():
+        if up_armed and v >= band:
+            rows.append((when, 1, v))
+            up_armed = False
+        elif not up_armed and v <= rearm:
+            up_armed = True
+        if down_armed and v <= -band:
+            rows.append((when, -1, v))
+            down_armed = False
+        elif not down_armed and v >= -rearm:
+            down_armed = True
+    return pd.DataFrame(rows, columns=["date", "side", "z"])
+
+
+def _slopes(levels: np.ndarray, log_rel: np.ndarray, horizon: int, z: str, min_periods: int) -> np.ndarray:
+    """OLS slopes of forward ``horizon``-sums of Δlog_rel on the z of ``levels``, row by row.
+
+    ``levels`` and ``log_rel`` are (B, T) arrays; same sample rule as :func:`predictive_regression`.
+    """
+    b, t = levels.shape
+    if z == "in-sample":
+        zs = (levels - levels.mean(axis=1, keepdims=True)) / levels.std(axis=1, ddof=1, keepdims=True)
+        first = 0
+    else:
+        n = np.arange(1, t + 1)
+        c1, c2 = np.cumsum(levels, axis=1), np.cumsum(levels**2, axis=1)
+        mean = c1 / n
+        with np.errstate(invalid="ignore", divide="ignore"):
+            var = (c2 - n * mean**2) / (n - 1)
+            zs = (levels - mean) / np.sqrt(var)
+        first = min_periods - 1
+    r = np.diff(log_rel, axis=1)  # r[:, t] = log_rel[t+1] - log_rel[t]
+    cs = np.concatenate([np.zeros((b, 1)), np.cumsum(r, axis=1)], axis=1)
+    y = cs[:, horizon:] - cs[:, :-horizon]  # y[:, t] = sum r[t..t+h-1], t = 0..T-1-h
+    x = zs[:, first: t - horizon]
+    y = y[:, first:]
+    xd = x - x.mean(axis=1, keepdims=True)
+    return (xd * (y - y.mean(axis=1, keepdims=True))).sum(axis=1) / (xd**2).sum(axis=1)
+
+
+def rw_bootstrap_pvalue(panel: pd.DataFrame, horizon: int, *, z: str, min_periods: int,
+                        n_boot: int = N_BOOT, seed: int = SEED) -> tuple[float, float]:
+    """One-sided p-value of the predictive slope under a random-walk null for the ratio.
+
+    The one-period changes of ``log ratio`` and ``log_rel`` are resampled jointly (same
+    periods, i.i.d., drift kept), both paths rebuilt from their first value, and the slope
+    recomputed. Returns ``(observed slope, share of draws with a slope ≤ observed)`` with the
+    usual ``(1 + count) / (1 + n_boot)`` correction.
+    """
+    lr = np.log(panel["ratio"].to_numpy(dtype=float))
+    rel = panel["log_rel"].to_numpy(dtype=float)
+    obs = float(_slopes(np.exp(lr)[None, :], rel[None, :], horizon, z, min_periods)[0])
+    d_lr, d_rel = np.diff(lr), np.diff(rel)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(d_lr), size=(n_boot, len(d_lr)))
+    zeros = np.zeros((n_boot, 1))
+    lr_b = lr[0] + np.concatenate([zeros, np.cumsum(d_lr[idx], axis=1)], axis=1)
+    rel_b = rel[0] + np.concatenate([zeros, np.cumsum(d_rel[idx], axis=1)], axis=1)
+    draws = _slopes(np.exp(lr_b), rel_b, horizon, z, min_periods)
+    return obs, float((1 + np.sum(draws <= obs)) / (1 + n_boot))
+
+
+def estimate(spec: Spec, loader: DataLoader) -> SpecEstimate:
+    """Grid estimate: slope of the forward relative return on the ratio's z-score."""
+    ratio = RATIO_BY_LABEL[spec["ratio"]]
+    freq = spec["freq"]
+    panel = ratio_panel(loader, ratio, freq)
+    h = horizon_periods(int(spec["horizon"]), freq)
+    res = predictive_regression(panel, h, z=spec["z"], cov=spec["errors"],
+                                min_periods=MIN_HISTORY_YEARS * PERIODS_PER_YEAR[freq])
+    lo, hi = res.conf_int.loc["z"]
+    return SpecEstimate(estimate=float(res.params["z"]), se=float(res.bse["z"]), pvalue=float(res.pvalues["z"]),
+                        nobs=res.nobs, ci_low=float(lo), ci_high=float(hi),
+                        extra={"r2": res.rsquared, "start": str(res.start.date()), "end": str(res.end.date()),
+                               "hac_lags": res.bandwidth if res.bandwidth is not None else np.nan})
+
+
+# ----------------------------------------------------------------------------- events
+def _forward(log_rel: pd.Series, days: int) -> pd.Series:
+    return log_rel.shift(-days) - log_rel
+
+
+def touch_events(panel: pd.DataFrame, z: str) -> tuple[pd.DataFrame, list[dict]]:
+    """Touches of the daily ratio's ±2 sd band and what followed (one dict per side and horizon)."""
+    zs = zscore(panel["ratio"], z, MIN_HISTORY_YEARS * PERIODS_PER_YEAR["D"])
+    touches = band_touches(zs)
+    rets = panel["log_rel"].diff().dropna()
+    for m in HORIZONS:
+        fwd = _forward(panel["log_rel"], horizon_periods(m, "D"))
+        touches[f"fwd_{m}m"] = fwd.reindex(pd.DatetimeIndex(touches["date"])).to_numpy()
+    touches["level"] = panel["ratio"].reindex(pd.DatetimeIndex(touches["date"])).to_numpy()
+    stats = []
+    for side in (1, -1):
+        dates = touches.loc[touches["side"] == side, "date"]
+        for m in HORIZONS:
+            days = horizon_periods(m, "D")
+            fwd = _forward(panel["log_rel"], days)
+            if z == "real-time":
+                fwd = fwd[zs.notna()]
+            row = {"side": side, "horizon": m, "n": len(dates), "n_used": 0, "mean": np.nan, "p": np.nan,
+                   "unconditional": float(fwd.mean())}
+            used = touches.loc[touches["side"] == side, f"fwd_{m}m"].dropna()
+            row["n_used"], row["mean"] = len(used), float(used.mean()) if len(used) else np.nan
+            if len(used) >= 2:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    try:
+                        es = event_study(rets, dates, window=(1, days), benchmark="zero", n_boot=N_EVENT_DRAWS,
+                                         n_placebo=N_EVENT_DRAWS, alternative="less" if side == 1 else "greater",
+                                         seed=SEED)
+                        row["n_used"], row["mean"], row["p"] = es.n_events, es.mean_car, es.pvalue_placebo
+                    except ValueError:
+                        pass
+            stats.append(row)
+    return touches, stats
+
+
+# ----------------------------------------------------------------------------- study
+def _available(loader: DataLoader) -> list[Ratio]:
+    out = []
+    for r in RATIOS:
+        try:
+            for sid in {r.small, r.large, r.price_small, r.price_large}:
+                loader.fetch(sid)
+        except DataError:
+            continue
+        out.append(r)
+    return out
+
+
+def _criteria(ur: dict, hl: dict, pred: dict, ev: list[dict]) -> dict:
+    """The three declared criteria for one ratio."""
+    s = bool(ur["ADF"] < ALPHA and ur["KPSS"] >= ALPHA)
+    p = bool(pred["beta"] < 0 and pred["p_hodrick"] < ALPHA and pred["p_boot"] < ALPHA)
+    rows = [e for e in ev if e["horizon"] == HEADLINE_HORIZON and e["n_used"] > 0]
+    right_sign = all((e["mean"] < 0) if e["side"] == 1 else (e["mean"] > 0) for e in rows)
+    testable = [e for e in rows if e["n_used"] >= 2 and not np.isnan(e["p"])]
+    t = bool(rows and right_sign and any(e["p"] < ALPHA for e in testable))
+    return {"S": s, "P": p, "T": t, "T_testable": bool(testable)}
+
+
+class Bands(Study):
+    name = "bands"
+    title = "Mean-reversion bands of the small/large ratios"
+    claims = ("C11",)
+    series = tuple(sorted({sid for r in RATIOS for sid in (r.small, r.large, r.price_small, r.price_large)}))
+
+    def run(self, loader: DataLoader, *, progress: Callable[[str], None] | None = None) -> StudyResult:
+        ratios = _available(loader)
+        band_rows, test_rows, pred_rows, touch_rows, touch_lists, crit_rows = [], [], [], [], [], []
+        figures, numbers = [], {}
+        per_ratio: dict[str, dict] = {}
+        for r in ratios:
+            if progress:
+                progress(f"C11 {r.label}")
+            daily = ratio_panel(loader, r, "D")
+            monthly = ratio_panel(loader, r, "M")
+            x = daily["ratio"]
+            mean, sd = float(x.mean()), float(x.std())
+            on = x.loc[:ARTICLE_DATE]
+            band_rows.append({
+                "ratio": r.label, "Sample": f"{x.index[0]:%Y-%m}–{x.index[-1]:%Y-%m}", "Mean": mean,
+                "−2 sd": mean - 2 * sd, "−1 sd": mean - sd, "+1 sd": mean + sd, "+2 sd": mean + 2 * sd,
+                f"On {ARTICLE_DATE}": float(on.iloc[-1]) if len(on) and on.index[-1] >= pd.Timestamp(ARTICLE_DATE)
+                - pd.Timedelta(days=7) else np.nan,
+                "Latest": float(x.iloc[-1]), "z latest": float((x.iloc[-1] - mean) / sd),
+            })
+            if r.label in ARTICLE:
+                a = ARTICLE[r.label]
+                band_rows.append({"ratio": ARTICLE_LABEL[r.label], "Sample": "1999–2024" if r.kind == "price" else "",
+                                  "Mean": a["mean"], "−2 sd": a.get("-2 sd", np.nan), "−1 sd": a.get("-1 sd", np.nan),
+                                  "+1 sd": a.get("+1 sd", np.nan), "+2 sd": a.get("+2 sd", np.nan),
+                                  f"On {ARTICLE_DATE}": a["on_date"], "Latest": np.nan, "z latest": np.nan})
+
+            ur = unit_root_battery(np.log(monthly["ratio"]).rename(r.label), tests=("adf", "pp", "kpss", "vr"),
+                                   vr_lags=VR_LAGS, alpha=ALPHA).to_frame()
+            urp = dict(zip(ur["test"], ur["pvalue"], strict=True))
+            hl = half_life(np.log(monthly["ratio"]))
+            test_rows.append({"ratio": r.label, "N": len(monthly), "ADF p": urp["ADF"], "PP p": urp["Phillips-Perron"],
+                              "KPSS p": urp["KPSS"], f"VR({VR_LAGS}) p": urp["Variance ratio"], "ρ": hl["rho"],
+                              "Half-life": hl["halflife"], "HL low": hl["halflife_lo"], "HL high": hl["halflife_hi"],
+                              "ρ (bias-corr.)": hl["rho_bc"], "Half-life (bias-corr.)": hl["halflife_bc"]})
+
+            min_m = MIN_HISTORY_YEARS * 12
+            head_pred = {}
+            for h in HORIZONS:
+                row = {"ratio": r.label, "h": h}
+                for zt in ("real-time", "in-sample"):
+                    hod = predictive_regression(monthly, h, z=zt, cov="hodrick", min_periods=min_m)
+                    hac = predictive_regression(monthly, h, z=zt, cov="hac", min_periods=min_m)
+                    _, pb = rw_bootstrap_pvalue(monthly, h, z=zt, min_periods=min_m)
+                    tag = "rt" if zt == "real-time" else "is"
+                    row |= {f"N_{tag}": hod.nobs, f"β_{tag}": float(hod.params["z"]),
+                            f"p_hod_{tag}": float(hod.pvalues["z"]), f"p_hac_{tag}": float(hac.pvalues["z"]),
+                            f"p_boot_{tag}": pb, f"r2_{tag}": hod.rsquared}
+                    if h == HEADLINE_HORIZON and zt == "real-time":
+                        head_pred = {"beta": float(hod.params["z"]), "p_hodrick": float(hod.pvalues["z"]),
+                                     "p_hac": float(hac.pvalues["z"]), "p_boot": pb, "nobs": hod.nobs,
+                                     "se": float(hod.bse["z"]), "start": hod.start, "end": hod.end,
+                                     "hac_lags": hac.bandwidth}
+                pred_rows.append(row)
+
+            ev_all = {}
+            for zt in ("in-sample", "real-time"):
+                touches, ev = touch_events(daily, zt)
+                ev_all[zt] = ev
+                for e in ev:
+                    touch_rows.append({"ratio": r.label, "bands": zt, **e})
+                touch_lists.append(touches.assign(ratio=r.label, bands=zt))
+            crit = _criteria(urp, hl, head_pred, ev_all["real-time"])
+            crit_is = _criteria(urp, hl, head_pred, ev_all["in-sample"])
+            crit_rows.append({"ratio": r.label, "S: ADF rejects, KPSS not": crit["S"],
+                              "P: β<0, Hodrick & boot p<α": crit["P"], "T: reversal (real-time)": crit["T"],
+                              "T: reversal (in-sample)": crit_is["T"]})
+            per_ratio[r.label] = {"bands": (mean, sd), "ur": urp, "hl": hl, "pred": head_pred, "crit": crit,
+                                  "ev": ev_all, "touches": touch_lists[-2:], "daily": daily}
+
+        # ---------------------------------------------------------------- grid
+        if progress:
+            progress("C11 grid")
+        grid = run_grid(estimate, GRID, loader=loader)
+        gframe = grid.ok()
+
+        verdict = self._verdict(per_ratio)
+        numbers |= self._numbers(per_ratio, gframe)
+        figures = self._figures(per_ratio)
+
+        bands = pd.DataFrame(band_rows).set_index("ratio")
+        tests = pd.DataFrame(test_rows).set_index("ratio")
+        pred = pd.DataFrame(pred_rows).set_index(["ratio", "h"])
+        pred_shown = pred[["N_rt", "β_rt", "p_hod_rt", "p_hac_rt", "p_boot_rt", "r2_rt",
+                           "β_is", "p_hod_is", "p_boot_is"]].rename(columns={
+                               "N_rt": "N", "β_rt": "β (real-time z)", "p_hod_rt": "p Hodrick",
+                               "p_hac_rt": "p HAC", "p_boot_rt": "p RW boot", "r2_rt": "R²",
+                               "β_is": "β (in-sample z)", "p_hod_is": "p Hodrick ", "p_boot_is": "p RW boot "})
+        touch_tab = pd.DataFrame(touch_rows)
+        touch_tab = touch_tab[touch_tab["horizon"] == HEADLINE_HORIZON]
+        touch_tab = touch_tab.assign(side=touch_tab["side"].map({1: "+2 sd", -1: "−2 sd"}),
+                                     mean=100 * touch_tab["mean"], unconditional=100 * touch_tab["unconditional"])
+        touch_tab = touch_tab.set_index(["ratio", "bands", "side"])[["n", "n_used", "mean", "unconditional", "p"]]
+        touch_tab = touch_tab.rename(columns={"n": "Touches", "n_used": "With 12m", "mean": "Mean 12m (%)",
+                                              "unconditional": "All days 12m (%)", "p": "Placebo p"})
+        tl = pd.concat(touch_lists, ignore_index=True)
+        tl = tl[(tl["bands"] == "in-sample") & ~tl["ratio"].str.startswith("Turnover")]
+        tl = tl.assign(side=tl["side"].map({1: "+2 sd", -1: "−2 sd"}),
+                       **{f"fwd_{m}m": 100 * tl[f"fwd_{m}m"] for m in HORIZONS})
+        touch_list = self._touch_list(tl)
+        crit = pd.DataFrame(crit_rows).set_index("ratio")
+        robust = self._grid_summary(grid.to_frame())
+
+        min_d = MIN_HISTORY_YEARS
+        tables = [
+            Table(name="c11_bands", caption="Bands of the small/large ratios (percent), ours beside the article's",
+                  frame=bands, digits={"Mean": 1, "−2 sd": 1, "−1 sd": 1, "+1 sd": 1, "+2 sd": 1,
+                                       f"On {ARTICLE_DATE}": 1, "Latest": 1, "z latest": 2},
+                  index_label="Ratio",
+                  notes=["Daily ratios 100 × small / large; bands = mean ± 1 and 2 standard deviations over our "
+                         "sample. SW small/large uses the published 801813 and 801811 levels (both based 1000 on "
+                         "1999-12-30, so no rebasing is needed), but 801811 is public only from 2015-01-05: our "
+                         "mean and sd cover 2015–2024, the article's 2000–2024. The article's P/E ratio is Shenwan "
+                         "small/large, which has no public P/E after 2016 for the small index and none for the "
+                         "large one; CSI 500/CSI 300 TTM P/E stands in (2011–). Turnover: daily turnover rate of "
+                         "801813 over that of 801811. The article's P/B ratio (mean 144.15%) is not testable: no "
+                         "public P/B of 801811. z latest: latest value in in-sample sd units."]),
+            Table(name="c11_stationarity",
+                  caption="Unit-root and stationarity tests and AR(1) half-life of the monthly log ratios",
+                  frame=tests, index_label="Ratio",
+                  digits={"N": 0, "ADF p": 3, "PP p": 3, "KPSS p": 3, f"VR({VR_LAGS}) p": 3, "ρ": 3, "Half-life": 1,
+                          "HL low": 1, "HL high": 1, "ρ (bias-corr.)": 3, "Half-life (bias-corr.)": 1},
+                  notes=["Month-end log ratio, constant only. ADF: lags by AIC; PP: Newey–West long-run variance; "
+                         "KPSS: null of stationarity, data-dependent lags; VR: Lo–MacKinlay variance ratio at "
+                         f"{VR_LAGS} months, heteroskedasticity-robust (null: random walk). Half-life in months "
+                         "= ln 0.5 / ln ρ from the AR(1) with a constant; HL low/high map ρ's 95% HAC interval "
+                         "(∞ when it reaches 1). Bias-corrected: Kendall (1954) ρ + (1 + 3ρ)/T."]),
+            Table(name="c11_predictive",
+                  caption="Predictive regressions of the future h-month log relative return on the ratio's z-score",
+                  frame=pred_shown, index_label="Ratio",
+                  digits={"N": 0, "β (real-time z)": 3, "p Hodrick": 3, "p HAC": 3, "p RW boot": 3, "R²": 2,
+                          "β (in-sample z)": 3, "p Hodrick ": 3, "p RW boot ": 3},
+                  notes=["Monthly. Dependent: sum of the next h monthly log returns of small over large (price "
+                         "indices; for P/E and turnover ratios the same pair's prices). Real-time z: expanding mean "
+                         f"and sd up to the month, after {min_d} years of burn-in (no look-ahead); in-sample z: "
+                         "full-sample mean and sd (the article's bands). p Hodrick: Hodrick (1992) 1B; p HAC: "
+                         "Newey–West with max(NW 1994 rule, h − 1) lags; p RW boot: one-sided, share of "
+                         f"{N_BOOT} random-walk resamples (i.i.d. monthly changes, drift kept, z rebuilt) with a "
+                         "slope at or below ours. A negative β is mean reversion."]),
+            Table(name="c11_touches", caption="After a ±2 sd touch: the next 12 months of relative return",
+                  frame=touch_tab, index_label="",
+                  digits={"Touches": 0, "With 12m": 0, "Mean 12m (%)": 1, "All days 12m (%)": 1, "Placebo p": 3},
+                  notes=["Daily. A touch: first day with z ≥ 2 (≤ −2) after being inside the band; a side re-arms "
+                         f"when |z| returns within {REARM_Z:g} sd. With 12m: touches with 252 trading days after "
+                         "them. Mean 12m: mean log relative return (small over large, percent) over days 1–252 "
+                         "after the touch; all days: the unconditional mean over the same sample. Placebo p: "
+                         f"econ.models.events.event_study, {N_EVENT_DRAWS} draws of random dates outside the touch "
+                         "windows, one-sided in the reversal direction (down after +2 sd, up after −2 sd); needs "
+                         f"≥ 2 touches. Real-time bands start after {min_d} years of data."]),
+            Table(name="c11_touch_list",
+                  caption="Every ±2 sd touch of the in-sample bands of the price and P/E ratios and what followed",
+                  frame=touch_list, index_label="",
+                  digits={"z": 2, "Ratio (%)": 1, "3m (%)": 1, "6m (%)": 1, "12m (%)": 1},
+                  notes=["In-sample bands (the article's construction). Forward log relative return of small over "
+                         "large (percent) over 63, 126 and 252 trading days after the touch; -- where the sample "
+                         "ends first. The turnover ratio's touches (mostly 2015–2016 and 2018–2020) are summarised in "
+                         "the previous table."]),
+            Table(name="c11_criteria", caption="The declared criteria of the C11 verdict, ratio by ratio",
+                  frame=crit, index_label="Ratio",
+                  notes=[f"S: ADF p < {ALPHA} and KPSS p ≥ {ALPHA} (monthly log ratio). P: 12-month slope on the "
+                         f"real-time z < 0 with Hodrick p < {ALPHA} and random-walk bootstrap p < {ALPHA}. T: with "
+                         "real-time (or in-sample) bands, the mean 12-month return after touches has the reversal "
+                         f"sign on every side with a touch and a placebo p < {ALPHA} on a side with ≥ 2 touches. "
+                         f"The verdict uses the headline ratio ({HEADLINE}) with real-time bands."]),
+            Table(name="c11_robustness",
+                  caption="Robustness grid: slope of the forward relative return on the z-score across specifications",
+                  frame=robust, index_label="",
+                  digits={"Specs": 0, "Estimated": 0, "Median β": 3, "β < 0": 2, f"β < 0, p < {ALPHA}": 2,
+                          f"β > 0, p < {ALPHA}": 2},
+                  notes=[f"Grid ({len(grid.specs)} specifications): ratio × frequency (month, week) × z-score "
+                         "(real-time, in-sample) × horizon (3, 6, 12 months = 13, 26, 52 weeks) × errors (Hodrick "
+                         "1B, Newey–West HAC with ≥ h − 1 lags); none excluded. Shares are of estimated "
+                         "specifications; p two-sided, not adjusted for the number of specifications."]),
+        ]
+        grid_run = GridRun(name="c11_slopes", claim="C11", sign_claimed=-1, result=grid, headline=HEADLINE_SPEC,
+                           label="slope of the future relative return on the ratio z-score")
+        return StudyResult(
+            study=self.name, title=self.title, claims=[verdict], tables=tables, figures=figures, numbers=numbers,
+            headline_proxy=f"{HEADLINE} (the article's ratio; 2015–2024 only)", synthetic=self.is_synthetic(loader),
+            data_ids=sorted({sid for r in ratios for sid in (r.small, r.large, r.price_small, r.price_large)}),
+            grids=[grid_run],
+            notes=["801811 (Shenwan large) starts 2015-01-05 in the vault: the article's 2000–2024 bands cannot be "
+                   "rebuilt; ours use 2015–2024 on the same published levels.",
+                   "P/B ratio untestable: no public P/B for Shenwan large."],
+        )
+
+    # ------------------------------------------------------------------ helpers
+    @staticmethod
+    def _touch_list(tl: pd.DataFrame) -> pd.DataFrame:
+        out = pd.DataFrame({
+            "Ratio ": tl["ratio"].to_numpy(), "Date": pd.DatetimeIndex(tl["date"]).strftime("%Y-%m-%d"),
+            "Side": tl["side"].to_numpy(), "z": tl["z"].to_numpy(dtype=float),
+            "Ratio (%)": tl["level"].to_numpy(dtype=float),
+        })
+        for m in HORIZONS:
+            out[f"{m}m (%)"] = tl[f"fwd_{m}m"].to_numpy(dtype=float)
+        return out.set_index(["Ratio ", "Date"])
+
+    @staticmethod
+    def _grid_summary(full: pd.DataFrame) -> pd.DataFrame:
+        rows = []
+        groups = [("ratio", v) for v in full["ratio"].unique()]
+        groups += [(d, v) for d in ("z", "errors", "freq", "horizon") for v in GRID.dimensions[d]]
+        for dim, val in [*groups, ("all", "all")]:
+            sub = full if dim == "all" else full[full[dim] == val]
+            ok = sub[sub["error"] == ""]
+            label = "All specifications" if dim == "all" else (val if dim == "ratio" else f"{dim} = {val}")
+            rows.append({"": label, "Specs": len(sub), "Estimated": len(ok), "Median β": float(ok["estimate"].median()),
+                         "β < 0": float((ok["estimate"] < 0).mean()),
+                         f"β < 0, p < {ALPHA}": float(((ok["estimate"] < 0) & (ok["pvalue"] < ALPHA)).mean()),
+                         f"β > 0, p < {ALPHA}": float(((ok["estimate"] > 0) & (ok["pvalue"] < ALPHA)).mean())})
+        return pd.DataFrame(rows).set_index("")
+
+    def _verdict(self, per: dict) -> Verdict:
+        rule = (f"on {HEADLINE} (monthly): S = ADF p < {ALPHA} and KPSS p ≥ {ALPHA} on the log ratio; P = 12-month "
+                f"slope on the real-time z < 0 with Hodrick p < {ALPHA} and random-walk bootstrap p < {ALPHA}; T = "
+                "after real-time ±2 sd touches the mean 12-month relative return reverses on every side touched and "
+                f"placebo p < {ALPHA} on a side with ≥ 2 touches. All three: supported; none: not supported; "
+                "otherwise mixed")
+        common = dict(claim="C11", article=ARTICLES["002"],
+                      statement="The small/large ratio mean-reverts inside mean ± 2 sd bands; a ±2 sd touch "
+                                "triggers a reversal",
+                      article_value="SW small/large mean 122.11%, ±2 sd [42.82%, 201.40%]; touch → reversal",
+                      rule=rule, test="ADF/KPSS; predictive regression with Hodrick and HAC errors and a "
+                                      "random-walk bootstrap; band-touch event study with placebo dates")
+        if HEADLINE not in per:
+            return Verdict(**common, estimate=None, outcome=Outcome.UNTESTABLE, reason=f"{HEADLINE} not available",
+                           needs="Shenwan small 801813 and large 801811 daily closes", proxy=HEADLINE)
+        h = per[HEADLINE]
+        c = h["crit"]
+        hits = int(c["S"]) + int(c["P"]) + int(c["T"])
+        outcome = Outcome.SUPPORTED if hits == 3 else Outcome.NOT_SUPPORTED if hits == 0 else Outcome.MIXED
+        pr, ur, hl = h["pred"], h["ur"], h["hl"]
+        ev12 = [e for e in h["ev"]["real-time"] if e["horizon"] == HEADLINE_HORIZON]
+        ev_is = [e for e in h["ev"]["in-sample"] if e["horizon"] == HEADLINE_HORIZON]
+
+        def ev_text(evs: list[dict]) -> str:
+            parts = []
+            for e in evs:
+                side = "+2 sd" if e["side"] == 1 else "−2 sd"
+                if e["n"] == 0:
+                    parts.append(f"no {side} touch")
+                else:
+                    p = "n/a" if np.isnan(e["p"]) else f"{e['p']:.3f}"
+                    mean = "n/a" if np.isnan(e["mean"]) else f"{100 * e['mean']:+.1f}%"
+                    parts.append(f"{e['n']} {side} touch(es), mean 12m {mean} (placebo p {p})")
+            return "; ".join(parts)
+
+        others = [k for k, v in per.items() if k != HEADLINE and v["crit"]["S"] + v["crit"]["P"] + v["crit"]["T"] == 3]
+        reason = (f"S {'met' if c['S'] else 'not met'}: ADF p = {ur['ADF']:.3f}, KPSS p = {ur['KPSS']:.3f}; "
+                  f"half-life {hl['halflife']:.1f} months (ρ = {hl['rho']:.3f}). P {'met' if c['P'] else 'not met'}: "
+                  f"12-month β = {pr['beta']:.3f} per sd (Hodrick p = {pr['p_hodrick']:.3f}, HAC p = "
+                  f"{pr['p_hac']:.3f}, random-walk bootstrap p = {pr['p_boot']:.3f}, N = {pr['nobs']}). "
+                  f"T {'met' if c['T'] else 'not met'}: real-time bands: {ev_text(ev12)}; in-sample bands: "
+                  f"{ev_text(ev_is)}. Other ratios meeting all three: {', '.join(others) if others else 'none'}.")
+        return Verdict(**common, estimate=float(pr["beta"]), outcome=outcome, reason=reason, proxy=HEADLINE,
+                       pvalue=float(pr["p_hodrick"]),
+                       ci=(float(pr["beta"] - 1.959963984540054 * pr["se"]),
+                           float(pr["beta"] + 1.959963984540054 * pr["se"])))
+
+    @staticmethod
+    def _numbers(per: dict, g: pd.DataFrame) -> dict:
+        out: dict = {}
+        keys = {HEADLINE: "sw", LONGEST: "csi1000", "P/E CSI 500/CSI 300": "pe", "Turnover SW small/large": "turnover",
+                "Micro-cap/CSI 300": "micro", "CSI 500/CSI 300": "csi500", "CSI 2000/CSI 300": "csi2000"}
+        for label, k in keys.items():
+            if label not in per:
+                continue
+            v = per[label]
+            mean, sd = v["bands"]
+            x = v["daily"]["ratio"]
+            on = x.loc[:ARTICLE_DATE]
+            out |= {f"C11_{k}_mean": mean, f"C11_{k}_sd": sd, f"C11_{k}_lo1": mean - sd, f"C11_{k}_hi1": mean + sd,
+                    f"C11_{k}_lo2": mean - 2 * sd, f"C11_{k}_hi2": mean + 2 * sd,
+                    f"C11_{k}_start": f"{x.index[0]:%Y-%m-%d}", f"C11_{k}_end": f"{x.index[-1]:%Y-%m-%d}",
+                    f"C11_{k}_latest": float(x.iloc[-1]),
+                    f"C11_{k}_adf_p": v["ur"]["ADF"], f"C11_{k}_kpss_p": v["ur"]["KPSS"],
+                    f"C11_{k}_vr_p": v["ur"]["Variance ratio"],
+                    f"C11_{k}_rho": v["hl"]["rho"], f"C11_{k}_halflife_months": v["hl"]["halflife"],
+                    f"C11_{k}_halflife_lo": v["hl"]["halflife_lo"], f"C11_{k}_halflife_hi": v["hl"]["halflife_hi"],
+                    f"C11_{k}_halflife_bc": v["hl"]["halflife_bc"],
+                    f"C11_{k}_slope12": v["pred"]["beta"], f"C11_{k}_slope12_p_hodrick": v["pred"]["p_hodrick"],
+                    f"C11_{k}_slope12_p_hac": v["pred"]["p_hac"], f"C11_{k}_slope12_p_boot": v["pred"]["p_boot"],
+                    f"C11_{k}_slope12_n": int(v["pred"]["nobs"])}
+            if len(on):
+                out[f"C11_{k}_on_date"] = float(on.iloc[-1])
+            for bands_kind, tag in (("in-sample", "is"), ("real-time", "rt")):
+                for e in v["ev"][bands_kind]:
+                    if e["horizon"] != HEADLINE_HORIZON:
+                        continue
+                    side = "up" if e["side"] == 1 else "down"
+                    out[f"C11_{k}_touch_{tag}_{side}_n"] = int(e["n"])
+                    out[f"C11_{k}_touch_{tag}_{side}_mean12"] = 100 * e["mean"] if not np.isnan(e["mean"]) else np.nan
+                    out[f"C11_{k}_touch_{tag}_{side}_p"] = e["p"]
+        if HEADLINE in per:
+            out["C11_halflife_months"] = per[HEADLINE]["hl"]["halflife"]
+        for k, a in ARTICLE.items():
+            tag = keys[k]
+            out[f"C11_article_{tag}_mean"] = a["mean"]
+            out[f"C11_article_{tag}_on_date"] = a["on_date"]
+        out["C11_grid_n"] = int(len(g))
+        out["C11_grid_share_neg"] = float((g["estimate"] < 0).mean())
+        out["C11_grid_share_sig_neg"] = float(((g["estimate"] < 0) & (g["pvalue"] < ALPHA)).mean())
+        rt = g[g["z"] == "real-time"]
+        out["C11_grid_share_sig_neg_rt"] = float(((rt["estimate"] < 0) & (rt["pvalue"] < ALPHA)).mean())
+        ins = g[g["z"] == "in-sample"]
+        out["C11_grid_share_sig_neg_is"] = float(((ins["estimate"] < 0) & (ins["pvalue"] < ALPHA)).mean())
+        return out
+
+    @staticmethod
+    def _figures(per: dict) -> list[Figure]:
+        figs = []
+        names = {HEADLINE: ("c11_sw_ratio", "Shenwan small/large price ratio (%) and its bands"),
+                 LONGEST: ("c11_csi1000_ratio", "CSI 1000/CSI 300 price ratio (%) and its bands"),
+                 "P/E CSI 500/CSI 300": ("c11_pe_ratio", "CSI 500/CSI 300 P/E ratio (%) and its bands"),
+                 "Turnover SW small/large": ("c11_turnover_ratio",
+                                             "Shenwan small/large turnover ratio (%, 20-day mean) and its bands")}
+        for label, (name, title) in names.items():
+            if label not in per:
+                continue
+            v = per[label]
+            mean, sd = v["bands"]
+            x = v["daily"]["ratio"]
+            shown = x.rolling(20).mean() if label.startswith("Turnover") else x
+            ex = x.expanding(min_periods=MIN_HISTORY_YEARS * PERIODS_PER_YEAR["D"])
+            data = pd.DataFrame({"ratio": shown, "real-time +2 sd": ex.mean() + 2 * ex.std(),
+                                 "real-time −2 sd": ex.mean() - 2 * ex.std()})
+            tl = v["touches"][0]  # in-sample touches
+            marks = [(f"{d:%Y-%m-%d}", float(x.loc[d]), "▼" if s == 1 else "▲")
+                     for d, s in zip(tl["date"], tl["side"], strict=True)]
+            figs.append(Figure(name=name, title=title, data=data, ylabel="percent",
+                               hlines=[mean - 2 * sd, mean - sd, mean, mean + sd, mean + 2 * sd], marks=marks))
+        return figs
+
+
+STUDY = Bands()
