@@ -1,0 +1,173 @@
+"""C4 attribution study: a known decomposition recovered on a tiny vault, and the real vault's
+key numbers within tolerances, with one year's valuation part recomputed by hand from the CSV."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from econ.config import Settings
+from econ.data.loader import DataLoader
+from econ.robust import Spec
+from econ.study import Outcome
+from studies import attribution as A
+
+# --------------------------------------------------------------------------- synthetic
+# Small leg: each year the P/E moves by VAL[y] and EPS by EARN[y] (log points); large leg flat.
+VAL = {2012: 0.30, 2013: -0.05, 2014: 0.20, 2015: -0.40, 2016: 0.02, 2017: 0.10}
+EARN = {2012: 0.05, 2013: 0.25, 2014: -0.10, 2015: 0.10, 2016: -0.15, 2017: 0.01}
+DIV = 0.02  # small leg dividend yield per year (log), via its total-return index
+ROWS = [
+    "cn.index.csi500.close,p5.csv,date,v,index points,business daily,small price",
+    "cn.index.csi300.close,p3.csv,date,v,index points,business daily,large price",
+    "cn.valuation.csi500.pe,e5.csv,date,v,ratio,business daily,small pe",
+    "cn.valuation.csi300.pe,e3.csv,date,v,ratio,business daily,large pe",
+    "cn.index_tr.csi500.close,t5.csv,date,v,index points,business daily,small tr",
+    "cn.index_tr.csi300.close,t3.csv,date,v,index points,business daily,large tr",
+]
+
+
+def _csv(s: pd.Series) -> str:
+    return "date,v\n" + "".join(f"{d:%Y-%m-%d},{v:.12g}\n" for d, v in s.items())
+
+
+@pytest.fixture(scope="module")
+def known(tmp_path_factory):
+    from tests.conftest import _make_vault
+
+    days = pd.bdate_range("2011-12-30", "2017-12-29")
+    log_pe = pd.Series(np.log(20.0), index=days)
+    log_eps = pd.Series(np.log(50.0), index=days)
+    for y in VAL:  # geometric path inside each year, ending exactly at the year's total
+        inside = days[days.year == y]
+        frac = np.arange(1, len(inside) + 1) / len(inside)
+        prev_pe = log_pe[days[days.year < y][-1]]
+        prev_eps = log_eps[days[days.year < y][-1]]
+        log_pe[inside] = prev_pe + VAL[y] * frac
+        log_eps[inside] = prev_eps + EARN[y] * frac
+    price = np.exp(log_pe + log_eps)
+    t = np.arange(len(days)) / 252.0
+    files = {
+        "p5.csv": _csv(price), "e5.csv": _csv(np.exp(log_pe)),
+        "p3.csv": _csv(pd.Series(3000.0, index=days)), "e3.csv": _csv(pd.Series(12.0, index=days)),
+        "t5.csv": _csv(price * np.exp(DIV * t)), "t3.csv": _csv(pd.Series(3000.0, index=days)),
+    }
+    root = _make_vault(tmp_path_factory.mktemp("v"), files, ROWS)
+    return DataLoader(Settings.resolve(vault=root, cache=tmp_path_factory.mktemp("c"), live=False))
+
+
+def _spec(**kw) -> Spec:
+    base = {"pair": "CSI 500 vs CSI 300", "anchor": "prior_end", "returns": "total", "kind": "log",
+            "years": "article window"}
+    base.update(kw)
+    return Spec(tuple(base.items()))
+
+
+def test_known_parts_are_recovered(known):
+    res = A.attribution(known, A.PAIR_BY_LABEL["CSI 500 vs CSI 300"])
+    t = res.table
+    assert [p.year for p in t.index] == list(VAL)
+    assert np.allclose(t["valuation"], list(VAL.values()), atol=1e-9)
+    assert np.allclose(t["earnings"], list(EARN.values()), atol=1e-9)
+    # dividend part = TR growth over the calendar days of each year (business-day clock / 252)
+    assert t["dividend"].between(0.9 * DIV, 1.1 * DIV).all()
+    assert t["residual"].abs().max() < 1e-9
+
+
+def test_estimate_counts_the_dominant_years(known):
+    est = A.estimate(_spec(), known)
+    n_val = sum(abs(VAL[y]) > abs(EARN[y]) for y in VAL)  # 2012, 2014, 2015, 2017
+    assert n_val == 4
+    assert est.ok and est.nobs == 6
+    assert est.estimate == pytest.approx(4 / 6 - 0.5)
+    assert est.pvalue == pytest.approx(0.6875)  # exact two-sided binomial, 4 of 6
+    assert est.extra["n_valuation"] == 4
+
+
+def test_price_and_total_return_give_the_same_count(known):
+    tot = A.estimate(_spec(returns="total"), known)
+    pri = A.estimate(_spec(returns="price"), known)
+    assert tot.estimate == pri.estimate
+    assert tot.extra["var_valuation"] != pri.extra["var_valuation"]
+
+
+def test_simple_kind_residual_is_the_cross_term(known):
+    res = A.attribution(known, A.PAIR_BY_LABEL["CSI 500 vs CSI 300"], returns="price", kind="simple")
+    t = res.table
+    v = np.expm1(np.array(list(VAL.values())))
+    e = np.expm1(np.array(list(EARN.values())))
+    assert np.allclose(t["residual"], v * e, atol=1e-9)
+
+
+def test_dominance_binomial_and_variance_shares():
+    t = pd.DataFrame({"dominant": ["valuation"] * 7 + ["earnings"] * 3,
+                      "relative_return": np.linspace(-0.2, 0.25, 10)})
+    t["valuation"] = 0.8 * t["relative_return"]
+    t["earnings"] = 0.2 * t["relative_return"]
+    t["dividend"] = 0.0
+    t["residual"] = 0.0
+    d = A.dominance(t)
+    assert d["n"] == 10 and d["n_valuation"] == 7
+    assert d["p_greater"] == pytest.approx(176 / 1024)  # P(X >= 7), X ~ Bin(10, 1/2)
+    assert d["var_valuation"] == pytest.approx(0.8) and d["var_earnings"] == pytest.approx(0.2)
+    assert d["ci_low"] < 0.7 < d["ci_high"]
+
+
+def test_grid_excludes_pairs_without_total_return():
+    assert len(A.GRID) >= 24
+    why = {s["pair"] for s, _ in A.GRID.excluded()}
+    assert why == {"SW small vs CSI 300", "SW small vs SSE 50", "CSI 2000 vs CSI 300"}
+    assert A.HEADLINE_SPEC in {s.key for s in A.GRID}
+
+
+# --------------------------------------------------------------------------- real vault
+@pytest.fixture(scope="module")
+def c4(vault_loader):
+    return A.STUDY.run(vault_loader)
+
+
+@pytest.mark.vault
+def test_headline_count(c4):
+    n = c4.numbers
+    assert (n["C4_valuation_years"], n["C4_years"]) == (10, 14)
+    assert n["C4_binom_p"] == pytest.approx(0.0898, abs=1e-3)
+    assert (n["C4_all_valuation_years"], n["C4_all_years"]) == (12, 16)
+    assert (n["C4_sw_csi300_valuation_years"], n["C4_sw_csi300_years"]) == (5, 6)
+    assert (n["C4_sw_sse50_first_year"], n["C4_sw_sse50_last_year"]) == ("2011", "2016")
+    assert (n["C4_csi1000_first_year"], n["C4_csi1000_years"]) == ("2022", 3)  # 2021 is one month: not counted
+    assert n["C4_csi500_max_residual"] < 1e-10
+    assert n["C4_var_valuation"] == pytest.approx(0.924, abs=0.01)
+
+
+@pytest.mark.vault
+def test_one_year_by_hand_from_the_csv(c4, vault):
+    pe = pd.read_csv(vault / "val_index_pe_csindex_2011_2026.csv", index_col="date", parse_dates=True)
+    a, b = pe.loc["2014-12-31"], pe.loc["2015-12-31"]
+    by_hand = np.log(b["pe_000905"] / a["pe_000905"]) - np.log(b["pe_000300"] / a["pe_000300"])
+    years = c4.tables[1].frame
+    assert years.loc[("CSI 500 vs CSI 300", "2015"), "Valuation"] == pytest.approx(100 * by_hand, abs=1e-6)
+    p5 = pd.read_csv(vault / "idx_tr_csi500_H00905.csv", index_col="date", parse_dates=True)["close"]
+    p3 = pd.read_csv(vault / "idx_tr_csi300_H00300.csv", index_col="date", parse_dates=True)["close"]
+    rel = np.log(p5["2015-12-31"] / p5["2014-12-31"]) - np.log(p3["2015-12-31"] / p3["2014-12-31"])
+    assert years.loc[("CSI 500 vs CSI 300", "2015"), "Relative"] == pytest.approx(100 * rel, abs=1e-6)
+
+
+@pytest.mark.vault
+def test_verdict_is_computed(c4):
+    v = c4.claims[0]
+    assert v.claim == "C4" and v.outcome == Outcome.MIXED
+    assert "(a) not met" in v.reason and "(b) not met" in v.reason and "(c) met" in v.reason
+    assert v.estimate == pytest.approx(10 / 14)
+
+
+@pytest.mark.vault
+def test_grid_attached_and_summarised(c4):
+    g = c4.grids[0]
+    assert g.claim == "C4" and len(g.result.specs) >= 24
+    assert g.headline in [s.key for s in g.result.specs]
+    frame = g.result.to_frame()
+    head = frame[(frame["pair"] == A.HEADLINE) & (frame["anchor"] == "prior_end") & (frame["returns"] == "total")
+                 & (frame["kind"] == "log") & (frame["years"] == "article window")].iloc[0]
+    assert head["estimate"] == pytest.approx(10 / 14 - 0.5)
+    assert c4.tables[2].frame.loc["All specifications", "Specs"] == len(g.result.specs)

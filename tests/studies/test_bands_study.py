@@ -1,0 +1,169 @@
+"""C11 bands study: known AR(1) half-life and predictive slope recovered, the touch rule on a
+hand-made path, the bootstrap's slope equal to the regression's, and the real vault's bands
+recomputed directly from the CSV files."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from econ.config import Settings
+from econ.data.loader import DataLoader
+from econ.robust import Spec
+from econ.study import Outcome
+from studies import bands as B
+
+
+def _ar1(rho: float, sd: float, n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    e = rng.normal(0.0, sd * math.sqrt(1 - rho**2), n)
+    y = np.empty(n)
+    y[0] = rng.normal(0.0, sd)
+    for t in range(1, n):
+        y[t] = rho * y[t - 1] + e[t]
+    return y
+
+
+def _panel(y: np.ndarray, start: str = "1900-01-31") -> pd.DataFrame:
+    idx = pd.date_range(start, periods=len(y), freq="ME")
+    return pd.DataFrame({"ratio": 100 * np.exp(y), "log_rel": y}, index=idx)
+
+
+# --------------------------------------------------------------------------- synthetic
+def test_half_life_of_a_known_ar1():
+    rho = 0.9  # half-life ln .5 / ln .9 = 6.58 periods
+    y = pd.Series(_ar1(rho, 0.1, 4000, 1), index=pd.date_range("1700-01-31", periods=4000, freq="ME"))
+    hl = B.half_life(y)
+    assert hl["rho"] == pytest.approx(rho, abs=0.015)
+    assert hl["halflife"] == pytest.approx(math.log(0.5) / math.log(rho), rel=0.12)
+    assert hl["halflife_lo"] < math.log(0.5) / math.log(rho) < hl["halflife_hi"]
+    assert B.half_life(y, periods_per_month=4.0)["halflife"] == pytest.approx(hl["halflife"] / 4)
+
+
+def test_predictive_slope_of_a_known_ar1():
+    rho, sd, h = 0.8, 0.05, 12
+    p = _panel(_ar1(rho, sd, 3000, 2))
+    res = B.predictive_regression(p, h, z="in-sample", cov="hodrick", min_periods=36)
+    truth = (rho**h - 1) * sd  # E[y_{t+h} - y_t | y_t] = (rho^h - 1) y_t, and z ≈ y / sd
+    assert res.params["z"] == pytest.approx(truth, rel=0.1)
+    assert res.pvalues["z"] < 1e-6
+    rt = B.predictive_regression(p, h, z="real-time", cov="hac", min_periods=36)
+    assert rt.params["z"] == pytest.approx(truth, rel=0.15)
+    assert rt.bandwidth >= h - 1 and rt.nobs == 3000 - 35 - h
+
+
+def test_bootstrap_slope_equals_the_regression_and_rejects_strong_reversion():
+    p = _panel(_ar1(0.8, 0.1, 600, 3))
+    for z in ("in-sample", "real-time"):
+        reg = B.predictive_regression(p, 3, z=z, cov="hodrick", min_periods=36)
+        obs, pval = B.rw_bootstrap_pvalue(p, 3, z=z, min_periods=36, n_boot=199)
+        assert obs == pytest.approx(float(reg.params["z"]), rel=1e-9)
+        assert pval < 0.05
+    walk = _panel(np.cumsum(np.random.default_rng(4).normal(0, 0.03, 240)))
+    _, p_walk = B.rw_bootstrap_pvalue(walk, 6, z="real-time", min_periods=36, n_boot=199)
+    assert p_walk > 0.05
+
+
+def test_touch_rule():
+    z = pd.Series([0, 1, 2.1, 2.5, 1.5, 2.2, 0.5, 2.3, -2.1, -1.5, -2.2, -0.9, -2.4],
+                  index=pd.date_range("2020-01-01", periods=13), dtype=float)
+    t = B.band_touches(z)
+    assert list(t.loc[t.side == 1, "date"].dt.day) == [3, 8]  # 2.2 on day 6 is the same excursion
+    assert list(t.loc[t.side == -1, "date"].dt.day) == [9, 13]
+    started_outside = B.band_touches(pd.Series([2.5, 2.4, 0.0, 2.1], index=pd.date_range("2020-01-01", periods=4)))
+    assert list(started_outside["date"].dt.day) == [4]
+
+
+def test_zscores():
+    x = pd.Series(np.arange(10.0))
+    assert B.zscore(x, "in-sample", 3).mean() == pytest.approx(0.0)
+    rt = B.zscore(x, "real-time", 3)
+    assert rt.iloc[:2].isna().all()
+    assert rt.iloc[2] == pytest.approx((2 - 1) / 1.0)  # mean(0,1,2) = 1, sd = 1
+
+
+def test_estimate_on_a_tiny_vault(tmp_path, make_vault):
+    rho, sd = 0.8, 0.05
+    y = _ar1(rho, sd, 600, 5)
+    days = pd.date_range("1975-01-31", periods=600, freq="BME")
+    rows = ["cn.index.csi1000.close,s.csv,date,v,index points,business daily,small",
+            "cn.index.csi300.close,l.csv,date,v,index points,business daily,large"]
+    small = "date,v\n" + "".join(f"{d:%Y-%m-%d},{3000 * math.exp(v):.10g}\n" for d, v in zip(days, y, strict=True))
+    large = "date,v\n" + "".join(f"{d:%Y-%m-%d},3000\n" for d in days)
+    root = make_vault(tmp_path / "v", {"s.csv": small, "l.csv": large}, rows)
+    loader = DataLoader(Settings.resolve(vault=root, cache=tmp_path / "c", live=False))
+    spec = Spec((("ratio", "CSI 1000/CSI 300"), ("freq", "M"), ("z", "in-sample"), ("horizon", 12),
+                 ("errors", "hodrick")))
+    est = B.estimate(spec, loader)
+    assert est.ok and est.nobs == 600 - 12
+    assert est.estimate == pytest.approx((rho**12 - 1) * sd, rel=0.2)
+    assert est.ci_low < (rho**12 - 1) * sd < est.ci_high
+
+
+def test_grid_size():
+    assert len(B.GRID) >= 24 and len(B.GRID) == 7 * 2 * 2 * 3 * 2
+    assert B.HEADLINE_SPEC in {s.key for s in B.GRID}
+
+
+# --------------------------------------------------------------------------- real vault
+@pytest.fixture(scope="module")
+def c11(vault_loader):
+    return B.STUDY.run(vault_loader)
+
+
+def _read(vault, name: str, col: str = "close") -> pd.Series:
+    return pd.read_csv(vault / name, index_col="date", parse_dates=True)[col]
+
+
+@pytest.mark.vault
+def test_sw_bands_by_hand(c11, vault):
+    s = _read(vault, "idx_sw_smallcap_801813_2015_2024.csv")
+    lg = _read(vault, "idx_sw_largecap_801811_2015_2024.csv")
+    r = (100 * s / lg).dropna()
+    n = c11.numbers
+    assert n["C11_sw_mean"] == pytest.approx(r.mean(), abs=1e-6)
+    assert n["C11_sw_sd"] == pytest.approx(r.std(), abs=1e-6)
+    assert n["C11_sw_mean"] == pytest.approx(143.26, abs=0.01)
+    assert n["C11_sw_on_date"] == pytest.approx(r.loc["2024-03-12"], abs=1e-9)
+    assert n["C11_sw_on_date"] == pytest.approx(127.89, abs=0.01)  # article 128.91
+    ts = _read(vault, "idx_sw_smallcap_801813_2015_2024.csv", "turnover_pct")
+    tl = _read(vault, "idx_sw_largecap_801811_2015_2024.csv", "turnover_pct")
+    assert n["C11_turnover_on_date"] == pytest.approx(100 * ts.loc["2024-03-12"] / tl.loc["2024-03-12"])
+    assert n["C11_turnover_on_date"] == pytest.approx(294.25, abs=0.01)  # the article's number exactly
+    assert n["C11_turnover_mean"] == pytest.approx((100 * ts / tl).mean(), abs=1e-6)
+
+
+@pytest.mark.vault
+def test_headline_tests_and_half_life(c11):
+    n = c11.numbers
+    assert n["C11_sw_adf_p"] == pytest.approx(0.598, abs=0.01)
+    assert n["C11_sw_kpss_p"] < 0.05
+    assert n["C11_halflife_months"] == pytest.approx(28.5, abs=0.5)
+    assert n["C11_sw_slope12_n"] == 73
+    assert n["C11_sw_slope12"] == pytest.approx(0.0148, abs=0.002)
+    assert n["C11_sw_slope12_p_hodrick"] > 0.5
+    assert n["C11_turnover_adf_p"] < 0.01 and n["C11_turnover_halflife_months"] == pytest.approx(2.39, abs=0.1)
+    assert n["C11_sw_touch_is_up_n"] == 2 and n["C11_sw_touch_rt_up_n"] == 0
+
+
+@pytest.mark.vault
+def test_half_life_by_hand(c11, vault):
+    s = _read(vault, "idx_sw_smallcap_801813_2015_2024.csv")
+    lg = _read(vault, "idx_sw_largecap_801811_2015_2024.csv")
+    m = np.log(s / lg).dropna().resample("ME").last()
+    rho = np.polyfit(m.shift(1).iloc[1:], m.iloc[1:], 1)[0]
+    assert c11.numbers["C11_sw_rho"] == pytest.approx(rho, abs=1e-8)
+
+
+@pytest.mark.vault
+def test_verdict_and_grid(c11):
+    v = c11.claims[0]
+    assert v.claim == "C11" and v.outcome == Outcome.NOT_SUPPORTED
+    assert "S not met" in v.reason and "P not met" in v.reason and "T not met" in v.reason
+    g = c11.grids[0]
+    assert g.claim == "C11" and g.sign_claimed == -1 and len(g.result.specs) == 168
+    assert g.result.ok().shape[0] == 168
+    assert c11.numbers["C11_grid_share_sig_neg_rt"] == 0.0
