@@ -1,0 +1,701 @@
+"""C12, C13, C14 — do fund holdings and research visits lead the size style? (Seed 002)
+
+Claims. C12: the share of all-fund stock holdings in the 50 largest stocks (and beyond rank
+500) leads the style by about a year (semi-annual 2010H1-2023H1). C13: fund holdings by cap
+bucket peak in order of size (rotation walks down the cap ladder). C14: the share of
+institutional research visits to CSI 300 members (and to CSI 2000 + others) leads the style
+by about two years.
+
+What the public data allow. No public source holds fund holdings by stock or research-visit
+records (vault ``SOURCES.md``). So C12 and C14 are untestable here; the study says which files
+would settle them (``econ.data.holdings``: declared schema, aggregates, Granger /
+Toda–Yamamoto / bootstrap Granger and lead–lag correlation with a confidence set for the
+lead) and runs that pipeline when the files are in the vault. What it computes from public
+data, on what, and how:
+
+1. *Style cycle.* Bry–Boschan (BBQ) turning points of log(CSI 300 / CSI 1000), monthly
+   (headline; window 6, minimum phase 6, minimum cycle 15 months), for every small-cap proxy
+   and for SSE 50 as the large-cap side; the count of complete cycles in the articles'
+   windows. The market-cap share of the 50 largest stocks (and of ranks beyond 500) from the
+   vault's concentration file is dated too (quarterly; window 2, phase 2, cycle 5 quarters):
+   it is the market-weight benchmark for the fund shares.
+2. *Implied leads.* The article's reported turning points (typed from CLAIMS.md; they are the
+   article's numbers, not data) are matched to the nearest style turning point of the
+   corresponding type within ±36 months: a top-50 fund-share peak (trough) with a large/small
+   peak (trough), a beyond-500 peak (trough) with a large/small trough (peak), a CSI 300
+   visit-share peak and a CSI 2000+others trough with a large/small peak. Implied lead =
+   style date − article date (positive: holdings / visits first). The article's sample-end
+   values are not turning points and get no lead.
+3. *Power.* Monte Carlo power of the Granger F at T = 27 half-years (C12) and 13 years (C14)
+   for leads 1-3 and effect sizes ρ = corr(y_t, x_{t−lead}) (``econ.data.holdings.lead_power``;
+   200 replications here, the full table in ``benchmarks/leadlag_power.py``).
+4. *C13 on market data.* Relative strength log(index / CSI All Share) of the size ladder
+   SSE 50, CSI 300, CSI 500, CSI 1000, CSI 2000, micro-cap; BBQ peaks of each; anchors = peaks
+   of the top rung (SSE 50); for each anchor every other rung's first peak from 6 months
+   before to 36 months after it. Per episode, Spearman ρ between size order and peak date
+   (anchor rung excluded, >= 3 rungs); pooled mean ρ with a one-sided permutation p-value
+   (rung labels shuffled within episodes, 9,999 draws). Robustness grid (36 specs):
+   frequency M/W, base All Share / CSI 300 / SSE 50 (the base rung leaves the ladder),
+   turning-point rules A/B/C, sample start 2005/2010.
+
+Verdict rules (declared). C12, C14 without user data: *untestable with the data at hand*,
+with the files needed, the implied leads, the cycle count and the power in the reason.
+With user data: per aggregate, criterion = bootstrap Granger p < ALPHA and the claimed lead
+(2 periods) in the 90% confidence set of the best lead with the claimed sign; both aggregates
+meet it = supported, one = mixed, none = not supported. C13: criterion 1 = headline pooled
+permutation p < ALPHA with mean ρ > 0; criterion 2 = at least half of the grid's specs give
+p < ALPHA with mean ρ > 0; both = supported, one = mixed, none = not supported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import weakref
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from econ.data import holdings as H
+from econ.data.errors import DataError
+from econ.data.loader import DataLoader
+from econ.data.panel import build_panel
+from econ.models.turning_points import TurningPointResult, date_turning_points
+from econ.policy import ALPHA
+from econ.robust import Grid, GridResult, Spec, SpecEstimate, run_grid
+from econ.study import Figure, GridRun, Outcome, Study, StudyResult, Table, Verdict
+from studies.common import ARTICLES
+
+INDEX = {
+    "SSE 50": "cn.index.sse50.close", "CSI 300": "cn.index.csi300.close", "CSI 500": "cn.index.csi500.close",
+    "CSI 1000": "cn.index.csi1000.close", "CSI 2000": "cn.index.csi2000.close",
+    "Micro-cap": "cn.index.microcap.close", "All Share": "cn.index.allshare.close",
+}
+CONCENTRATION = {"top50": "cn.concentration.top50_share", "gt500": "cn.concentration.rank_gt500_share"}
+LARGE = ("CSI 300", "SSE 50")
+SMALL = ("CSI 1000", "CSI 500", "CSI 2000", "Micro-cap")
+LADDER = ("SSE 50", "CSI 300", "CSI 500", "CSI 1000", "CSI 2000", "Micro-cap")
+BASES = ("All Share", "CSI 300", "SSE 50")
+HEADLINE = {"freq": "M", "large": "CSI 300", "small": "CSI 1000", "rule": "A"}
+C13_HEADLINE = {"freq": "M", "base": "All Share", "rule": "A", "start": "2005-01-01"}
+#: BBQ rules in months (window, minimum phase, minimum cycle); weekly = months x 52/12.
+TP_RULES = {"A": (6, 6, 15), "B": (4, 4, 12), "C": (8, 6, 16)}
+QUARTERLY_RULE = (2, 2, 5)
+MATCH_WINDOW_MONTHS = 36
+LADDER_SLACK_MONTHS, LADDER_HORIZON_MONTHS = 6, 36
+N_PERM = 9999
+WINDOWS = {"C12": ("2010-01-01", "2023-06-30"), "C14": ("2013-01-01", "2024-12-31")}
+CLAIMED_LEAD = {"C12": 2, "C14": 2}        # in the claim's periods
+PERIOD_MONTHS = {"C12": 6, "C14": 12}
+POWER_T = {"C12": 27, "C14": 13}
+POWER_LEADS = {"C12": (1, 2), "C14": (1, 2, 3)}
+POWER_RHOS = (0.0, 0.3, 0.5, 0.7, 0.9)
+POWER_REPS = 200
+POWER_TARGET = 0.8
+
+
+@dataclasses.dataclass(frozen=True)
+class ArticleTP:
+    """A turning point the article reports (its numbers, typed from CLAIMS.md)."""
+
+    claim: str
+    series: str
+    kind: str            # "peak", "trough" or "sample end"
+    when: str            # date used (year-only labels: mid-year, ± 6 months)
+    label: str           # as the article says it
+    value: float         # percent, as the article prints it
+    style_type: str      # the large/small turning point it should precede ("" = none)
+    market: str = ""     # concentration series to compare with ("top50", "gt500", "")
+
+
+ARTICLE_TPS: tuple[ArticleTP, ...] = (
+    ArticleTP("C12", "Fund share, top-50", "trough", "2010-06-30", "2010", 37.23, "trough", "top50"),
+    ArticleTP("C12", "Fund share, top-50", "peak", "2012-12-31", "end-2012", 44.66, "peak", "top50"),
+    ArticleTP("C12", "Fund share, top-50", "trough", "2015-12-31", "end-2015", 18.71, "trough", "top50"),
+    ArticleTP("C12", "Fund share, top-50", "peak", "2020-12-31", "end-2020", 43.36, "peak", "top50"),
+    ArticleTP("C12", "Fund share, rank > 500", "trough", "2012-12-31", "end-2012", 7.59, "peak", "gt500"),
+    ArticleTP("C12", "Fund share, rank > 500", "peak", "2016-06-30", "mid-2016", 33.01, "trough", "gt500"),
+    ArticleTP("C12", "Fund share, rank > 500", "trough", "2020-12-31", "end-2020", 11.46, "peak", "gt500"),
+    ArticleTP("C12", "Fund share, rank > 500", "sample end", "2023-06-30", "mid-2023", 27.80, "", "gt500"),
+    ArticleTP("C14", "Visit share, CSI 300", "peak", "2018-06-30", "2018", 20.95, "peak"),
+    ArticleTP("C14", "Visit share, CSI 300", "sample end", "2024-06-30", "2024", 6.10, ""),
+    ArticleTP("C14", "Visit share, CSI 2000 + others", "trough", "2019-06-30", "2019", 29.05, "peak"),
+    ArticleTP("C14", "Visit share, CSI 2000 + others", "sample end", "2024-06-30", "2024", 62.44, ""),
+)
+
+
+# ------------------------------------------------------------------------------------------
+# data helpers (memoised per loader: the grids ask for the same panels many times)
+# ------------------------------------------------------------------------------------------
+_PANELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _panel(loader: DataLoader, freq: str) -> pd.DataFrame:
+    cache = _PANELS.setdefault(loader, {})
+    if freq not in cache:
+        cache[freq] = build_panel(loader, INDEX, freq=freq)
+    return cache[freq]
+
+
+def _rule(rule: str, freq: str) -> dict[str, int]:
+    w, p, c = TP_RULES[rule]
+    if freq == "W":
+        w, p, c = (round(v * 52 / 12) for v in (w, p, c))
+    return {"window": w, "min_phase": p, "min_cycle": c}
+
+
+def style_ratio(loader: DataLoader, freq: str, large: str, small: str) -> pd.Series:
+    """log(large / small) at ``freq`` on the dates both exist."""
+    p = _panel(loader, freq)[[large, small]].dropna()
+    return np.log(p[large] / p[small]).rename(f"log({large}/{small})")
+
+
+def style_turning_points(loader: DataLoader, freq: str, large: str, small: str, rule: str) -> TurningPointResult:
+    return date_turning_points(style_ratio(loader, freq, large, small), **_rule(rule, freq))
+
+
+def _month_diff(a: pd.Timestamp, b: pd.Timestamp) -> int:
+    """Whole months from a to b."""
+    return (b.year - a.year) * 12 + (b.month - a.month)
+
+
+def implied_leads(tp: TurningPointResult, claims: tuple[str, ...] = ("C12", "C14")) -> pd.DataFrame:
+    """Each article turning point against the nearest style turning point of its type."""
+    frame = tp.turning_points
+    rows = []
+    for a in ARTICLE_TPS:
+        if a.claim not in claims:
+            continue
+        when = pd.Timestamp(a.when)
+        row = {"claim": a.claim, "series": a.series, "type": a.kind, "article": a.label, "value": a.value,
+               "style_type": a.style_type, "style_date": pd.NaT, "lead_months": np.nan}
+        if a.style_type:
+            cand = frame[frame["type"] == a.style_type]
+            if len(cand):
+                gap = np.array([abs(_month_diff(when, d)) for d in cand["date"]])
+                j = int(gap.argmin())
+                if gap[j] <= MATCH_WINDOW_MONTHS:
+                    d = pd.Timestamp(cand["date"].iloc[j])
+                    row["style_date"] = d
+                    row["lead_months"] = float(_month_diff(when, d))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def cycles_in(tp: TurningPointResult, start: str, end: str) -> tuple[int, int]:
+    """(turning points, complete cycles) of ``tp`` between two dates."""
+    f = tp.turning_points
+    f = f[(f["date"] >= pd.Timestamp(start)) & (f["date"] <= pd.Timestamp(end))]
+    n_p, n_t = int((f["type"] == "peak").sum()), int((f["type"] == "trough").sum())
+    return len(f), max(n_p - 1, n_t - 1, 0)
+
+
+# ------------------------------------------------------------------------------------------
+# C13: the ladder
+# ------------------------------------------------------------------------------------------
+def ladder_episodes(loader: DataLoader, freq: str, base: str, rule: str, start: str
+                    ) -> tuple[dict[str, dict[str, pd.Timestamp | None]], list[str]]:
+    """Peak dates of each rung's relative strength around each peak of the top rung."""
+    p = _panel(loader, freq)
+    rungs = [r for r in LADDER if r != base]
+    peaks: dict[str, pd.DatetimeIndex] = {}
+    for r in rungs:
+        rs = np.log(p[r] / p[base]).dropna()
+        rs = rs[rs.index >= pd.Timestamp(start)]
+        if len(rs) < 4 * TP_RULES[rule][0] + 1:
+            peaks[r] = pd.DatetimeIndex([])
+            continue
+        peaks[r] = pd.DatetimeIndex(date_turning_points(rs, **_rule(rule, freq)).peaks.index)
+    anchor, others = rungs[0], rungs[1:]
+    episodes: dict[str, dict[str, pd.Timestamp | None]] = {}
+    for a in peaks[anchor]:
+        lo, hi = a - pd.DateOffset(months=LADDER_SLACK_MONTHS), a + pd.DateOffset(months=LADDER_HORIZON_MONTHS)
+        ep: dict[str, pd.Timestamp | None] = {anchor: a}
+        for r in others:
+            inside = peaks[r][(peaks[r] >= lo) & (peaks[r] <= hi)]
+            ep[r] = inside[0] if len(inside) else None
+        episodes[a.strftime("%Y-%m-%d")] = ep
+    return episodes, others
+
+
+def ladder_test(loader: DataLoader, freq: str, base: str, rule: str, start: str) -> H.LadderResult:
+    episodes, order = ladder_episodes(loader, freq, base, rule, start)
+    return H.ladder_order_test(episodes, order, n_perm=N_PERM, seed=0)
+
+
+def estimate(spec: Spec, loader: DataLoader) -> SpecEstimate:
+    """C13 grid: mean Spearman ρ (size order vs peak date) and its permutation p-value."""
+    res = ladder_test(loader, spec["freq"], spec["base"], spec["rule"], spec["start"])
+    if res.n_episodes == 0:
+        return SpecEstimate.failed("no episode with >= 3 rungs peaking")
+    return SpecEstimate(estimate=res.mean_rho, se=float("nan"), pvalue=res.pvalue, nobs=res.n_episodes,
+                        extra={"share_positive": res.share_positive})
+
+
+GRID = Grid({"freq": ["M", "W"], "base": list(BASES), "rule": list(TP_RULES),
+             "start": ["2005-01-01", "2010-01-01"]})
+
+
+def estimate_cycle(spec: Spec, loader: DataLoader) -> SpecEstimate:
+    """Style-cycle grid: median implied lead (months) of the article's C12 turning points."""
+    tp = style_turning_points(loader, spec["freq"], spec["large"], spec["small"], spec["rule"])
+    leads = implied_leads(tp)
+    c12 = leads.loc[leads["claim"] == "C12", "lead_months"].dropna()
+    c14 = leads.loc[leads["claim"] == "C14", "lead_months"].dropna()
+    n_tp, n_cyc = cycles_in(tp, *WINDOWS["C12"])
+    if c12.empty:
+        return SpecEstimate.failed("no article turning point matched a style turning point")
+    return SpecEstimate(estimate=float(c12.median()), se=float("nan"), pvalue=float("nan"), nobs=len(c12),
+                        ci_low=float(c12.min()), ci_high=float(c12.max()),
+                        extra={"c14_lead": float(c14.median()) if len(c14) else float("nan"),
+                               "c14_n": len(c14), "tps_c12_window": n_tp, "cycles_c12_window": n_cyc})
+
+
+CYCLE_GRID = Grid({"freq": ["M", "W"], "large": list(LARGE), "small": list(SMALL), "rule": list(TP_RULES)})
+
+
+def _c14_view(res: GridResult) -> GridResult:
+    """The C14 lead out of the cycle grid (same specs, estimate = extra c14_lead)."""
+    est = []
+    for e in res.estimates:
+        v = e.extra.get("c14_lead", float("nan")) if e.ok else float("nan")
+        est.append(SpecEstimate(estimate=v, se=float("nan"), pvalue=float("nan"), nobs=int(e.extra.get("c14_n", 0)))
+                   if e.ok and not math.isnan(v) else SpecEstimate.failed(e.error or "no C14 match"))
+    return GridResult(dimensions=res.dimensions, specs=res.specs, estimates=est, title="C14 implied lead")
+
+
+def _grid_summary(res: GridResult, value: str, extra_cols: dict[str, Callable[[pd.DataFrame], float]]
+                  ) -> pd.DataFrame:
+    frame = res.to_frame()
+    ok = frame[frame["error"] == ""]
+    rows = [("All specifications", ok, len(frame))]
+    for dim in res.dimensions:
+        for v in frame[dim].unique():
+            rows.append((f"{dim} = {v}", ok[ok[dim] == v], int((frame[dim] == v).sum())))
+    out = []
+    for label, sub, n in rows:
+        r = {"": label, "Specs": n, "Estimated": len(sub), f"Median {value}": sub["estimate"].median()}
+        for k, fn in extra_cols.items():
+            r[k] = fn(sub) if len(sub) else np.nan
+        out.append(r)
+    return pd.DataFrame(out).set_index("")
+
+
+# ------------------------------------------------------------------------------------------
+# the study
+# ------------------------------------------------------------------------------------------
+class LeadLagHoldings(Study):
+    name = "leadlag_holdings"
+    title = "Fund holdings, research visits and the cap ladder"
+    claims = ("C12", "C13", "C14")
+    series = tuple(INDEX.values()) + tuple(CONCENTRATION.values())
+
+    def run(self, loader: DataLoader, *, progress: Callable[[str], None] | None = None) -> StudyResult:
+        say = progress or (lambda _m: None)
+        synthetic = self.is_synthetic(loader)
+        # 1. style cycle, every proxy (headline rule, monthly)
+        say("C12 style cycle")
+        cycle_rows, tps = [], {}
+        for large in LARGE:
+            for small in SMALL:
+                tp = style_turning_points(loader, "M", large, small, HEADLINE["rule"])
+                tps[(large, small)] = tp
+                n12, c12 = cycles_in(tp, *WINDOWS["C12"])
+                n14, c14 = cycles_in(tp, *WINDOWS["C14"])
+                cycle_rows.append({
+                    "Ratio": f"{large} / {small}", "From": tp.series.index[0].strftime("%Y-%m"),
+                    "Peaks": ", ".join(d.strftime("%Y-%m") for d in tp.peaks.index),
+                    "Troughs": ", ".join(d.strftime("%Y-%m") for d in tp.troughs.index),
+                    "TPs 2010-23H1": n12, "Cycles 2010-23H1": c12, "TPs 2013-24": n14, "Cycles 2013-24": c14})
+        cycles = pd.DataFrame(cycle_rows).set_index("Ratio")
+        head_tp = tps[(HEADLINE["large"], HEADLINE["small"])]
+
+        # 2. implied leads (headline) + market-weight benchmark
+        leads = implied_leads(head_tp)
+        conc = {k: loader.series(v) for k, v in CONCENTRATION.items()}
+        conc_tp = {k: date_turning_points(s.dropna(), window=QUARTERLY_RULE[0], min_phase=QUARTERLY_RULE[1],
+                                          min_cycle=QUARTERLY_RULE[2]) for k, s in conc.items()}
+        market_share, market_lead = [], []
+        for a in ARTICLE_TPS:
+            if not a.market:
+                market_share.append(np.nan)
+                market_lead.append(np.nan)
+                continue
+            s = conc[a.market]
+            when = pd.Timestamp(a.when)
+            market_share.append(100 * float(s.asof(when)) if when >= s.index[0] else np.nan)
+            same = "trough" if a.kind == "trough" else "peak"
+            f = conc_tp[a.market].turning_points
+            cand = f[f["type"] == same] if a.kind in ("peak", "trough") else f.iloc[:0]
+            gaps = [_month_diff(when, d) for d in cand["date"]]
+            best = min(gaps, key=abs) if gaps else None
+            market_lead.append(float(best) if best is not None and abs(best) <= MATCH_WINDOW_MONTHS else np.nan)
+        leads["market_share"] = market_share
+        leads["market_tp_lead"] = market_lead
+
+        # 3. power (small Monte Carlo; the full one is benchmarks/leadlag_power.py)
+        say("C12/C14 power")
+        power_rows = []
+        for claim in ("C12", "C14"):
+            for lead in POWER_LEADS[claim]:
+                for rho in POWER_RHOS:
+                    r = H.lead_power(POWER_T[claim], lead, rho, reps=POWER_REPS, aic=False, seed=20240401)
+                    power_rows.append({"claim": claim, "T": POWER_T[claim], "lead": lead, "rho": rho,
+                                       "granger": r["granger"], "lead_hit": r["lead_hit"]})
+        power = pd.DataFrame(power_rows)
+        mde = {(c, k): H.minimum_detectable(g["rho"], g["granger"], POWER_TARGET)
+               for (c, k), g in power.groupby(["claim", "lead"])}
+
+        # 4. C13 ladder, headline and grid
+        say("C13 ladder")
+        ladder = ladder_test(loader, C13_HEADLINE["freq"], C13_HEADLINE["base"], C13_HEADLINE["rule"],
+                             C13_HEADLINE["start"])
+        grid13 = run_grid(estimate, GRID, loader=loader, progress=lambda m: say(f"C13 {m}"))
+        gridcyc = run_grid(estimate_cycle, CYCLE_GRID, loader=loader, progress=lambda m: say(f"C12 {m}"))
+        grid14 = _c14_view(gridcyc)
+
+        # 5. user data, if any
+        user = self._user_data(loader, say)
+
+        numbers = self._numbers(leads, cycles, power, mde, ladder, grid13, gridcyc, user)
+        verdicts = [self._verdict_c12_c14(c, leads, power, mde, numbers, user) for c in ("C12", "C14")]
+        verdicts.insert(1, self._verdict_c13(ladder, grid13, numbers))
+        tables = self._tables(leads, cycles, power, mde, ladder, grid13, gridcyc, grid14, user)
+        figures = self._figures(loader, head_tp, conc, power)
+        head13 = "|".join(f"{k}={v}" for k, v in C13_HEADLINE.items())
+        headcyc = "|".join(f"{k}={HEADLINE[k]}" for k in ("freq", "large", "small", "rule"))
+        grids = [
+            GridRun(name="c13_ladder", claim="C13", sign_claimed=1, result=grid13, headline=head13,
+                    label="mean Spearman ρ of size order vs relative-strength peak date"),
+            GridRun(name="c12_implied_lead", claim="C12", sign_claimed=1, result=gridcyc, headline=headcyc,
+                    label="median implied lead of the article's fund-share turning points (months)"),
+            GridRun(name="c14_implied_lead", claim="C14", sign_claimed=1, result=grid14, headline=headcyc,
+                    label="median implied lead of the article's visit-share turning points (months)"),
+        ]
+        return StudyResult(
+            study=self.name, title=self.title, claims=verdicts, tables=tables, figures=figures, numbers=numbers,
+            headline_proxy=f"{HEADLINE['large']} / {HEADLINE['small']} (style cycle); ladder vs CSI All Share",
+            synthetic=synthetic, grids=grids, data_ids=sorted(set(self.series)),
+            notes=["The article's turning points (Table c12_c14_turning_points) are the article's numbers, "
+                   "typed from CLAIMS.md; no fund-holdings or research-visit data are public."])
+
+    # -- user data ----------------------------------------------------------------------------
+    def _user_data(self, loader: DataLoader, say: Callable[[str], None]) -> dict:
+        root = loader.vault.root if loader.vault is not None else None
+        files = H.find_user_files(root)
+        out: dict = {"files": sorted(p.name for p in files.values()), "C12": None, "C14": None, "missing": {}}
+        if not files:
+            return out
+        say("user data")
+        style = style_ratio(loader, "M", HEADLINE["large"], HEADLINE["small"])
+        # C12
+        shares = None
+        if "aggregates" in files:
+            shares = H.read_user_file(files["aggregates"], "aggregates")
+        elif "holdings" in files:
+            try:
+                mk = H.prepare_mktcap(loader.vault.read_table(H.MKTCAP_FILE)[0])
+            except DataError as exc:
+                out["missing"]["C12"] = f"{H.MKTCAP_FILE} ({exc})"
+            else:
+                shares = H.holdings_rank_shares(H.read_user_file(files["holdings"], "holdings"), mk)
+        if shares is not None:
+            out["C12"] = self._analyse(shares, style, "C12", [("share_top50", 1), ("share_rank_gt500", -1)],
+                                       range(0, 5))
+        # C14
+        vshares = None
+        if "visit_aggregates" in files:
+            vshares = H.read_user_file(files["visit_aggregates"], "visit_aggregates")
+        elif "visits" in files:
+            try:
+                mem = H.prepare_members(loader.vault.read_table(H.MEMBERS_FILE)[0])
+            except DataError as exc:
+                out["missing"]["C14"] = f"{H.MEMBERS_FILE} ({exc})"
+            else:
+                vshares = H.visit_membership_shares(H.read_user_file(files["visits"], "visits"), mem, freq="YE")
+        if vshares is not None:
+            out["C14"] = self._analyse(vshares, style, "C14", [("share_csi300", 1), ("share_outside_csi1800", -1)],
+                                       range(0, 4))
+        return out
+
+    @staticmethod
+    def _analyse(shares: pd.DataFrame, style: pd.Series, claim: str, cols: list[tuple[str, int]],
+                 leads: range) -> dict:
+        s = style.reindex(shares.index, method="ffill")
+        res = {}
+        for col, sign in cols:
+            res[col] = H.lead_analysis(shares[col].rename(col), s.rename("log large/small"), leads=leads,
+                                       claimed_lead=CLAIMED_LEAD[claim], sign=sign, n_boot=999, seed=0)
+        return res
+
+    # -- numbers ------------------------------------------------------------------------------
+    @staticmethod
+    def _numbers(leads, cycles, power, mde, ladder, grid13, gridcyc, user) -> dict:
+        n: dict = {}
+        head = f"{HEADLINE['large']} / {HEADLINE['small']}"
+        for claim in ("C12", "C14"):
+            sub = leads[(leads["claim"] == claim) & leads["lead_months"].notna()]
+            n[f"{claim}_n_article_tps"] = len(sub)
+            n[f"{claim}_lead_median_months"] = float(sub["lead_months"].median()) if len(sub) else float("nan")
+            n[f"{claim}_lead_min_months"] = float(sub["lead_months"].min()) if len(sub) else float("nan")
+            n[f"{claim}_lead_max_months"] = float(sub["lead_months"].max()) if len(sub) else float("nan")
+            n[f"{claim}_lead_median_years"] = n[f"{claim}_lead_median_months"] / 12
+            n[f"{claim}_n_style_tps_matched"] = int(sub["style_date"].nunique())
+            key = "2010-23H1" if claim == "C12" else "2013-24"
+            n[f"{claim}_style_tps"] = int(cycles.loc[head, f"TPs {key}"])
+            n[f"{claim}_style_cycles"] = int(cycles.loc[head, f"Cycles {key}"])
+            T = POWER_T[claim]
+            for lead in POWER_LEADS[claim]:
+                g = power[(power["claim"] == claim) & (power["lead"] == lead)].set_index("rho")
+                for rho in (0.3, 0.5, 0.7):
+                    n[f"{claim}_power_T{T}_lead{lead}_r{int(rho * 10):02d}"] = float(g.loc[rho, "granger"])
+                n[f"{claim}_size_T{T}_lead{lead}"] = float(g.loc[0.0, "granger"])
+                n[f"{claim}_mde80_T{T}_lead{lead}"] = mde[(claim, lead)]
+                n[f"{claim}_leadhit_T{T}_lead{lead}_r05"] = float(g.loc[0.5, "lead_hit"])
+        for _, r in leads.iterrows():
+            if not math.isnan(r["lead_months"]):
+                tag = ("top50" if "top-50" in r["series"] else "gt500" if "500" in r["series"]
+                       else "csi300" if "CSI 300" in r["series"] else "csi2000")
+                n[f"{r['claim']}_lead_{tag}_{r['type']}_{r['article'].replace('-', '')}"] = float(r["lead_months"])
+        n["C12_power_reps"] = POWER_REPS
+        n["C13_rho_mean"] = ladder.mean_rho
+        n["C13_p"] = ladder.pvalue
+        n["C13_n_episodes"] = ladder.n_episodes
+        n["C13_share_positive"] = ladder.share_positive
+        g13 = grid13.ok()
+        n["C13_grid_specs"] = len(grid13.specs)
+        n["C13_grid_estimated"] = len(g13)
+        n["C13_grid_share_p05"] = float(((g13["pvalue"] < ALPHA) & (g13["estimate"] > 0)).mean()) if len(g13) else 0.0
+        n["C13_grid_median_rho"] = float(g13["estimate"].median()) if len(g13) else float("nan")
+        gc = gridcyc.ok()
+        n["C12_grid_specs"] = len(gridcyc.specs)
+        n["C12_grid_lead_median_months"] = float(gc["estimate"].median()) if len(gc) else float("nan")
+        n["C12_grid_lead_min_months"] = float(gc["estimate"].min()) if len(gc) else float("nan")
+        n["C12_grid_lead_max_months"] = float(gc["estimate"].max()) if len(gc) else float("nan")
+        n["C12_grid_share_lead_ge6"] = float((gc["estimate"] >= 6).mean()) if len(gc) else float("nan")
+        c14 = gc["x_c14_lead"].dropna() if "x_c14_lead" in gc else pd.Series(dtype=float)
+        n["C14_grid_lead_median_months"] = float(c14.median()) if len(c14) else float("nan")
+        n["C14_grid_lead_min_months"] = float(c14.min()) if len(c14) else float("nan")
+        n["C14_grid_lead_max_months"] = float(c14.max()) if len(c14) else float("nan")
+        for claim in ("C12", "C14"):
+            res = user.get(claim)
+            n[f"{claim}_user_data"] = bool(res)
+            if res:
+                for col, la in res.items():
+                    n[f"{claim}_{col}_boot_p"] = la.boot_p
+                    n[f"{claim}_{col}_best_lead"] = la.best_lead
+        return n
+
+    # -- verdicts -----------------------------------------------------------------------------
+    @staticmethod
+    def _verdict_c12_c14(claim, leads, power, mde, n, user) -> Verdict:
+        T, k, per = POWER_T[claim], CLAIMED_LEAD[claim], PERIOD_MONTHS[claim]
+        unit = "half-years" if claim == "C12" else "years"
+        common = dict(
+            claim=claim, article=ARTICLES["002"],
+            statement=("Fund holdings (share in the top-50 / beyond rank 500) lead the size style by about a year"
+                       if claim == "C12" else
+                       "Research visits (share to CSI 300 / to CSI 2000 + others) lead the size style by about two "
+                       "years"),
+            article_value=("lead ≈ 1 year (2 half-years); T = 27 half-years 2010H1-2023H1" if claim == "C12" else
+                           "lead ≈ 2 years; annual 2012-2024"),
+            proxy=f"{HEADLINE['large']} / {HEADLINE['small']}",
+            test="bootstrap Granger + lead-lag correlation confidence set (user data); article turning points vs "
+                 "BBQ style cycle; Monte Carlo power",
+            rule=(f"with user data: per aggregate, bootstrap Granger p < {ALPHA} and the claimed lead ({k} {unit}) in "
+                  "the 90% confidence set of the best lead with the claimed sign; both = supported, one = mixed, "
+                  "none = not supported. Without: untestable."))
+        sub = leads[(leads["claim"] == claim) & leads["lead_months"].notna()]
+        g = power[(power["claim"] == claim) & (power["lead"] == k)].set_index("rho")
+        mde_k = mde[(claim, k)]
+        mde_txt = (f"80% power needs ρ ≥ {mde_k:.2f}" if not math.isnan(mde_k)
+                   else f"80% power is not reached for ρ ≤ {max(POWER_RHOS):.1f}")
+        lo, hi = n[f"{claim}_grid_lead_min_months"], n[f"{claim}_grid_lead_max_months"]
+        grid_txt = (f"Across the {n['C12_grid_specs']} style-cycle specifications (frequency, large and small side, "
+                    f"BBQ rule) the median implied lead runs from {lo:+.0f} to {hi:+.0f} months.")
+        power_txt = (f"With T = {T} {unit}, a Granger F test at lead {k} rejects at 5% with probability "
+                     f"{g.loc[0.5, 'granger']:.2f} for ρ = 0.5 and {g.loc[0.3, 'granger']:.2f} for ρ = 0.3 "
+                     f"(ρ = corr of the style change with the signal {k} {unit} earlier; {POWER_REPS} replications); "
+                     f"{mde_txt}.")
+        n_styles = int(sub["style_date"].nunique())
+        lead_txt = (f"The article's {len(sub)} turning points, matched to the nearest {common['proxy']} turning "
+                    f"point of the corresponding type, imply leads of {sub['lead_months'].median():+.0f} months "
+                    f"(median; range {sub['lead_months'].min():+.0f} to {sub['lead_months'].max():+.0f}) against the "
+                    f"claimed {k * per:+d}; they rest on {n_styles} style turning point(s), "
+                    f"{n[f'{claim}_style_cycles']} complete style cycle(s) in the article's window."
+                    if len(sub) else "No article turning point matched a style turning point.")
+        res = user.get(claim)
+        if not res:
+            needs = (f"{H.needs_text('holdings')} (or {H.needs_text('aggregates')})" if claim == "C12"
+                     else f"{H.needs_text('visits')} (or {H.needs_text('visit_aggregates')})")
+            if claim in user.get("missing", {}):
+                needs += f"; and {user['missing'][claim]}"
+            reason = (f"No public {'fund holdings by stock' if claim == 'C12' else 'research-visit records'}; "
+                      f"put {needs.split(' with ')[0]} in the vault to run the test. " + lead_txt + " " + grid_txt + " "
+                      + power_txt)
+            return Verdict(**common, estimate=float(sub["lead_months"].median() / 12) if len(sub) else None,
+                           outcome=Outcome.UNTESTABLE, reason=reason, needs=needs)
+        hits = {col: bool(la.boot_p < ALPHA and la.claimed_in_set) for col, la in res.items()}
+        outcome = {2: Outcome.SUPPORTED, 1: Outcome.MIXED, 0: Outcome.NOT_SUPPORTED}[sum(hits.values())]
+        parts = [f"{col}: bootstrap Granger p = {la.boot_p:.3f}, TY p = {la.ty_p:.3f}, best lead {la.best_lead} "
+                 f"(corr {la.best_corr:+.2f}), 90% set {list(la.confidence_set)}" for col, la in res.items()]
+        first = next(iter(res.values()))
+        return Verdict(**common, estimate=float(first.best_lead), pvalue=float(first.boot_p), outcome=outcome,
+                       reason="User data (" + ", ".join(user["files"]) + "): " + "; ".join(parts) + ". "
+                       + lead_txt + " " + grid_txt + " " + power_txt)
+
+    @staticmethod
+    def _verdict_c13(ladder: H.LadderResult, grid13: GridResult, n: dict) -> Verdict:
+        c1 = bool(ladder.pvalue < ALPHA and ladder.mean_rho > 0) if ladder.n_episodes else False
+        c2 = bool(n["C13_grid_share_p05"] >= 0.5)
+        outcome = Outcome.SUPPORTED if c1 and c2 else Outcome.MIXED if c1 or c2 else Outcome.NOT_SUPPORTED
+        reason = (f"Headline (monthly, relative strength vs CSI All Share, BBQ rule A, from 2005): {ladder.n_episodes} "
+                  f"episodes anchored on SSE 50 relative-strength peaks, mean Spearman ρ = {ladder.mean_rho:+.2f} "
+                  f"(share of episodes with ρ > 0: {ladder.share_positive:.2f}), permutation p = {ladder.pvalue:.3f}. "
+                  f"Grid: {n['C13_grid_estimated']} of {n['C13_grid_specs']} specs estimable, "
+                  f"{n['C13_grid_share_p05']:.0%} with p < {ALPHA} and ρ > 0, median ρ = "
+                  f"{n['C13_grid_median_rho']:+.2f}. Market-data proxy: the article's claim is about fund holdings "
+                  "by cap bucket, which no public source holds.")
+        return Verdict(claim="C13", article=ARTICLES["002"],
+                       statement="Rotation walks down the cap ladder: holdings / relative performance peak in order "
+                                 "of size",
+                       article_value="peaks in order >500bn, 100-500bn, ..., <1bn", estimate=ladder.mean_rho,
+                       pvalue=ladder.pvalue, outcome=outcome, proxy="SSE 50 → CSI 300 → CSI 500 → CSI 1000 → "
+                       "CSI 2000 → micro-cap (relative strength vs CSI All Share)",
+                       test="Spearman ρ of size order vs BBQ peak dates per episode; permutation p-value",
+                       rule=(f"criterion 1: headline pooled permutation p < {ALPHA} with mean ρ > 0; criterion 2: at "
+                             f"least half of the {len(grid13.specs)} grid specs give p < {ALPHA} with ρ > 0; both = "
+                             "supported, one = mixed, none = not supported"),
+                       reason=reason, needs="fund holdings by stock (fund_holdings_by_stock.csv) for the article's "
+                       "own version (holdings by cap bucket)")
+
+    # -- tables and figures -------------------------------------------------------------------
+    @staticmethod
+    def _tables(leads, cycles, power, mde, ladder, grid13, gridcyc, grid14, user) -> list[Table]:
+        tp = leads.assign(style_date=leads["style_date"].map(lambda d: "" if pd.isna(d) else d.strftime("%Y-%m")))
+        tp = tp[["claim", "series", "type", "article", "value", "market_share", "style_type", "style_date",
+                 "lead_months", "market_tp_lead"]].rename(columns={
+                     "claim": "Claim", "series": "Series (article)", "type": "Type", "article": "When (article)",
+                     "value": "Article %", "market_share": "Market-cap %", "style_type": "Style TP",
+                     "style_date": "Style date", "lead_months": "Lead (m)", "market_tp_lead": "vs market TP (m)"})
+        pw = power.pivot_table(index=["claim", "T", "lead"], columns="rho", values="granger")
+        pw.columns = [f"ρ={c:.1f}" for c in pw.columns]
+        pw["MDE 80%"] = [mde[(c, k)] for c, _, k in pw.index]
+        hit = power[power["rho"] == 0.5].set_index(["claim", "T", "lead"])["lead_hit"]
+        pw["Lead hit ρ=0.5"] = hit
+        pw.index = [f"{c}: T={t}, lead {k}" for c, t, k in pw.index]
+        ep = ladder.episodes.copy()
+        for c in ep.columns:
+            if pd.api.types.is_datetime64_any_dtype(ep[c]):
+                ep[c] = ep[c].map(lambda d: "" if pd.isna(d) else d.strftime("%Y-%m"))
+        ep = ep.set_index("episode")
+        ep = ep[[c for c in ["rungs", "rho", *LADDER] if c in ep.columns]].rename(columns={"rungs": "Rungs",
+                                                                                             "rho": "ρ"})
+        s13 = _grid_summary(grid13, "ρ", {
+            "Share ρ>0": lambda d: float((d["estimate"] > 0).mean()),
+            "Share p<0.05": lambda d: float(((d["pvalue"] < ALPHA) & (d["estimate"] > 0)).mean()),
+            "Median p": lambda d: float(d["pvalue"].median())})
+        s12 = _grid_summary(gridcyc, "lead C12 (m)", {
+            "Min": lambda d: float(d["estimate"].min()), "Max": lambda d: float(d["estimate"].max()),
+            "Median lead C14 (m)": lambda d: float(d["x_c14_lead"].median()),
+            "Median matched": lambda d: float(d["nobs"].median())})
+        tables = [
+            Table(name="c12_c14_turning_points",
+                  caption="The articles' fund-holding and visit-share turning points against the style cycle",
+                  frame=tp.set_index("Claim"),
+                  notes=["Article % and the dates are the article's numbers (CLAIMS.md), not data. Year-only dates "
+                         "are placed mid-year (± 6 months). Style TP: the log(CSI 300/CSI 1000) turning point the "
+                         "article's turning point should precede (monthly BBQ, window 6, phase 6, cycle 15); the "
+                         f"nearest of that type within ±{MATCH_WINDOW_MONTHS} months. Lead = style date − article "
+                         "date (months; positive = holdings or visits first; claimed: +12 for C12, +24 for C14). "
+                         "Market-cap %: share of total A-share market cap in the same rank bucket on that date "
+                         "(vault concentration file; the neutral benchmark). vs market TP: months from the article's "
+                         "turning point to the nearest same-type turning point of that market-cap share (quarterly "
+                         "BBQ). Sample-end values are not turning points."],
+                  digits={"Article %": 2, "Market-cap %": 1, "Lead (m)": 0, "vs market TP (m)": 0}),
+            Table(name="c12_style_cycle", caption="Style-cycle turning points by proxy (monthly BBQ, rule A)",
+                  frame=cycles, digits=0,
+                  notes=["log(large/small) monthly; BBQ window 6, minimum phase 6, minimum cycle 15 months. "
+                         "Complete cycles: peak-to-peak or trough-to-trough intervals inside the window "
+                         "(2010-01 to 2023-06 for C12; 2013-01 to 2024-12 for C14)."]),
+            Table(name="c12_c14_power",
+                  caption="Power of a Granger test of the claimed lead at the articles' frequencies",
+                  frame=pw, digits=2,
+                  notes=[f"Rejection rate at 5% of the Granger F (lags = true lead) in {POWER_REPS} replications: "
+                         "x AR(1) with coefficient 0.5, y_t = ρ x_{t−lead} + noise, so ρ is the correlation of y with "
+                         "x lead periods earlier (ρ = 0: size). MDE 80%: smallest ρ with 80% power (interpolated). "
+                         "Lead hit: share of samples whose best lead-lag correlation (leads 0-4) is the true lead. "
+                         "Full Monte Carlo: benchmarks/leadlag_power.py."]),
+            Table(name="c13_ladder", caption="Do relative-strength peaks walk down the size ladder?",
+                  frame=ep, digits={"Rungs": 0, "ρ": 2},
+                  notes=[f"Episodes: each BBQ peak of SSE 50 relative strength (log SSE 50 / CSI All Share, monthly, "
+                         f"rule A, from 2005); for every other rung its first peak from {LADDER_SLACK_MONTHS} months "
+                         f"before to {LADDER_HORIZON_MONTHS} months after. ρ: Spearman correlation of size order "
+                         f"with peak date (anchor excluded; >= 3 rungs). Mean ρ = {ladder.mean_rho:+.2f}, one-sided "
+                         f"permutation p = {ladder.pvalue:.3f} ({N_PERM} draws)."]),
+            Table(name="c13_robustness", caption="C13 ladder test across the specification grid", frame=s13,
+                  digits={"Specs": 0, "Estimated": 0, "Median ρ": 2, "Share ρ>0": 2, "Share p<0.05": 2,
+                          "Median p": 3},
+                  notes=["Grid: frequency (M, W; weekly lengths = months × 52/12), base of relative strength "
+                         "(CSI All Share, CSI 300, SSE 50; the base rung leaves the ladder, the next largest "
+                         "anchors), BBQ rule (A 6/6/15, B 4/4/12, C 8/6/16 months), sample start (2005, 2010)."]),
+            Table(name="c12_lead_robustness",
+                  caption="Implied leads of the article's turning points across style-cycle specifications",
+                  frame=s12, digits=1,
+                  notes=["Grid: frequency (M, W), large side (CSI 300, SSE 50), small side (CSI 1000, CSI 500, "
+                         "CSI 2000, micro-cap), BBQ rule (A, B, C). Estimate: median implied lead (months) of the "
+                         "article's C12 turning points; C14 likewise. Matched: article turning points with a style "
+                         "turning point of the corresponding type within ±36 months."]),
+        ]
+        rows = []
+        for claim in ("C12", "C14"):
+            for col, la in (user.get(claim) or {}).items():
+                rows.append({"": f"{claim}: {col}", "N": la.nobs, "Granger p": la.granger_p, "TY p": la.ty_p,
+                             "Bootstrap p": la.boot_p, "Best lead": la.best_lead, "Corr": la.best_corr,
+                             "90% set": ", ".join(map(str, la.confidence_set)), "Claimed in set": la.claimed_in_set})
+        if rows:
+            tables.append(Table(name="c12_c14_leadlag", caption="Lead analysis on the user's holdings / visit data",
+                                frame=pd.DataFrame(rows).set_index(""),
+                                digits={"N": 0, "Granger p": 3, "TY p": 3, "Bootstrap p": 3, "Best lead": 0,
+                                        "Corr": 2},
+                                notes=["Style: log(CSI 300/CSI 1000) at the aggregate's dates. Granger F and residual "
+                                       "bootstrap (999 draws) on differences, Toda–Yamamoto on levels (dmax 1), lags = "
+                                       "claimed lead; lead-lag correlations of differences, 90% confidence set of the "
+                                       "best lead by stationary block bootstrap."]))
+        return tables
+
+    @staticmethod
+    def _figures(loader, head_tp, conc, power) -> list[Figure]:
+        ratio = head_tp.series[head_tp.series.index >= pd.Timestamp("2008-01-01")]
+        top50 = conc["top50"][conc["top50"].index >= pd.Timestamp("2008-01-01")]
+        data = pd.concat({"log(CSI 300 / CSI 1000)": ratio, "Top-50 share of market cap": top50}, axis=1)
+        marks = []
+        for _, row in head_tp.turning_points.iterrows():
+            if row["date"] >= ratio.index[0]:
+                marks.append((row["date"].strftime("%Y-%m-%d"), float(ratio.asof(row["date"])),
+                              "P" if row["type"] == "peak" else "T"))
+        short = {"Fund share, top-50": "F50", "Fund share, rank > 500": "F>500", "Visit share, CSI 300": "V300",
+                 "Visit share, CSI 2000 + others": "V2000"}
+        labels: dict[str, list[str]] = {}
+        for a in ARTICLE_TPS:
+            if a.kind != "sample end":
+                labels.setdefault(a.when, []).append(f"{short[a.series]} {'P' if a.kind == 'peak' else 'T'}")
+        vlines = sorted(labels)
+        top = float(ratio.max())
+        for i, when in enumerate(vlines):  # article marks along the top, staggered
+            marks.append((when, top - 0.05 - 0.1 * (i % 2), " / ".join(labels[when])))
+        pw = power.copy()
+        pw["curve"] = [f"{c}: T={t}, lead {k}" for c, t, k in zip(pw["claim"], pw["T"], pw["lead"], strict=True)]
+        curves = pw.pivot_table(index="rho", columns="curve", values="granger")
+        curves.index.name = "ρ"
+        return [
+            Figure(name="c12_style_cycle", title="Style cycle, its turning points and the articles' turning points",
+                   data=data, ylabel="log(CSI 300 / CSI 1000)", secondary=["Top-50 share of market cap"],
+                   vlines=vlines, marks=marks),
+            Figure(name="c12_c14_power", title="Power of a Granger test at the articles' sample sizes",
+                   data=curves, ylabel="rejection rate at 5%", hlines=[0.05, POWER_TARGET]),
+        ]
+
+
+STUDY = LeadLagHoldings()
