@@ -1,0 +1,496 @@
+"""Declarations, data preparation and the robustness grids of ``studies.liquidity_flows``.
+
+Private helper of the liquidity-and-flows study (claims A3, C5, C7, C8, C9, D1). It holds
+what the study declares before estimating (series, samples, lag lengths, transforms,
+headline choices, grids) and the small pieces of glue the study needs:
+
+* :func:`style_frame` — a period panel with ``y = 100·log(small/large)`` on trading periods;
+* :func:`distributed_lag` — OLS with HAC errors of ``Δy`` on ``x_t, …, x_{t−L}`` plus the
+  HAC Wald test of the lag block and the HAC t-tests of the lag sums (statsmodels'
+  ``wald_test``/``t_test`` on :func:`econ.models.ols_hac`'s fitted model);
+* :func:`mediation` — total, direct and indirect effect of ``x`` on ``y`` through ``m``
+  (product of coefficients) with a moving-block bootstrap percentile interval. This is the
+  one estimator ``econ.models`` lacks; it is written here in its minimal generic form
+  (row resampling in blocks + least squares), not in ``econ/``;
+* :data:`GRID`, :data:`GRID_FLOWS`, :data:`GRID_FED` and the picklable module-level
+  :func:`estimate` that ``econ.robust.run_grid`` runs over them.
+
+Units throughout: ``y`` in percent (100 × log points), rates and yields in percentage
+points, northbound flows in percent of CSI 300 turnover of the same period (headline),
+growth rates in percent (100 × Δlog).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import weakref
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from econ.data.loader import DataLoader
+from econ.data.panel import build_panel
+from econ.models import levels_vs_differences, ols_hac
+from econ.models.regression import LevelsVsDifferences, RegressionResult
+from econ.policy import ALPHA, HAC_RULE
+from econ.robust import Grid, Spec, SpecEstimate
+from studies.common import PROXIES, Proxy, proxy_by_label
+
+# ----------------------------------------------------------------------------- series
+US10Y = "us.rate.ust10y"
+NORTHBOUND = "cn.flow.northbound.net"          # CNY million per day, summed per period
+TURNOVER = "cn.turnover.csi300.amount"          # CNY 100m per day, summed per period
+MARGIN = "cn.margin.financing_balance"          # CNY 100m, period-end balance
+PE = {"CSI 500": ("cn.valuation.csi500.pe", "cn.valuation.csi300.pe"),
+      "CSI 1000": ("cn.valuation.csi1000.pe", "cn.valuation.csi300.pe")}
+M1, M2 = "cn.macro.m1_yoy", "cn.macro.m2_yoy"
+CGB10Y = "cn.rate.cgb10y"
+CURRENT_ACCOUNT = "cn.macro.current_account"    # USD 100m per quarter, released 45 days after
+FED_FUNDS = "us.rate.fed_funds_daily"           # daily effective rate, averaged per period
+FED_ASSETS = "us.fed.total_assets"
+DOLLAR = "us.fx.broad_dollar"
+RUSSELL, SP500 = "us.index.russell2000.close", "us.index.sp500.close"
+
+#: The two short-rate measures. DR007 heads: it is the article's own variable and the period
+#: mean of the daily last-trade closes (the catalog's aggregation for noisy rates) removes
+#: most of the last-trade noise; SHIBOR 1W (a published fixing, same tenor, same level and
+#: cycle) is the alternative in every table and in the grid. Declared before estimation.
+RATES: dict[str, str] = {"DR007": "cn.rate.dr007", "SHIBOR 1W": "cn.rate.shibor_1w"}
+HEADLINE_RATE = "DR007"
+
+#: Headline small-cap proxy: CSI 1000 vs CSI 300 — the longest-running CSI pair (back-
+#: calculated to 2005), the pair Seed 003 uses, and the one every claim here can use.
+HEADLINE_PROXY = "CSI 1000"
+
+#: Lag lengths of the distributed-lag regressions: "short" is the headline (a month of
+#: weekly lags, a quarter of monthly lags); "none" keeps only the contemporaneous term.
+LAGS: dict[str, dict[str, int]] = {"W": {"none": 0, "short": 4}, "M": {"none": 0, "short": 3}}
+C8_EPS_LAGS = 6          # months: M1−M2 → EPS transmission (the article's "second stage")
+LP_HORIZONS = 12         # weeks
+LP_LAGS = 4
+BOOT_REPS = 999
+SEED = 20240415
+
+#: Sample windows. "full" is the longest span the claim's data allow (headline); the two
+#: sub-samples are the issue's 2014–2020 and 2021– splits.
+NB_START, NB_END = "2014-11-17", "2023-12-31"   # Stock Connect northbound data in the vault
+C5_SAMPLES: dict[str, tuple[str | None, str | None]] = {
+    "full": ("2007-01-01", None), "2014–2020": ("2014-01-01", "2020-12-31"), "2021–": ("2021-01-01", None)}
+A3_SAMPLES: dict[str, tuple[str | None, str | None]] = {
+    "full": (NB_START, NB_END), "2014–2020": (NB_START, "2020-12-31"), "2021–": ("2021-01-01", NB_END)}
+C7_SAMPLES: dict[str, tuple[str | None, str | None]] = {
+    "full": ("2003-01-01", None), "2008–2010": ("2008-01-01", "2010-12-31"),
+    "2014–2020": ("2014-01-01", "2020-12-31"), "2021–": ("2021-01-01", None)}
+VALUATION_START = "2012-04-01"     # CSI 300/500 P/E: from 2011-06, but with a 69-day gap to 2012-03
+M1_BASIS_END = "2024-12-31"        # M1 yoy is on the old definition through 2024
+
+#: Northbound-flow transforms. Headline: net buying as % of CSI 300 turnover in the same
+#: period — Connect volumes grew several-fold 2014–2021, so raw CNY are not comparable
+#: over time; turnover measures the market's trading capacity in that very period and
+#: needs no burn-in window. Alternatives: flow / trailing mean |flow| (52 weeks or 12
+#: months, lagged one period), CNY 100bn, and cumulated flows (a levels regression,
+#: admissible only under cointegration).
+FLOW_TRANSFORMS = ("% turnover", "trailing z", "CNY 100bn", "cumulated")
+HEADLINE_FLOW = "% turnover"
+TRAILING = {"W": 52, "M": 12}
+
+
+# ----------------------------------------------------------------------------- panels
+_MEMO: weakref.WeakKeyDictionary[DataLoader, dict[Any, Any]] = weakref.WeakKeyDictionary()
+
+
+def _memo(loader: DataLoader) -> dict[Any, Any]:
+    memo = _MEMO.get(loader)
+    if memo is None:
+        memo = {}
+        _MEMO[loader] = memo
+    return memo
+
+
+def panel(loader: DataLoader, series: Mapping[str, str], freq: str,
+          agg: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """``econ.data.build_panel`` at ``freq`` (memoised per loader; returns a copy)."""
+    key = ("panel", freq, tuple(sorted(series.items())), tuple(sorted((agg or {}).items())))
+    memo = _memo(loader)
+    if key not in memo:
+        memo[key] = build_panel(loader, dict(series), freq=freq, agg=dict(agg or {}) or None)
+    return memo[key].copy()
+
+
+def cut(frame: pd.DataFrame, start: str | None, end: str | None) -> pd.DataFrame:
+    """Rows with ``start <= date <= end`` (open ends for ``None``)."""
+    keep = np.ones(len(frame), dtype=bool)
+    if start is not None:
+        keep &= frame.index >= pd.Timestamp(start)
+    if end is not None:
+        keep &= frame.index <= pd.Timestamp(end)
+    return frame.loc[keep]
+
+
+def style_frame(loader: DataLoader, proxy: Proxy, freq: str, extra: Mapping[str, str] | None = None,
+                agg: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Trading periods of ``proxy`` with ``y = 100·log(small/large)`` and ``extra`` columns.
+
+    Periods in which either index has no close (e.g. a Spring Festival week) are dropped, so
+    a difference spans the gap. ``extra`` columns are left as the panel gives them.
+    """
+    cols = {"small": proxy.small, "large": proxy.large, **dict(extra or {})}
+    p = panel(loader, cols, freq, agg)
+    p = p.dropna(subset=["small", "large"])
+    p["y"] = 100.0 * np.log(p["small"] / p["large"])
+    return p
+
+
+def flow_transform(frame: pd.DataFrame, how: str, freq: str) -> pd.Series:
+    """Northbound net buying (column ``nb``, CNY mn; ``to``: CSI 300 turnover, CNY 100m)."""
+    nb = frame["nb"]
+    if how == "% turnover":
+        return nb / frame["to"]          # 100 × CNY mn / (CNY 100m × 100)
+    if how == "trailing z":
+        scale = nb.abs().rolling(TRAILING[freq], min_periods=TRAILING[freq]).mean().shift(1)
+        return nb / scale
+    if how == "CNY 100bn":
+        return nb / 1e5
+    if how == "cumulated":
+        return nb.fillna(0.0).cumsum().where(nb.notna()) / 1e5
+    raise ValueError(f"unknown flow transform {how!r}")
+
+
+# ----------------------------------------------------------------------------- fits
+@dataclasses.dataclass
+class Fit:
+    """One coefficient (or linear combination) with its HAC inference and sample."""
+
+    beta: float
+    se: float
+    p: float
+    nobs: int
+    start: pd.Timestamp | None = None
+    end: pd.Timestamp | None = None
+    hac_lags: int | None = None
+    desc: str = ""
+    ci: tuple[float, float] = (math.nan, math.nan)
+    extra: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def of(cls, res: RegressionResult, term: str, **extra: Any) -> Fit:
+        return cls(beta=float(res.params[term]), se=float(res.bse[term]), p=float(res.pvalues[term]),
+                   nobs=int(res.nobs), start=res.start, end=res.end, hac_lags=res.bandwidth,
+                   desc=res.bandwidth_description,
+                   ci=(float(res.conf_int.loc[term, "lower"]), float(res.conf_int.loc[term, "upper"])),
+                   extra=dict(extra))
+
+    @classmethod
+    def missing(cls, why: str) -> Fit:
+        return cls(beta=math.nan, se=math.nan, p=math.nan, nobs=0, extra={"error": why})
+
+    @property
+    def ok(self) -> bool:
+        return not math.isnan(self.beta)
+
+    def holds(self, sign: int, alpha: float = ALPHA) -> bool:
+        """Claimed sign and two-sided p below ``alpha``."""
+        return self.ok and np.sign(self.beta) == sign and self.p < alpha
+
+    def to_spec_estimate(self, **extra: Any) -> SpecEstimate:
+        return SpecEstimate(estimate=self.beta, se=self.se, pvalue=self.p, nobs=self.nobs,
+                            extra={"hac_lags": self.hac_lags, "start": _date(self.start),
+                                   "end": _date(self.end), **extra})
+
+
+def _date(t: Any) -> str:
+    return "" if t is None else pd.Timestamp(t).strftime("%Y-%m-%d")
+
+
+@dataclasses.dataclass
+class DistLag:
+    """A distributed-lag regression ``y_t = a + Σ_{j=0..L} β_j x_{t−j} + γ'z_t + e_t``.
+
+    ``contemp`` is β_0; ``lag_sum`` is β_1 + … + β_L; ``total`` is β_0 + … + β_L;
+    ``wald_F``/``wald_p`` test β_1 = … = β_L = 0 jointly with the HAC covariance.
+    """
+
+    res: RegressionResult
+    lags: int
+    coefs: pd.Series
+    contemp: Fit
+    lag_sum: Fit
+    total: Fit
+    wald_F: float
+    wald_p: float
+
+
+def lag_names(x: str, lags: int) -> list[str]:
+    return [x] + [f"{x}_l{j}" for j in range(1, lags + 1)]
+
+
+def distributed_lag(frame: pd.DataFrame, y: str, x: str, lags: int, *, controls: Sequence[str] = (),
+                    rule: str = HAC_RULE) -> DistLag:
+    """Fit the distributed-lag regression of ``y`` on ``x`` and its ``lags`` lags (rows = periods)."""
+    names = lag_names(x, lags)
+    cols = {names[0]: frame[x]}
+    cols.update({names[j]: frame[x].shift(j) for j in range(1, lags + 1)})
+    cols.update({c: frame[c] for c in controls})
+    data = pd.concat([frame[y].rename(y), pd.DataFrame(cols)], axis=1).dropna()
+    res = ols_hac(data[y], data[[*names, *controls]], rule=rule)
+    model = res.model
+    pos = {n: list(res.params.index).index(n) for n in names}
+    k = len(res.params)
+
+    def combo(terms: Sequence[str]) -> Fit:
+        r = np.zeros(k)
+        for t in terms:
+            r[pos[t]] = 1.0
+        tt = model.t_test(r)
+        lo, hi = np.asarray(tt.conf_int(alpha=0.05)).ravel()
+        return Fit(beta=float(np.squeeze(tt.effect)), se=float(np.squeeze(tt.sd)),
+                   p=float(np.squeeze(tt.pvalue)), nobs=res.nobs, start=res.start, end=res.end,
+                   hac_lags=res.bandwidth, desc=res.bandwidth_description, ci=(float(lo), float(hi)))
+
+    if lags > 0:
+        R = np.zeros((lags, k))
+        for i, n in enumerate(names[1:]):
+            R[i, pos[n]] = 1.0
+        w = model.wald_test(R, use_f=True, scalar=True)
+        wald_F, wald_p = float(np.squeeze(w.statistic)), float(np.squeeze(w.pvalue))
+        lag_sum = combo(names[1:])
+    else:
+        wald_F = wald_p = math.nan
+        lag_sum = Fit(beta=0.0, se=math.nan, p=math.nan, nobs=res.nobs)
+    return DistLag(res=res, lags=lags, coefs=res.params[names], contemp=Fit.of(res, names[0]),
+                   lag_sum=lag_sum, total=combo(names), wald_F=wald_F, wald_p=wald_p)
+
+
+# ----------------------------------------------------------------------------- mediation
+def _block_indices(n: int, block: int, rng: np.random.Generator) -> np.ndarray:
+    """Moving-block bootstrap row indices (Künsch 1989): blocks of ``block`` rows."""
+    k = -(-n // block)
+    starts = rng.integers(0, n - block + 1, size=k)
+    return (starts[:, None] + np.arange(block)[None, :]).ravel()[:n]
+
+
+def _slopes(Y: np.ndarray, X: np.ndarray) -> np.ndarray:
+    return np.linalg.lstsq(X, Y, rcond=None)[0]
+
+
+@dataclasses.dataclass
+class Mediation:
+    """Total (``c``), direct (``c_direct``) and indirect (``a·b``) effect of x on y through m."""
+
+    a: Fit
+    b: Fit
+    total: Fit
+    direct: Fit
+    indirect: float
+    indirect_ci: tuple[float, float]
+    indirect_boot_p: float
+    share: float
+    share_ci: tuple[float, float]
+    sobel_se: float
+    block: int
+    reps: int
+
+
+def mediation(frame: pd.DataFrame, y: str, x: str, m: str, *, rule: str = HAC_RULE,
+              reps: int = BOOT_REPS, seed: int = SEED) -> Mediation:
+    """Product-of-coefficients mediation with HAC inference and a moving-block bootstrap.
+
+    ``a``: m on x; ``b`` and the direct effect: y on x and m; total: y on x (all with a
+    constant, one common sample). In OLS ``total − direct = a·b`` exactly. The bootstrap
+    resamples rows in moving blocks of ``round(T^(1/3))`` periods (kept serial dependence),
+    refits the three regressions and reports percentile 95% intervals of ``a·b`` and of
+    the share ``a·b / total``; ``indirect_boot_p`` is twice the smaller tail share of
+    bootstrap draws on either side of zero.
+    """
+    d = frame[[y, x, m]].dropna()
+    ra = ols_hac(d[m], d[[x]], rule=rule)
+    rb = ols_hac(d[y], d[[x, m]], rule=rule)
+    rc = ols_hac(d[y], d[[x]], rule=rule)
+    a, b = Fit.of(ra, x), Fit.of(rb, m)
+    total, direct = Fit.of(rc, x), Fit.of(rb, x)
+    indirect = a.beta * b.beta
+    share = indirect / total.beta if total.beta != 0 else math.nan
+
+    n = len(d)
+    block = max(2, round(n ** (1 / 3)))
+    rng = np.random.default_rng(seed)
+    Y, Xv, Mv = d[y].to_numpy(), d[x].to_numpy(), d[m].to_numpy()
+    one = np.ones(n)
+    draws_ab, draws_share = np.empty(reps), np.empty(reps)
+    for r in range(reps):
+        i = _block_indices(n, block, rng)
+        Xa = np.column_stack([one, Xv[i]])
+        a_r = _slopes(Mv[i], Xa)[1]
+        b_r = _slopes(Y[i], np.column_stack([one, Xv[i], Mv[i]]))[2]
+        c_r = _slopes(Y[i], Xa)[1]
+        draws_ab[r] = a_r * b_r
+        draws_share[r] = a_r * b_r / c_r if c_r != 0 else np.nan
+    lo, hi = np.percentile(draws_ab, [2.5, 97.5])
+    slo, shi = np.nanpercentile(draws_share, [2.5, 97.5])
+    tail = min((draws_ab <= 0).mean(), (draws_ab >= 0).mean())
+    sobel = math.sqrt(a.beta ** 2 * b.se ** 2 + b.beta ** 2 * a.se ** 2)
+    return Mediation(a=a, b=b, total=total, direct=direct, indirect=indirect, indirect_ci=(float(lo), float(hi)),
+                     indirect_boot_p=float(min(1.0, 2 * tail)), share=share, share_ci=(float(slo), float(shi)),
+                     sobel_se=sobel, block=block, reps=reps)
+
+
+# ----------------------------------------------------------------------------- relations
+def c5_frame(loader: DataLoader, proxy: Proxy, freq: str, rate: str, agg: str = "mean") -> pd.DataFrame:
+    """Trading periods with ``dy`` (Δ 100·log ratio) and ``drate`` (Δ rate, pp)."""
+    f = style_frame(loader, proxy, freq, {"rate": RATES[rate]}, agg={"rate": agg})
+    f = f.dropna(subset=["rate"])
+    f["dy"] = f["y"].diff()
+    f["drate"] = f["rate"].diff()
+    return f
+
+
+def c5_fit(loader: DataLoader, proxy: Proxy, freq: str = "W", rate: str = HEADLINE_RATE,
+           sample: str = "full", lags: str = "short", rule: str = HAC_RULE, agg: str = "mean") -> DistLag:
+    """C5: Δ log ratio on ΔDR007 (or SHIBOR 1W), contemporaneous plus lags."""
+    f = c5_frame(loader, proxy, freq, rate, agg)
+    f = cut(f, *C5_SAMPLES[sample])
+    return distributed_lag(f, "dy", "drate", LAGS[freq][lags], rule=rule)
+
+
+def flow_frame(loader: DataLoader, proxy: Proxy, freq: str, how: str = HEADLINE_FLOW) -> pd.DataFrame:
+    """Trading periods over the northbound span with ``dy``, ``flow``, ``us``/``dus``."""
+    f = style_frame(loader, proxy, freq, {"nb": NORTHBOUND, "to": TURNOVER, "us": US10Y})
+    f = cut(f, NB_START, NB_END)
+    f["flow"] = flow_transform(f, how, freq)
+    f["dy"] = f["y"].diff()
+    f["dus"] = f["us"].diff()
+    return f
+
+
+def a3_flow_fit(loader: DataLoader, proxy: Proxy, freq: str = "W", how: str = HEADLINE_FLOW,
+                sample: str = "full", rule: str = HAC_RULE) -> Fit:
+    """A3 link b: Δ log ratio on the northbound flow, controlling for ΔUS10Y (differences)."""
+    f = cut(flow_frame(loader, proxy, freq, how), *A3_SAMPLES[sample])
+    d = f[["dy", "flow", "dus"]].dropna()
+    return Fit.of(ols_hac(d["dy"], d[["flow", "dus"]], rule=rule), "flow")
+
+
+def a3_levels(loader: DataLoader, proxy: Proxy, freq: str, sample: str) -> LevelsVsDifferences:
+    """Levels check of A3: 100·log ratio on cumulated flows (CNY 100bn) and the US 10Y level."""
+    key = ("a3_levels", proxy.label, freq, sample)
+    memo = _memo(loader)
+    if key not in memo:
+        f = cut(flow_frame(loader, proxy, freq, "cumulated"), *A3_SAMPLES[sample])
+        memo[key] = levels_vs_differences("y", ["flow", "us"], f[["y", "flow", "us"]].dropna())
+    return memo[key]
+
+
+def fed_frame(loader: DataLoader, freq: str) -> pd.DataFrame:
+    """C7: Russell 2000 / S&P 500 with the Fed's total assets; ``x = 100·log assets``."""
+    f = style_frame(loader, Proxy("Russell 2000 / S&P 500", RUSSELL, SP500), freq, {"fed": FED_ASSETS})
+    f = f.dropna(subset=["fed"])
+    f["x"] = 100.0 * np.log(f["fed"])
+    f["dy"] = f["y"].diff()
+    f["dx"] = f["x"].diff()
+    return f
+
+
+def c7_levels(loader: DataLoader, freq: str, sample: str) -> LevelsVsDifferences:
+    key = ("c7_levels", freq, sample)
+    memo = _memo(loader)
+    if key not in memo:
+        f = cut(fed_frame(loader, freq), *C7_SAMPLES[sample])
+        memo[key] = levels_vs_differences("y", "x", f[["y", "x"]].dropna())
+    return memo[key]
+
+
+def c7_fit(loader: DataLoader, freq: str = "M", sample: str = "full", lags: str = "none",
+           rule: str = HAC_RULE) -> DistLag:
+    f = cut(fed_frame(loader, freq), *C7_SAMPLES[sample])
+    return distributed_lag(f, "dy", "dx", LAGS[freq][lags], rule=rule)
+
+
+# ----------------------------------------------------------------------------- grids
+_PROXY_LABELS = [p.label for p in PROXIES]
+
+#: C5 — β_0 of Δ log ratio on Δ short rate; 5 × 2 × 2 × 3 × 2 × 2 = 240 specifications.
+GRID = Grid({
+    "relation": ["C5"],
+    "proxy": _PROXY_LABELS,
+    "freq": ["W", "M"],
+    "rate": list(RATES),
+    "sample": list(C5_SAMPLES),
+    "hac": ["nw1994", "andrews"],
+    "lags": ["short", "none"],
+})
+GRID_HEADLINE = "relation=C5|proxy=CSI 1000|freq=W|rate=DR007|sample=full|hac=nw1994|lags=short"
+
+
+def _levels_one_rule(spec: Spec) -> str | None:
+    if spec.get("flow") == "cumulated" and spec.get("hac") != "nw1994":
+        return "levels regression: admissibility does not depend on the HAC rule; nw1994 only"
+    return None
+
+
+#: A3 link b — flow coefficient in Δ log ratio on flow and ΔUS10Y; 5 × 2 × 4 × 3 × 2 minus
+#: the 30 levels × Andrews combinations = 210 specifications.
+GRID_FLOWS = Grid({
+    "relation": ["A3"],
+    "proxy": _PROXY_LABELS,
+    "freq": ["W", "M"],
+    "flow": list(FLOW_TRANSFORMS),
+    "sample": list(A3_SAMPLES),
+    "hac": ["nw1994", "andrews"],
+}, exclude=[_levels_one_rule])
+GRID_FLOWS_HEADLINE = "relation=A3|proxy=CSI 1000|freq=W|flow=% turnover|sample=full|hac=nw1994"
+
+
+def _levels_no_lags_rule(spec: Spec) -> str | None:
+    if spec.get("form") == "levels" and spec.get("lags") != "none":
+        return "levels regression is static in this grid"
+    return None
+
+
+#: C7 — Russell 2000 / S&P 500 on Fed total-assets growth; 2 × 4 × 2 × 3 = 48 specifications.
+GRID_FED = Grid({
+    "relation": ["C7"],
+    "freq": ["M", "W"],
+    "sample": list(C7_SAMPLES),
+    "hac": ["nw1994", "andrews"],
+    "form": ["differences", "levels"],
+    "lags": ["none", "short"],
+}, exclude=[_levels_no_lags_rule])
+GRID_FED_HEADLINE = "relation=C7|freq=M|sample=full|hac=nw1994|form=differences|lags=none"
+
+
+def _levels_estimate(lvd: LevelsVsDifferences, term: str) -> SpecEstimate:
+    if not lvd.admissible["levels"]:
+        return SpecEstimate.failed(f"levels not admissible: {lvd.reason}")
+    return Fit.of(lvd.levels, term).to_spec_estimate(form="levels", eg_p=(
+        lvd.cointegration.pvalue if lvd.cointegration is not None else math.nan))
+
+
+def estimate(spec: Spec, loader: DataLoader) -> SpecEstimate:
+    """One specification of :data:`GRID`, :data:`GRID_FLOWS` or :data:`GRID_FED`.
+
+    Returns the coefficient the claim is about: C5 β_0 of ΔDR007/SHIBOR (claimed < 0);
+    A3 the northbound-flow coefficient (claimed < 0); C7 the Fed-assets coefficient, summed
+    over lags when there are lags (claimed > 0). Levels specifications are estimated only
+    when :func:`econ.models.levels_vs_differences` finds them admissible; otherwise the spec
+    is reported as failed with the reason.
+    """
+    relation = spec["relation"]
+    if relation == "C5":
+        dl = c5_fit(loader, proxy_by_label(spec["proxy"]), spec["freq"], spec["rate"], spec["sample"],
+                    spec["lags"], spec["hac"])
+        return dl.contemp.to_spec_estimate(lag_wald_p=dl.wald_p)
+    if relation == "A3":
+        proxy = proxy_by_label(spec["proxy"])
+        if spec["flow"] == "cumulated":
+            return _levels_estimate(a3_levels(loader, proxy, spec["freq"], spec["sample"]), "flow")
+        return a3_flow_fit(loader, proxy, spec["freq"], spec["flow"], spec["sample"], spec["hac"]).to_spec_estimate()
+    if relation == "C7":
+        if spec["form"] == "levels":
+            return _levels_estimate(c7_levels(loader, spec["freq"], spec["sample"]), "x")
+        dl = c7_fit(loader, spec["freq"], spec["sample"], spec["lags"], spec["hac"])
+        fit = dl.total if dl.lags else dl.contemp
+        return fit.to_spec_estimate()
+    raise ValueError(f"unknown relation {relation!r}")
