@@ -136,6 +136,8 @@ INDEX_GROUPS: dict[str, str] = {"000300": "csi300", "000905": "csi500", "000852"
 CSI1000_START = pd.Timestamp("2015-06-01")
 #: Longest gap between a report date and the market-cap date used for its ranks.
 MAX_RANK_LAG_DAYS = 92
+#: Below this many differences the lead-lag bootstrap uses a fixed block of ceil(n^(1/3)).
+SHORT_SAMPLE = 20
 #: Absolute size ladder for C13, in CNY 100m (亿元): >5000 (500bn), 1000-5000 (100-500bn), ...,
 #: <10 (1bn). The article elides its middle thresholds; these are declared here.
 CAP_BUCKETS_YI: tuple[float, ...] = (5000.0, 1000.0, 500.0, 200.0, 100.0, 50.0, 10.0)
@@ -662,7 +664,9 @@ def lead_analysis(signal: pd.Series, style: pd.Series, *, leads: Iterable[int] =
     -----
     Granger and the bootstrap Granger use first differences (valid for I(0) and I(1)
     levels); Toda–Yamamoto uses levels with ``dmax = 1`` (conservative at these lengths).
-    The cross-correlation is of differences; its best lead maximises ``sign * corr``.
+    The cross-correlation is of differences; its best lead maximises ``sign * corr``. Its
+    block bootstrap uses the Politis–White block length, except below :data:`SHORT_SAMPLE`
+    differences (annual data), where that estimate is unusable and ``ceil(n^(1/3))`` is used.
     """
     from econ.models.causality import bootstrap_granger, granger, toda_yamamoto
     from econ.models.leadlag import best_lead_fit, cross_correlation
@@ -685,8 +689,9 @@ def lead_analysis(signal: pd.Series, style: pd.Series, *, leads: Iterable[int] =
     gp = _safe(lambda: granger(d["style"], d["signal"], lags=lags).f_pvalue)
     tp = _safe(lambda: toda_yamamoto(both["style"], both["signal"], p=lags, dmax=1).pvalue)
     bp = _safe(lambda: bootstrap_granger(d["style"], d["signal"], lags=lags, n_boot=n_boot, seed=seed).pvalue)
+    block = math.ceil(len(d) ** (1 / 3)) if len(d) < SHORT_SAMPLE else None
     cc = cross_correlation(d["signal"], d["style"], leads=lead_list, n_boot=n_boot, seed=seed, level=level,
-                           sign="pos" if sign > 0 else "neg")
+                           sign="pos" if sign > 0 else "neg", block_size=block)
     fit = best_lead_fit(d["style"], d["signal"] * sign, leads=lead_list)
     table = cc.to_frame().merge(fit.table[["lead", "rsquared", "coef", "pvalue"]], on="lead", how="left")
     return LeadAnalysis(

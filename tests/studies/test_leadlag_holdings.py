@@ -1,0 +1,186 @@
+"""Study leadlag_holdings (C12-C14) on the real vault.
+
+What is tested: the style-cycle turning points (checked by hand from the raw index closes),
+the implied leads of the article's turning points, the market-weight benchmark against the
+concentration file, the three verdicts and their declared rules, the power numbers, the
+robustness grids; and, on a copy of the vault with user aggregates built to lead the real
+style by two half-years, that the study switches from "untestable" to a computed verdict
+and finds the lead.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from econ.study import Outcome
+
+pytestmark = pytest.mark.vault
+
+
+@pytest.fixture(scope="module")
+def run(vault_loader):
+    from studies.leadlag_holdings import STUDY
+
+    t0 = time.perf_counter()
+    res = STUDY.run(vault_loader)
+    return res, time.perf_counter() - t0
+
+
+def table(res, name):
+    return next(t for t in res.tables if t.name == name).frame
+
+
+def test_runs_fast_and_is_real(run):
+    res, seconds = run
+    assert seconds < 60
+    assert not res.synthetic
+    assert [v.claim for v in res.claims] == ["C12", "C13", "C14"]
+
+
+def test_style_cycle_turning_points(run):
+    cyc = table(run[0], "c12_style_cycle")
+    row = cyc.loc["CSI 300 / CSI 1000"]
+    assert row["Peaks"] == "2007-10, 2012-12, 2021-01, 2024-08"
+    assert row["Troughs"] == "2007-04, 2010-11, 2015-12, 2022-10"
+    assert row["TPs 2010-23H1"] == 5 and row["Cycles 2010-23H1"] == 2
+    assert set(cyc.index) == {f"{a} / {b}" for a in ("CSI 300", "SSE 50")
+                              for b in ("CSI 1000", "CSI 500", "CSI 2000", "Micro-cap")}
+
+
+def test_style_peak_by_hand(vault_loader):
+    # the 2021-01 peak and the 2015-12 trough straight from the daily closes
+    large = vault_loader.series("cn.index.csi300.close").resample("ME").last()
+    small = vault_loader.series("cn.index.csi1000.close").resample("ME").last()
+    r = np.log(large / small)
+    assert r.loc["2019-01":"2022-06"].idxmax().strftime("%Y-%m") == "2021-01"
+    assert r.loc["2014-06":"2017-06"].idxmin().strftime("%Y-%m") == "2015-12"
+
+
+def test_implied_leads(run):
+    n = run[0].numbers
+    assert (n["C12_lead_top50_trough_2010"], n["C12_lead_top50_peak_end2012"], n["C12_lead_top50_trough_end2015"],
+            n["C12_lead_top50_peak_end2020"]) == (5, 0, 0, 1)
+    assert (n["C12_lead_gt500_trough_end2012"], n["C12_lead_gt500_peak_mid2016"],
+            n["C12_lead_gt500_trough_end2020"]) == (0, -6, 1)
+    assert n["C12_lead_median_months"] == 0 and n["C12_n_article_tps"] == 7 and n["C12_n_style_tps_matched"] == 4
+    assert (n["C14_lead_csi300_peak_2018"], n["C14_lead_csi2000_trough_2019"]) == (31, 19)
+    assert n["C14_n_style_tps_matched"] == 1
+
+
+def test_market_weight_benchmark(run, vault):
+    tp = table(run[0], "c12_c14_turning_points").reset_index()
+    conc = pd.read_csv(vault / "mktcap_concentration_quarterly_2005_2025.csv", index_col="date", parse_dates=True)
+    row = tp[(tp["Series (article)"] == "Fund share, top-50") & (tp["When (article)"] == "end-2015")].iloc[0]
+    assert row["Market-cap %"] == pytest.approx(100 * conc.loc["2015-12-31", "share_top50"])
+    assert row["Article %"] == 18.71  # the article's number, not data
+    row = tp[(tp["Series (article)"] == "Fund share, rank > 500") & (tp["When (article)"] == "mid-2023")].iloc[0]
+    assert row["Market-cap %"] == pytest.approx(100 * conc.loc["2023-06-30", "share_rank_gt500"])
+    assert np.isnan(row["Lead (m)"])  # a sample end is not a turning point
+
+
+def test_verdicts(run):
+    c12, c13, c14 = run[0].claims
+    for v in (c12, c14):
+        assert v.outcome == Outcome.UNTESTABLE
+        assert "power" in v.reason and "complete style cycle" in v.reason
+    assert c12.needs.startswith("fund_holdings_by_stock.csv with columns report_date, ts_code, hold_value")
+    assert "fund_holdings_aggregates.csv" in c12.needs
+    assert c14.needs.startswith("research_visits.csv with columns visit_date, ts_code")
+    assert c12.estimate == 0.0 and c14.estimate == pytest.approx(25 / 12)
+    n = run[0].numbers
+    assert c13.outcome == Outcome.MIXED  # headline not significant, half the grid is
+    assert n["C13_n_episodes"] == 3 and n["C13_rho_mean"] == pytest.approx(1 / 3, abs=1e-6)
+    assert 0.15 < n["C13_p"] < 0.25
+    assert n["C13_grid_share_p05"] >= 0.5
+
+
+def test_power_numbers(run):
+    n = run[0].numbers
+    assert 0.02 <= n["C12_size_T27_lead2"] <= 0.09 and 0.02 <= n["C14_size_T13_lead2"] <= 0.09
+    assert 0.4 < n["C12_power_T27_lead2_r05"] < 0.65
+    assert 0.1 < n["C14_power_T13_lead2_r05"] < 0.3
+    assert 0.55 < n["C12_mde80_T27_lead2"] < 0.72
+    assert n["C14_mde80_T13_lead2"] > 0.8
+    assert n["C12_power_T27_lead1_r05"] > n["C12_power_T27_lead2_r05"] > n["C14_power_T13_lead2_r05"]
+
+
+def test_grids(run):
+    from studies.leadlag_holdings import CYCLE_GRID, GRID
+
+    res = run[0]
+    assert len(GRID) >= 24 and len(CYCLE_GRID) >= 24
+    names = {g.name: g for g in res.grids}
+    assert set(names) == {"c13_ladder", "c12_implied_lead", "c14_implied_lead"}
+    g13 = names["c13_ladder"]
+    assert g13.headline in [s.key for s in g13.result.specs]
+    head = g13.result.to_frame().set_index(g13.result.dimensions).loc[("M", "All Share", "A", "2005-01-01")]
+    assert head["estimate"] == pytest.approx(res.numbers["C13_rho_mean"])
+    rob = table(res, "c13_robustness")
+    assert rob.loc["All specifications", "Specs"] == len(GRID)
+    assert table(res, "c12_lead_robustness").loc["All specifications", "Specs"] == len(CYCLE_GRID)
+
+
+def test_figures(run):
+    figs = {f.name: f for f in run[0].figures}
+    assert set(figs) == {"c12_style_cycle", "c12_c14_power"}
+    assert len(figs["c12_style_cycle"].vlines) == 7  # distinct dates of the articles' turning points
+    assert list(figs["c12_c14_power"].data.index) == [0.0, 0.3, 0.5, 0.7, 0.9]
+
+
+# ------------------------------------------------------------------------------------------
+# with user data in the vault
+# ------------------------------------------------------------------------------------------
+@pytest.fixture
+def user_vault(vault, tmp_path, vault_loader):
+    """A copy of the vault (symlinks) plus aggregates that lead the real style by 2 periods."""
+    root = tmp_path / "vault"
+    root.mkdir()
+    for f in vault.iterdir():
+        (root / f.name).symlink_to(f)
+    large = vault_loader.series("cn.index.csi300.close")
+    small = vault_loader.series("cn.index.csi1000.close")
+    rng = np.random.default_rng(5)
+    half = pd.date_range("2008-06-30", "2024-12-31", freq="6ME")
+    style = np.log(large / small).asof(half)
+    lead = style.shift(-2)  # the share moves two half-years before the style
+    agg = pd.DataFrame({"date": half.strftime("%Y-%m-%d"),
+                        "share_top50": 0.4 + 0.2 * (lead - lead.mean()) + rng.normal(0, 0.005, len(half)),
+                        "share_rank_gt500": 0.3 - 0.2 * (lead - lead.mean()) + rng.normal(0, 0.005, len(half))})
+    agg.dropna().to_csv(root / "fund_holdings_aggregates.csv", index=False)
+    years = pd.date_range("2012-12-31", "2024-12-31", freq="YE")
+    ys = np.log(large / small).asof(years).shift(-2)
+    noise = rng.normal(0, 0.005, (len(years), 2))
+    vis = pd.DataFrame({"date": years.strftime("%Y-%m-%d"), "share_csi300": 0.15 + 0.1 * (ys - ys.mean()) + noise[:, 0],
+                        "share_outside_csi1800": 0.4 - 0.1 * (ys - ys.mean()) + noise[:, 1]})
+    vis.dropna().to_csv(root / "research_visit_aggregates.csv", index=False)
+    return root
+
+
+def test_user_data_turns_untestable_into_a_verdict(user_vault, tmp_path, monkeypatch):
+    import studies.leadlag_holdings as S
+    from econ.config import Settings
+    from econ.data.loader import DataLoader
+    from econ.robust import Grid
+
+    # keep this run short: one spec per grid, a tiny power Monte Carlo
+    monkeypatch.setattr(S, "GRID", Grid({"freq": ["M"], "base": ["All Share"], "rule": ["A"],
+                                         "start": ["2005-01-01"]}))
+    monkeypatch.setattr(S, "CYCLE_GRID", Grid({"freq": ["M"], "large": ["CSI 300"], "small": ["CSI 1000"],
+                                               "rule": ["A"]}))
+    monkeypatch.setattr(S, "POWER_REPS", 20)
+    loader = DataLoader(Settings.resolve(vault=user_vault, cache=tmp_path / "cache", live=False))
+    res = S.STUDY.run(loader)
+    c12, _, c14 = res.claims
+    assert c12.outcome == Outcome.SUPPORTED  # both aggregates lead by 2 half-years
+    assert "fund_holdings_aggregates.csv" in c12.reason and c12.needs == ""
+    assert c14.outcome != Outcome.UNTESTABLE
+    n = res.numbers
+    assert n["C12_share_top50_best_lead"] == 2 and n["C12_share_rank_gt500_best_lead"] == 2
+    assert n["C12_share_top50_boot_p"] < 0.05
+    assert n["C14_share_csi300_best_lead"] == 2
+    lead = table(res, "c12_c14_leadlag")
+    assert bool(lead.loc["C12: share_top50", "Claimed in set"])
