@@ -215,15 +215,14 @@ class Attribution(Study):
             used = counted(t)
             d = dominance(used)
             results[p.label] = {"res": res, "counted": used, "dom": d, "all": dominance(counted(t, "all years"))}
+            simple_used = counted(simple.table)
             summary_rows.append({
-                "pair": p.label, "Span": _span(t), "Counted years": f"{used.index.min()}–{used.index.max()}"
-                if len(used) else "", "Years": d["n"], "Valuation": d["n_valuation"], "Share": d["share"],
-                "p (> 1/2)": d.get("p_greater", np.nan), "CI low": d.get("ci_low", np.nan),
-                "CI high": d.get("ci_high", np.nan), "Var. share val.": d["var_valuation"],
-                "Var. share earn.": d["var_earnings"], "Var. share div.": d["var_dividend"],
-                "Max |resid.|": 100 * float(t["residual"].abs().max()),
-                "Max |resid.| simple": 100 * float(counted(simple.table)["residual"].abs().max())
-                if len(counted(simple.table)) else np.nan,
+                "pair": p.label, "Years": f"{used.index.min()}–{used.index.max()}" if len(used) else "",
+                "N": d["n"], "Val.": d["n_valuation"], "Share": d["share"],
+                "p": d.get("p_greater", np.nan),
+                "95% CI": f"{d['ci_low']:.2f}–{d['ci_high']:.2f}" if d["n"] else "",
+                "Var. val.": d["var_valuation"], "Var. earn.": d["var_earnings"], "Var. div.": d["var_dividend"],
+                "Resid. simple": 100 * float(simple_used["residual"].abs().max()) if len(simple_used) else np.nan,
                 "Returns": "total" if p.has_tr else "price",
             })
             yt = t.copy()
@@ -234,11 +233,10 @@ class Attribution(Study):
             year_frames.append(yt)
         article_p = stats.binomtest(ARTICLE_VALUATION_YEARS, ARTICLE_YEARS, 0.5, alternative="greater").pvalue
         article_ci = stats.binomtest(ARTICLE_VALUATION_YEARS, ARTICLE_YEARS).proportion_ci(method="exact")
-        summary_rows.append({"pair": "Article: SW small vs SW large", "Span": "2001–2024", "Counted years": "2001–2024",
-                             "Years": ARTICLE_YEARS, "Valuation": ARTICLE_VALUATION_YEARS, "Share": ARTICLE_SHARE,
-                             "p (> 1/2)": article_p, "CI low": article_ci.low, "CI high": article_ci.high,
-                             "Var. share val.": np.nan, "Var. share earn.": np.nan, "Var. share div.": np.nan,
-                             "Max |resid.|": np.nan, "Max |resid.| simple": np.nan, "Returns": "?"})
+        summary_rows.append({"pair": "Article: SW small vs SW large", "Years": "2001–2024", "N": ARTICLE_YEARS,
+                             "Val.": ARTICLE_VALUATION_YEARS, "Share": ARTICLE_SHARE, "p": article_p,
+                             "95% CI": f"{article_ci.low:.2f}–{article_ci.high:.2f}", "Var. val.": np.nan,
+                             "Var. earn.": np.nan, "Var. div.": np.nan, "Resid. simple": np.nan, "Returns": ""})
 
         if progress:
             progress("C4 grid")
@@ -258,22 +256,23 @@ class Attribution(Study):
         tables = [
             Table(name="c4_attribution",
                   caption="How often valuation dominates the yearly small-vs-large excess return, by pair",
-                  frame=summary.drop(columns=["Span"]), index_label="Pair",
-                  digits={"Years": 0, "Valuation": 0, "Share": 2, "p (> 1/2)": 3, "CI low": 2, "CI high": 2,
-                          "Var. share val.": 2, "Var. share earn.": 2, "Var. share div.": 2, "Max |resid.|": 1, "Max |resid.| simple": 1},
+                  frame=summary, index_label="Pair",
+                  digits={"N": 0, "Val.": 0, "Share": 2, "p": 3, "Var. val.": 2, "Var. earn.": 2, "Var. div.": 2,
+                          "Resid. simple": 1},
                   notes=["Calendar years, each from the last trading day of the previous year to the last of this "
                          "one (the first year from the first day with both P/E). Exact log decomposition "
-                         "r_small − r_large = ΔlogPE ratio + ΔlogEPS ratio + dividends, EPS implied as price/PE. "
-                         f"Counted: years {ARTICLE_WINDOW[0]}–{ARTICLE_WINDOW[1]} spanning at least "
-                         f"{MIN_PERIOD_DAYS} days. Valuation: years with |valuation part| > |earnings part|. "
-                         "p (> 1/2): exact binomial test, one-sided; CI: Clopper–Pearson 95% of the share. Var. "
-                         "share: cov(part, excess return)/var(excess return) across counted years. Max |resid.|: "
-                         "largest absolute residual in percentage points (zero by construction in logs); simple: the same "
-                         "with simple growth rates, where the residual is the valuation × earnings cross term. Returns: "
-                         "total = CSI total-return indices (H00905, H00852, H00300) give the dividend part; price = "
-                         "no public total-return index for a leg. Shenwan large 801811 has no public P/E and the "
-                         "large-cap P/E series start 2011-06-28, so the article's pair and its 2001–2024 span "
-                         f"cannot be rebuilt. Headline pair: {HEADLINE} (longest)."]),
+                         "r_small − r_large = ΔlogPE ratio + ΔlogEPS ratio + dividends, EPS implied as price/PE, so "
+                         "the log residual is zero (below 1e-12 in every pair). Years: counted years, "
+                         f"{ARTICLE_WINDOW[0]}–{ARTICLE_WINDOW[1]} and at least {MIN_PERIOD_DAYS} days. N: counted "
+                         "years; Val.: years with |valuation part| > |earnings part|. p: exact binomial test of share "
+                         "≤ 1/2, one-sided; 95% CI: Clopper–Pearson. Var.: cov(part, excess return)/var(excess "
+                         "return) across counted years for the valuation, earnings and dividend parts. Resid. "
+                         "simple: largest absolute residual (percentage points) with simple growth rates, i.e. the "
+                         "valuation × earnings cross term. Returns: total = CSI total-return indices (H00905, "
+                         "H00852, H00300) give the dividend part; price = no public total-return index for a leg. "
+                         "Shenwan large 801811 has no public P/E and the large-cap P/E series start 2011-06-28, so "
+                         f"the article's pair and its 2001–2024 span cannot be rebuilt. Headline pair: {HEADLINE} "
+                         "(longest)."]),
             Table(name="c4_years", caption="Yearly decomposition of the small-vs-large log excess return (percent)",
                   frame=years_shown, index_label="",
                   digits={"Days": 0, "Relative": 1, "Valuation": 1, "Earnings": 1, "Dividend": 1, "Residual": 1},

@@ -414,7 +414,7 @@ class Bands(Study):
             })
             if r.label in ARTICLE:
                 a = ARTICLE[r.label]
-                band_rows.append({"ratio": ARTICLE_LABEL[r.label], "Sample": "1999–2024" if r.kind == "price" else "",
+                band_rows.append({"ratio": ARTICLE_LABEL[r.label], "Sample": "2000–2024" if r.kind == "price" else "",
                                   "Mean": a["mean"], "−2 sd": a.get("-2 sd", np.nan), "−1 sd": a.get("-1 sd", np.nan),
                                   "+1 sd": a.get("+1 sd", np.nan), "+2 sd": a.get("+2 sd", np.nan),
                                   f"On {ARTICLE_DATE}": a["on_date"], "Latest": np.nan, "z latest": np.nan})
@@ -424,9 +424,9 @@ class Bands(Study):
             urp = dict(zip(ur["test"], ur["pvalue"], strict=True))
             hl = half_life(np.log(monthly["ratio"]))
             test_rows.append({"ratio": r.label, "N": len(monthly), "ADF p": urp["ADF"], "PP p": urp["Phillips-Perron"],
-                              "KPSS p": urp["KPSS"], f"VR({VR_LAGS}) p": urp["Variance ratio"], "ρ": hl["rho"],
-                              "Half-life": hl["halflife"], "HL low": hl["halflife_lo"], "HL high": hl["halflife_hi"],
-                              "ρ (bias-corr.)": hl["rho_bc"], "Half-life (bias-corr.)": hl["halflife_bc"]})
+                              "KPSS p": urp["KPSS"], f"VR({VR_LAGS}) p": urp["Variance ratio"], "rho": hl["rho"],
+                              "HL": hl["halflife"], "HL low": hl["halflife_lo"], "HL high": hl["halflife_hi"],
+                              "rho b.c.": hl["rho_bc"], "HL b.c.": hl["halflife_bc"]})
 
             min_m = MIN_HISTORY_YEARS * 12
             head_pred = {}
@@ -456,9 +456,8 @@ class Bands(Study):
                 touch_lists.append(touches.assign(ratio=r.label, bands=zt))
             crit = _criteria(urp, hl, head_pred, ev_all["real-time"])
             crit_is = _criteria(urp, hl, head_pred, ev_all["in-sample"])
-            crit_rows.append({"ratio": r.label, "S: ADF rejects, KPSS not": crit["S"],
-                              "P: β<0, Hodrick & boot p<α": crit["P"], "T: reversal (real-time)": crit["T"],
-                              "T: reversal (in-sample)": crit_is["T"]})
+            crit_rows.append({"ratio": r.label, "S": crit["S"], "P": crit["P"], "T (real-time)": crit["T"],
+                              "T (in-sample)": crit_is["T"]})
             per_ratio[r.label] = {"bands": (mean, sd), "ur": urp, "hl": hl, "pred": head_pred, "crit": crit,
                                   "ev": ev_all, "touches": touch_lists[-2:], "daily": daily}
 
@@ -473,7 +472,7 @@ class Bands(Study):
         figures = self._figures(per_ratio)
 
         bands = pd.DataFrame(band_rows).set_index("ratio")
-        tests = pd.DataFrame(test_rows).set_index("ratio")
+        tests = pd.DataFrame(test_rows).set_index("ratio").replace([np.inf, -np.inf], np.nan)  # "--" = unbounded
         pred = pd.DataFrame(pred_rows).set_index(["ratio", "h"])
         pred_shown = pred[["N_rt", "β_rt", "p_hod_rt", "p_hac_rt", "p_boot_rt", "r2_rt",
                            "β_is", "p_hod_is", "p_boot_is"]].rename(columns={
@@ -512,13 +511,14 @@ class Bands(Study):
             Table(name="c11_stationarity",
                   caption="Unit-root and stationarity tests and AR(1) half-life of the monthly log ratios",
                   frame=tests, index_label="Ratio",
-                  digits={"N": 0, "ADF p": 3, "PP p": 3, "KPSS p": 3, f"VR({VR_LAGS}) p": 3, "ρ": 3, "Half-life": 1,
-                          "HL low": 1, "HL high": 1, "ρ (bias-corr.)": 3, "Half-life (bias-corr.)": 1},
+                  digits={"N": 0, "ADF p": 3, "PP p": 3, "KPSS p": 3, f"VR({VR_LAGS}) p": 3, "rho": 3, "HL": 1,
+                          "HL low": 1, "HL high": 1, "rho b.c.": 3, "HL b.c.": 1},
                   notes=["Month-end log ratio, constant only. ADF: lags by AIC; PP: Newey–West long-run variance; "
                          "KPSS: null of stationarity, data-dependent lags; VR: Lo–MacKinlay variance ratio at "
-                         f"{VR_LAGS} months, heteroskedasticity-robust (null: random walk). Half-life in months "
-                         "= ln 0.5 / ln ρ from the AR(1) with a constant; HL low/high map ρ's 95% HAC interval "
-                         "(∞ when it reaches 1). Bias-corrected: Kendall (1954) ρ + (1 + 3ρ)/T."]),
+                         f"{VR_LAGS} months, heteroskedasticity-robust (null: random walk). HL: half-life in months "
+                         "= ln 0.5 / ln rho from the AR(1) with a constant; HL low/high map rho's 95% HAC interval "
+                         "(-- = unbounded: the interval reaches 1; likewise HL b.c. when rho b.c. ≥ 1). "
+                         "b.c.: Kendall (1954) bias correction rho + (1 + 3 rho)/T."]),
             Table(name="c11_predictive",
                   caption="Predictive regressions of the future h-month log relative return on the ratio's z-score",
                   frame=pred_shown, index_label="Ratio",
@@ -642,7 +642,7 @@ class Bands(Study):
 
         others = [k for k, v in per.items() if k != HEADLINE and v["crit"]["S"] + v["crit"]["P"] + v["crit"]["T"] == 3]
         reason = (f"S {'met' if c['S'] else 'not met'}: ADF p = {ur['ADF']:.3f}, KPSS p = {ur['KPSS']:.3f}; "
-                  f"half-life {hl['halflife']:.1f} months (ρ = {hl['rho']:.3f}). P {'met' if c['P'] else 'not met'}: "
+                  f"half-life {hl['halflife']:.1f} months (rho = {hl['rho']:.3f}). P {'met' if c['P'] else 'not met'}: "
                   f"12-month β = {pr['beta']:.3f} per sd (Hodrick p = {pr['p_hodrick']:.3f}, HAC p = "
                   f"{pr['p_hac']:.3f}, random-walk bootstrap p = {pr['p_boot']:.3f}, N = {pr['nobs']}). "
                   f"T {'met' if c['T'] else 'not met'}: real-time bands: {ev_text(ev12)}; in-sample bands: "
@@ -690,8 +690,12 @@ class Bands(Study):
             out["C11_halflife_months"] = per[HEADLINE]["hl"]["halflife"]
         for k, a in ARTICLE.items():
             tag = keys[k]
-            out[f"C11_article_{tag}_mean"] = a["mean"]
-            out[f"C11_article_{tag}_on_date"] = a["on_date"]
+            names = {"mean": "mean", "on_date": "on_date", "-1 sd": "lo1", "+1 sd": "hi1", "-2 sd": "lo2",
+                     "+2 sd": "hi2"}
+            out |= {f"C11_article_{tag}_{names[f]}": v for f, v in a.items()}
+        levels = ("_mean", "_sd", "_lo1", "_hi1", "_lo2", "_hi2", "_on_date", "_latest")
+        out |= {f"{k}_txt": f"{v:.2f}" for k, v in list(out.items())  # percent levels to 2 dp for the prose
+                if k.endswith(levels) and isinstance(v, float) and np.isfinite(v)}
         out["C11_grid_n"] = int(len(g))
         out["C11_grid_share_neg"] = float((g["estimate"] < 0).mean())
         out["C11_grid_share_sig_neg"] = float(((g["estimate"] < 0) & (g["pvalue"] < ALPHA)).mean())
