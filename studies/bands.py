@@ -375,7 +375,7 @@ def _available(loader: DataLoader) -> list[Ratio]:
     return out
 
 
-def _criteria(ur: dict, hl: dict, pred: dict, ev: list[dict]) -> dict:
+def _criteria(ur: dict, pred: dict, ev: list[dict]) -> dict:
     """The three declared criteria for one ratio."""
     s = bool(ur["ADF"] < ALPHA and ur["KPSS"] >= ALPHA)
     p = bool(pred["beta"] < 0 and pred["p_hodrick"] < ALPHA and pred["p_boot"] < ALPHA)
@@ -395,7 +395,6 @@ class Bands(Study):
     def run(self, loader: DataLoader, *, progress: Callable[[str], None] | None = None) -> StudyResult:
         ratios = _available(loader)
         band_rows, test_rows, pred_rows, touch_rows, touch_lists, crit_rows = [], [], [], [], [], []
-        figures, numbers = [], {}
         per_ratio: dict[str, dict] = {}
         for r in ratios:
             if progress:
@@ -454,8 +453,8 @@ class Bands(Study):
                 for e in ev:
                     touch_rows.append({"ratio": r.label, "bands": zt, **e})
                 touch_lists.append(touches.assign(ratio=r.label, bands=zt))
-            crit = _criteria(urp, hl, head_pred, ev_all["real-time"])
-            crit_is = _criteria(urp, hl, head_pred, ev_all["in-sample"])
+            crit = _criteria(urp, head_pred, ev_all["real-time"])
+            crit_is = _criteria(urp, head_pred, ev_all["in-sample"])
             crit_rows.append({"ratio": r.label, "S": crit["S"], "P": crit["P"], "T (real-time)": crit["T"],
                               "T (in-sample)": crit_is["T"]})
             per_ratio[r.label] = {"bands": (mean, sd), "ur": urp, "hl": hl, "pred": head_pred, "crit": crit,
@@ -468,7 +467,7 @@ class Bands(Study):
         gframe = grid.ok()
 
         verdict = self._verdict(per_ratio)
-        numbers |= self._numbers(per_ratio, gframe)
+        numbers = self._numbers(per_ratio, gframe)
         figures = self._figures(per_ratio)
 
         bands = pd.DataFrame(band_rows).set_index("ratio")
@@ -479,13 +478,7 @@ class Bands(Study):
                                "N_rt": "N", "β_rt": "β (real-time z)", "p_hod_rt": "p Hodrick",
                                "p_hac_rt": "p HAC", "p_boot_rt": "p RW boot", "r2_rt": "R²",
                                "β_is": "β (in-sample z)", "p_hod_is": "p Hodrick ", "p_boot_is": "p RW boot "})
-        touch_tab = pd.DataFrame(touch_rows)
-        touch_tab = touch_tab[touch_tab["horizon"] == HEADLINE_HORIZON]
-        touch_tab = touch_tab.assign(side=touch_tab["side"].map({1: "+2 sd", -1: "−2 sd"}),
-                                     mean=100 * touch_tab["mean"], unconditional=100 * touch_tab["unconditional"])
-        touch_tab = touch_tab.set_index(["ratio", "bands", "side"])[["n", "n_used", "mean", "unconditional", "p"]]
-        touch_tab = touch_tab.rename(columns={"n": "Touches", "n_used": "With 12m", "mean": "Mean 12m (%)",
-                                              "unconditional": "All days 12m (%)", "p": "Placebo p"})
+        touch_tab = self._touch_table(pd.DataFrame(touch_rows))
         tl = pd.concat(touch_lists, ignore_index=True)
         tl = tl[(tl["bands"] == "in-sample") & ~tl["ratio"].str.startswith("Turnover")]
         tl = tl.assign(side=tl["side"].map({1: "+2 sd", -1: "−2 sd"}),
@@ -531,16 +524,17 @@ class Bands(Study):
                          "Newey–West with max(NW 1994 rule, h − 1) lags; p RW boot: one-sided, share of "
                          f"{N_BOOT} random-walk resamples (i.i.d. monthly changes, drift kept, z rebuilt) with a "
                          "slope at or below ours. A negative β is mean reversion."]),
-            Table(name="c11_touches", caption="After a ±2 sd touch: the next 12 months of relative return",
+            Table(name="c11_touches", caption="After a ±2 sd touch: the next 3, 6 and 12 months of relative return",
                   frame=touch_tab, index_label="",
-                  digits={"Touches": 0, "With 12m": 0, "Mean 12m (%)": 1, "All days 12m (%)": 1, "Placebo p": 3},
+                  digits={"Touches": 0, "3m (%)": 1, "p 3m": 3, "6m (%)": 1, "p 6m": 3, "12m (%)": 1, "p 12m": 3,
+                          "All 12m (%)": 1},
                   notes=["Daily. A touch: first day with z ≥ 2 (≤ −2) after being inside the band; a side re-arms "
-                         f"when |z| returns within {REARM_Z:g} sd. With 12m: touches with 252 trading days after "
-                         "them. Mean 12m: mean log relative return (small over large, percent) over days 1–252 "
-                         "after the touch; all days: the unconditional mean over the same sample. Placebo p: "
-                         f"econ.models.events.event_study, {N_EVENT_DRAWS} draws of random dates outside the touch "
-                         "windows, one-sided in the reversal direction (down after +2 sd, up after −2 sd); needs "
-                         f"≥ 2 touches. Real-time bands start after {min_d} years of data."]),
+                         f"when |z| returns within {REARM_Z:g} sd. 3m/6m/12m: mean log relative return (small over "
+                         "large, percent) over trading days 1–63, 1–126 and 1–252 after the touch, over the touches "
+                         "with that many days left; All 12m: the unconditional 12-month mean over the same sample. "
+                         f"p: placebo p-value from econ.models.events.event_study, {N_EVENT_DRAWS} draws of random "
+                         "dates outside the touch windows, one-sided in the reversal direction (down after +2 sd, up "
+                         f"after −2 sd); needs ≥ 2 touches. Real-time bands start after {min_d} years of data."]),
             Table(name="c11_touch_list",
                   caption="Every ±2 sd touch of the in-sample bands of the price and P/E ratios and what followed",
                   frame=touch_list, index_label="",
@@ -579,6 +573,20 @@ class Bands(Study):
         )
 
     # ------------------------------------------------------------------ helpers
+    @staticmethod
+    def _touch_table(rows: pd.DataFrame) -> pd.DataFrame:
+        out = []
+        for (ratio, bands, side), grp in rows.groupby(["ratio", "bands", "side"], sort=False):
+            by_h = grp.set_index("horizon")
+            row = {"ratio": ratio, "bands": bands, "side": "+2 sd" if side == 1 else "−2 sd",
+                   "Touches": int(by_h["n"].iloc[0])}
+            for m in HORIZONS:
+                row[f"{m}m (%)"] = 100 * by_h.loc[m, "mean"]
+                row[f"p {m}m"] = by_h.loc[m, "p"]
+            row["All 12m (%)"] = 100 * by_h.loc[HEADLINE_HORIZON, "unconditional"]
+            out.append(row)
+        return pd.DataFrame(out).set_index(["ratio", "bands", "side"])
+
     @staticmethod
     def _touch_list(tl: pd.DataFrame) -> pd.DataFrame:
         out = pd.DataFrame({
@@ -680,9 +688,12 @@ class Bands(Study):
                 out[f"C11_{k}_on_date"] = float(on.iloc[-1])
             for bands_kind, tag in (("in-sample", "is"), ("real-time", "rt")):
                 for e in v["ev"][bands_kind]:
-                    if e["horizon"] != HEADLINE_HORIZON:
-                        continue
                     side = "up" if e["side"] == 1 else "down"
+                    m = e["horizon"]
+                    out[f"C11_{k}_touch_{tag}_{side}_mean{m}"] = 100 * e["mean"] if not np.isnan(e["mean"]) else np.nan
+                    out[f"C11_{k}_touch_{tag}_{side}_p{m}"] = e["p"]
+                    if m != HEADLINE_HORIZON:
+                        continue
                     out[f"C11_{k}_touch_{tag}_{side}_n"] = int(e["n"])
                     out[f"C11_{k}_touch_{tag}_{side}_mean12"] = 100 * e["mean"] if not np.isnan(e["mean"]) else np.nan
                     out[f"C11_{k}_touch_{tag}_{side}_p"] = e["p"]
