@@ -49,7 +49,7 @@ def fmt_number(x: object, digits: int) -> str:
     if math.isnan(f):
         return "--"
     if math.isinf(f):
-        return r"\infty" if f > 0 else r"-\infty"
+        return r"{$\infty$}" if f > 0 else r"{$-\infty$}"  # braced: text inside an S column
     text = f"{f:.{digits}f}"
     if text.startswith("-") and float(text) == 0:
         text = text[1:]

@@ -20,6 +20,7 @@ def test_escape_and_numbers():
     assert fmt_number(np.nan, 2) == "--"
     assert fmt_number(-0.0001, 2) == "0.00"  # no negative zero
     assert fmt_number(1.23456, 3) == "1.235"
+    assert fmt_number(float("inf"), 2) == r"{$\infty$}"  # must be braced inside siunitx S columns
 
 
 def test_render_table_structure():
