@@ -225,7 +225,7 @@ def ladder_test(loader: DataLoader, freq: str, base: str, rule: str, start: str)
 
 
 def estimate(spec: Spec, loader: DataLoader) -> SpecEstimate:
-    """C13 grid: mean Spearman ρ (size order vs peak date) and its permutation p-value."""
+    """C13 grid: mean Spearman rho (size order vs peak date) and its permutation p-value."""
     res = ladder_test(loader, spec["freq"], spec["base"], spec["rule"], spec["start"])
     if res.n_episodes == 0:
         return SpecEstimate.failed("no episode with >= 3 rungs peaking")
@@ -280,6 +280,13 @@ def _grid_summary(res: GridResult, value: str, extra_cols: dict[str, Callable[[p
             r[k] = fn(sub) if len(sub) else np.nan
         out.append(r)
     return pd.DataFrame(out).set_index("")
+
+
+def _tidy(v: object) -> object:
+    """Whole-number floats (leads in months) as ints, so the prose prints 5, not 5.00."""
+    if isinstance(v, float) and math.isfinite(v) and v.is_integer():
+        return int(v)
+    return v
 
 
 # ------------------------------------------------------------------------------------------
@@ -367,7 +374,7 @@ class LeadLagHoldings(Study):
         headcyc = "|".join(f"{k}={HEADLINE[k]}" for k in ("freq", "large", "small", "rule"))
         grids = [
             GridRun(name="c13_ladder", claim="C13", sign_claimed=1, result=grid13, headline=head13,
-                    label="mean Spearman ρ of size order vs relative-strength peak date"),
+                    label="mean Spearman rho of size order vs relative-strength peak date"),
             GridRun(name="c12_implied_lead", claim="C12", sign_claimed=1, result=gridcyc, headline=headcyc,
                     label="median implied lead of the article's fund-share turning points (months)"),
             GridRun(name="c14_implied_lead", claim="C14", sign_claimed=1, result=grid14, headline=headcyc,
@@ -458,6 +465,12 @@ class LeadLagHoldings(Study):
                 tag = ("top50" if "top-50" in r["series"] else "gt500" if "500" in r["series"]
                        else "csi300" if "CSI 300" in r["series"] else "csi2000")
                 n[f"{r['claim']}_lead_{tag}_{r['type']}_{r['article'].replace('-', '')}"] = float(r["lead_months"])
+        for _, r in leads.iterrows():  # the article's values (labelled) beside the market's share, percent
+            if r["claim"] == "C12":
+                tag = "top50" if "top-50" in r["series"] else "gt500"
+                when = r["article"].replace("-", "")
+                n[f"C12_article_{tag}_{when}"] = float(r["value"])
+                n[f"C12_market_{tag}_{when}"] = float(r["market_share"])
         n["C12_power_reps"] = POWER_REPS
         n["C13_rho_mean"] = ladder.mean_rho
         n["C13_p"] = ladder.pvalue
@@ -485,7 +498,8 @@ class LeadLagHoldings(Study):
                 for col, la in res.items():
                     n[f"{claim}_{col}_boot_p"] = la.boot_p
                     n[f"{claim}_{col}_best_lead"] = la.best_lead
-        return n
+        n = {k: v for k, v in n.items() if not (isinstance(v, float) and math.isnan(v))}  # none quoted as "None"
+        return {k: _tidy(v) if "lead" in k and "power" not in k and "hit" not in k else v for k, v in n.items()}
 
     # -- verdicts -----------------------------------------------------------------------------
     @staticmethod
@@ -509,14 +523,14 @@ class LeadLagHoldings(Study):
         sub = leads[(leads["claim"] == claim) & leads["lead_months"].notna()]
         g = power[(power["claim"] == claim) & (power["lead"] == k)].set_index("rho")
         mde_k = mde[(claim, k)]
-        mde_txt = (f"80% power needs ρ ≥ {mde_k:.2f}" if not math.isnan(mde_k)
-                   else f"80% power is not reached for ρ ≤ {max(POWER_RHOS):.1f}")
-        lo, hi = n[f"{claim}_grid_lead_min_months"], n[f"{claim}_grid_lead_max_months"]
+        mde_txt = (f"80% power needs rho ≥ {mde_k:.2f}" if not math.isnan(mde_k)
+                   else f"80% power is not reached for rho ≤ {max(POWER_RHOS):.1f}")
+        lo, hi = n.get(f"{claim}_grid_lead_min_months", math.nan), n.get(f"{claim}_grid_lead_max_months", math.nan)
         grid_txt = (f"Across the {n['C12_grid_specs']} style-cycle specifications (frequency, large and small side, "
                     f"BBQ rule) the median implied lead runs from {lo:+.0f} to {hi:+.0f} months.")
         power_txt = (f"With T = {T} {unit}, a Granger F test at lead {k} rejects at 5% with probability "
-                     f"{g.loc[0.5, 'granger']:.2f} for ρ = 0.5 and {g.loc[0.3, 'granger']:.2f} for ρ = 0.3 "
-                     f"(ρ = corr of the style change with the signal {k} {unit} earlier; {POWER_REPS} replications); "
+                     f"{g.loc[0.5, 'granger']:.2f} for rho = 0.5 and {g.loc[0.3, 'granger']:.2f} for rho = 0.3 "
+                     f"(rho = corr of the style change with the signal {k} {unit} earlier; {POWER_REPS} replications); "
                      f"{mde_txt}.")
         n_styles = int(sub["style_date"].nunique())
         lead_txt = (f"The article's {len(sub)} turning points, matched to the nearest {common['proxy']} turning "
@@ -534,8 +548,7 @@ class LeadLagHoldings(Study):
             reason = (f"No public {'fund holdings by stock' if claim == 'C12' else 'research-visit records'}; "
                       f"put {needs.split(' with ')[0]} in the vault to run the test. " + lead_txt + " " + grid_txt + " "
                       + power_txt)
-            return Verdict(**common, estimate=float(sub["lead_months"].median() / 12) if len(sub) else None,
-                           outcome=Outcome.UNTESTABLE, reason=reason, needs=needs)
+            return Verdict(**common, estimate=None, outcome=Outcome.UNTESTABLE, reason=reason, needs=needs)
         hits = {col: bool(la.boot_p < ALPHA and la.claimed_in_set) for col, la in res.items()}
         outcome = {2: Outcome.SUPPORTED, 1: Outcome.MIXED, 0: Outcome.NOT_SUPPORTED}[sum(hits.values())]
         parts = [f"{col}: bootstrap Granger p = {la.boot_p:.3f}, TY p = {la.ty_p:.3f}, best lead {la.best_lead} "
@@ -551,11 +564,11 @@ class LeadLagHoldings(Study):
         c2 = bool(n["C13_grid_share_p05"] >= 0.5)
         outcome = Outcome.SUPPORTED if c1 and c2 else Outcome.MIXED if c1 or c2 else Outcome.NOT_SUPPORTED
         reason = (f"Headline (monthly, relative strength vs CSI All Share, BBQ rule A, from 2005): {ladder.n_episodes} "
-                  f"episodes anchored on SSE 50 relative-strength peaks, mean Spearman ρ = {ladder.mean_rho:+.2f} "
-                  f"(share of episodes with ρ > 0: {ladder.share_positive:.2f}), permutation p = {ladder.pvalue:.3f}. "
+                  f"episodes anchored on SSE 50 relative-strength peaks, mean Spearman rho = {ladder.mean_rho:+.2f} "
+                  f"(share of episodes with rho > 0: {ladder.share_positive:.2f}), permutation p = {ladder.pvalue:.3f}. "
                   f"Grid: {n['C13_grid_estimated']} of {n['C13_grid_specs']} specs estimable, "
-                  f"{n['C13_grid_share_p05']:.0%} with p < {ALPHA} and ρ > 0, median ρ = "
-                  f"{n['C13_grid_median_rho']:+.2f}. Market-data proxy: the article's claim is about fund holdings "
+                  f"{n['C13_grid_share_p05']:.0%} with p < {ALPHA} and rho > 0, median rho = "
+                  f"{n.get('C13_grid_median_rho', math.nan):+.2f}. Market-data proxy: the article's claim is about fund holdings "
                   "by cap bucket, which no public source holds.")
         return Verdict(claim="C13", article=ARTICLES["002"],
                        statement="Rotation walks down the cap ladder: holdings / relative performance peak in order "
@@ -563,9 +576,9 @@ class LeadLagHoldings(Study):
                        article_value="peaks in order >500bn, 100-500bn, ..., <1bn", estimate=ladder.mean_rho,
                        pvalue=ladder.pvalue, outcome=outcome, proxy="SSE 50 → CSI 300 → CSI 500 → CSI 1000 → "
                        "CSI 2000 → micro-cap (relative strength vs CSI All Share)",
-                       test="Spearman ρ of size order vs BBQ peak dates per episode; permutation p-value",
-                       rule=(f"criterion 1: headline pooled permutation p < {ALPHA} with mean ρ > 0; criterion 2: at "
-                             f"least half of the {len(grid13.specs)} grid specs give p < {ALPHA} with ρ > 0; both = "
+                       test="Spearman rho of size order vs BBQ peak dates per episode; permutation p-value",
+                       rule=(f"criterion 1: headline pooled permutation p < {ALPHA} with mean rho > 0; criterion 2: at "
+                             f"least half of the {len(grid13.specs)} grid specs give p < {ALPHA} with rho > 0; both = "
                              "supported, one = mixed, none = not supported"),
                        reason=reason, needs="fund holdings by stock (fund_holdings_by_stock.csv) for the article's "
                        "own version (holdings by cap bucket)")
@@ -580,10 +593,10 @@ class LeadLagHoldings(Study):
                      "value": "Article %", "market_share": "Market-cap %", "style_type": "Style TP",
                      "style_date": "Style date", "lead_months": "Lead (m)", "market_tp_lead": "vs market TP (m)"})
         pw = power.pivot_table(index=["claim", "T", "lead"], columns="rho", values="granger")
-        pw.columns = [f"ρ={c:.1f}" for c in pw.columns]
+        pw.columns = [f"rho={c:.1f}" for c in pw.columns]
         pw["MDE 80%"] = [mde[(c, k)] for c, _, k in pw.index]
         hit = power[power["rho"] == 0.5].set_index(["claim", "T", "lead"])["lead_hit"]
-        pw["Lead hit ρ=0.5"] = hit
+        pw["Lead hit rho=0.5"] = hit
         pw.index = [f"{c}: T={t}, lead {k}" for c, t, k in pw.index]
         ep = ladder.episodes.copy()
         for c in ep.columns:
@@ -591,9 +604,9 @@ class LeadLagHoldings(Study):
                 ep[c] = ep[c].map(lambda d: "" if pd.isna(d) else d.strftime("%Y-%m"))
         ep = ep.set_index("episode")
         ep = ep[[c for c in ["rungs", "rho", *LADDER] if c in ep.columns]].rename(columns={"rungs": "Rungs",
-                                                                                             "rho": "ρ"})
-        s13 = _grid_summary(grid13, "ρ", {
-            "Share ρ>0": lambda d: float((d["estimate"] > 0).mean()),
+                                                                                             "rho": "rho"})
+        s13 = _grid_summary(grid13, "rho", {
+            "Share rho>0": lambda d: float((d["estimate"] > 0).mean()),
             "Share p<0.05": lambda d: float(((d["pvalue"] < ALPHA) & (d["estimate"] > 0)).mean()),
             "Median p": lambda d: float(d["pvalue"].median())})
         s12 = _grid_summary(gridcyc, "lead C12 (m)", {
@@ -623,26 +636,28 @@ class LeadLagHoldings(Study):
                   caption="Power of a Granger test of the claimed lead at the articles' frequencies",
                   frame=pw, digits=2,
                   notes=[f"Rejection rate at 5% of the Granger F (lags = true lead) in {POWER_REPS} replications: "
-                         "x AR(1) with coefficient 0.5, y_t = ρ x_{t−lead} + noise, so ρ is the correlation of y with "
-                         "x lead periods earlier (ρ = 0: size). MDE 80%: smallest ρ with 80% power (interpolated). "
+                         "the signal is AR(1) with coefficient 0.5 and the style change equals rho times the signal "
+                         "lead periods earlier plus independent noise, so rho is their correlation (rho = 0: size). "
+                         "MDE 80%: smallest rho with 80% power (interpolated). "
                          "Lead hit: share of samples whose best lead-lag correlation (leads 0-4) is the true lead. "
                          "Full Monte Carlo: benchmarks/leadlag_power.py."]),
             Table(name="c13_ladder", caption="Do relative-strength peaks walk down the size ladder?",
-                  frame=ep, digits={"Rungs": 0, "ρ": 2},
+                  frame=ep, digits={"Rungs": 0, "rho": 2}, index_label="Anchor (SSE 50 peak)",
                   notes=[f"Episodes: each BBQ peak of SSE 50 relative strength (log SSE 50 / CSI All Share, monthly, "
                          f"rule A, from 2005); for every other rung its first peak from {LADDER_SLACK_MONTHS} months "
-                         f"before to {LADDER_HORIZON_MONTHS} months after. ρ: Spearman correlation of size order "
-                         f"with peak date (anchor excluded; >= 3 rungs). Mean ρ = {ladder.mean_rho:+.2f}, one-sided "
+                         f"before to {LADDER_HORIZON_MONTHS} months after. rho: Spearman correlation of size order "
+                         f"with peak date (anchor excluded; >= 3 rungs). Mean rho = {ladder.mean_rho:+.2f}, one-sided "
                          f"permutation p = {ladder.pvalue:.3f} ({N_PERM} draws)."]),
             Table(name="c13_robustness", caption="C13 ladder test across the specification grid", frame=s13,
-                  digits={"Specs": 0, "Estimated": 0, "Median ρ": 2, "Share ρ>0": 2, "Share p<0.05": 2,
+                  digits={"Specs": 0, "Estimated": 0, "Median rho": 2, "Share rho>0": 2, "Share p<0.05": 2,
                           "Median p": 3},
                   notes=["Grid: frequency (M, W; weekly lengths = months × 52/12), base of relative strength "
                          "(CSI All Share, CSI 300, SSE 50; the base rung leaves the ladder, the next largest "
                          "anchors), BBQ rule (A 6/6/15, B 4/4/12, C 8/6/16 months), sample start (2005, 2010)."]),
             Table(name="c12_lead_robustness",
                   caption="Implied leads of the article's turning points across style-cycle specifications",
-                  frame=s12, digits=1,
+                  frame=s12, digits={"Specs": 0, "Estimated": 0, "Median lead C12 (m)": 1, "Min": 1, "Max": 1,
+                                     "Median lead C14 (m)": 1, "Median matched": 1},
                   notes=["Grid: frequency (M, W), large side (CSI 300, SSE 50), small side (CSI 1000, CSI 500, "
                          "CSI 2000, micro-cap), BBQ rule (A, B, C). Estimate: median implied lead (months) of the "
                          "article's C12 turning points; C14 likewise. Matched: article turning points with a style "
@@ -688,7 +703,7 @@ class LeadLagHoldings(Study):
         pw = power.copy()
         pw["curve"] = [f"{c}: T={t}, lead {k}" for c, t, k in zip(pw["claim"], pw["T"], pw["lead"], strict=True)]
         curves = pw.pivot_table(index="rho", columns="curve", values="granger")
-        curves.index.name = "ρ"
+        curves.index.name = "rho"
         return [
             Figure(name="c12_style_cycle", title="Style cycle, its turning points and the articles' turning points",
                    data=data, ylabel="log(CSI 300 / CSI 1000)", secondary=["Top-50 share of market cap"],

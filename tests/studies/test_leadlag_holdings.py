@@ -25,9 +25,9 @@ pytestmark = pytest.mark.vault
 def run(vault_loader):
     from studies.leadlag_holdings import STUDY
 
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time: the < 60 s budget, independent of other load on the machine
     res = STUDY.run(vault_loader)
-    return res, time.perf_counter() - t0
+    return res, time.process_time() - t0
 
 
 def table(res, name):
@@ -90,7 +90,8 @@ def test_verdicts(run):
     assert c12.needs.startswith("fund_holdings_by_stock.csv with columns report_date, ts_code, hold_value")
     assert "fund_holdings_aggregates.csv" in c12.needs
     assert c14.needs.startswith("research_visits.csv with columns visit_date, ts_code")
-    assert c12.estimate == 0.0 and c14.estimate == pytest.approx(25 / 12)
+    assert c12.estimate is None and c14.estimate is None  # untestable: the numbers are in the reason
+    assert "imply leads of +0 months" in c12.reason and "imply leads of +25 months" in c14.reason
     n = run[0].numbers
     assert c13.outcome == Outcome.MIXED  # headline not significant, half the grid is
     assert n["C13_n_episodes"] == 3 and n["C13_rho_mean"] == pytest.approx(1 / 3, abs=1e-6)
