@@ -375,10 +375,11 @@ class LeadLagHoldings(Study):
         grids = [
             GridRun(name="c13_ladder", claim="C13", sign_claimed=1, result=grid13, headline=head13,
                     label="mean Spearman rho of size order vs relative-strength peak date"),
-            GridRun(name="c12_implied_lead", claim="C12", sign_claimed=1, result=gridcyc, headline=headcyc,
-                    label="median implied lead of the article's fund-share turning points (months)"),
-            GridRun(name="c14_implied_lead", claim="C14", sign_claimed=1, result=grid14, headline=headcyc,
-                    label="median implied lead of the article's visit-share turning points (months)"),
+            GridRun(name="c12_implied_lead", claim="C12", sign_claimed=0, result=gridcyc, headline=headcyc,
+                    label="median implied lead of the article's fund-share turning points (months; claimed +12, "
+                          "a magnitude, not a sign)"),
+            GridRun(name="c14_implied_lead", claim="C14", sign_claimed=0, result=grid14, headline=headcyc,
+                    label="median implied lead of the article's visit-share turning points (months; claimed +24)"),
         ]
         return StudyResult(
             study=self.name, title=self.title, claims=verdicts, tables=tables, figures=figures, numbers=numbers,
