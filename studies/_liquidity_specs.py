@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -99,24 +98,41 @@ TRAILING = {"W": 52, "M": 12}
 
 
 # ----------------------------------------------------------------------------- panels
-_MEMO: weakref.WeakKeyDictionary[DataLoader, dict[Any, Any]] = weakref.WeakKeyDictionary()
+_MEMO: dict[Any, dict[Any, Any]] = {}
 
 
 def _memo(loader: DataLoader) -> dict[Any, Any]:
-    memo = _MEMO.get(loader)
+    """Per-process memo of panels and levels checks, keyed by the loader's settings.
+
+    Keyed by settings rather than by the loader object because ``run_grid`` may hand each
+    specification a fresh proxy of the same loader (or a worker's own loader).
+    """
+    key = getattr(loader, "settings", None) or id(loader)
+    memo = _MEMO.get(key)
     if memo is None:
-        memo = {}
-        _MEMO[loader] = memo
+        if len(_MEMO) >= 8:
+            _MEMO.clear()
+        memo = _MEMO[key] = {}
     return memo
+
+
+def _touch(loader: DataLoader, ids: Sequence[str]) -> None:
+    """Read the series through ``loader`` so a recording loader sees them on a memo hit."""
+    for sid in ids:
+        loader.fetch(sid)
 
 
 def panel(loader: DataLoader, series: Mapping[str, str], freq: str,
           agg: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """``econ.data.build_panel`` at ``freq`` (memoised per loader; returns a copy)."""
+    """``econ.data.build_panel`` at ``freq`` (memoised; returns a copy)."""
     key = ("panel", freq, tuple(sorted(series.items())), tuple(sorted((agg or {}).items())))
     memo = _memo(loader)
     if key not in memo:
-        memo[key] = build_panel(loader, dict(series), freq=freq, agg=dict(agg or {}) or None)
+        built = build_panel(loader, dict(series), freq=freq, agg=dict(agg or {}) or None)
+        built.attrs = {}  # provenance lives in the loader; attrs would be deep-copied by every pandas step
+        memo[key] = built
+    else:
+        _touch(loader, list(series.values()))
     return memo[key].copy()
 
 
@@ -228,13 +244,17 @@ def lag_names(x: str, lags: int) -> list[str]:
 
 
 def distributed_lag(frame: pd.DataFrame, y: str, x: str, lags: int, *, controls: Sequence[str] = (),
-                    rule: str = HAC_RULE) -> DistLag:
-    """Fit the distributed-lag regression of ``y`` on ``x`` and its ``lags`` lags (rows = periods)."""
+                    rule: str = HAC_RULE, start: str | None = None, end: str | None = None) -> DistLag:
+    """Fit the distributed-lag regression of ``y`` on ``x`` and its ``lags`` lags (rows = periods).
+
+    The lags are built on the whole ``frame`` before the rows are restricted to
+    ``start``–``end``, so the first periods of a sample use the lags that precede it.
+    """
     names = lag_names(x, lags)
     cols = {names[0]: frame[x]}
     cols.update({names[j]: frame[x].shift(j) for j in range(1, lags + 1)})
     cols.update({c: frame[c] for c in controls})
-    data = pd.concat([frame[y].rename(y), pd.DataFrame(cols)], axis=1).dropna()
+    data = cut(pd.concat([frame[y].rename(y), pd.DataFrame(cols)], axis=1), start, end).dropna()
     res = ols_hac(data[y], data[[*names, *controls]], rule=rule)
     model = res.model
     pos = {n: list(res.params.index).index(n) for n in names}
@@ -351,8 +371,8 @@ def c5_fit(loader: DataLoader, proxy: Proxy, freq: str = "W", rate: str = HEADLI
            sample: str = "full", lags: str = "short", rule: str = HAC_RULE, agg: str = "mean") -> DistLag:
     """C5: Δ log ratio on ΔDR007 (or SHIBOR 1W), contemporaneous plus lags."""
     f = c5_frame(loader, proxy, freq, rate, agg)
-    f = cut(f, *C5_SAMPLES[sample])
-    return distributed_lag(f, "dy", "drate", LAGS[freq][lags], rule=rule)
+    return distributed_lag(f, "dy", "drate", LAGS[freq][lags], rule=rule, start=C5_SAMPLES[sample][0],
+                           end=C5_SAMPLES[sample][1])
 
 
 def flow_frame(loader: DataLoader, proxy: Proxy, freq: str, how: str = HEADLINE_FLOW) -> pd.DataFrame:
@@ -380,6 +400,8 @@ def a3_levels(loader: DataLoader, proxy: Proxy, freq: str, sample: str) -> Level
     if key not in memo:
         f = cut(flow_frame(loader, proxy, freq, "cumulated"), *A3_SAMPLES[sample])
         memo[key] = levels_vs_differences("y", ["flow", "us"], f[["y", "flow", "us"]].dropna())
+    else:
+        _touch(loader, [proxy.small, proxy.large, NORTHBOUND, TURNOVER, US10Y])
     return memo[key]
 
 
@@ -399,13 +421,15 @@ def c7_levels(loader: DataLoader, freq: str, sample: str) -> LevelsVsDifferences
     if key not in memo:
         f = cut(fed_frame(loader, freq), *C7_SAMPLES[sample])
         memo[key] = levels_vs_differences("y", "x", f[["y", "x"]].dropna())
+    else:
+        _touch(loader, [RUSSELL, SP500, FED_ASSETS])
     return memo[key]
 
 
 def c7_fit(loader: DataLoader, freq: str = "M", sample: str = "full", lags: str = "none",
            rule: str = HAC_RULE) -> DistLag:
-    f = cut(fed_frame(loader, freq), *C7_SAMPLES[sample])
-    return distributed_lag(f, "dy", "dx", LAGS[freq][lags], rule=rule)
+    start, end = C7_SAMPLES[sample]
+    return distributed_lag(fed_frame(loader, freq), "dy", "dx", LAGS[freq][lags], rule=rule, start=start, end=end)
 
 
 # ----------------------------------------------------------------------------- grids

@@ -109,10 +109,10 @@ C7_EPISODES = {"2008-09 → 2010-12": ("2008-09-01", "2010-12-31"), "2020-03 →
 A3_RULE = (f"supported: (a) flow on ΔUS10Y < 0 and (b) Δratio on flow (given ΔUS10Y) < 0, each with p < {ALPHA}, "
            "the bootstrap 95% CI of the indirect effect a·b above 0 and the total effect of ΔUS10Y on the ratio "
            "> 0; not supported: neither link holds and the CI includes or lies below 0; mixed otherwise")
-C5_RULE = (f"supported: β_0 of ΔDR007 on Δratio < 0 with p < {ALPHA}, lag block jointly insignificant (HAC Wald "
-           f"p ≥ {ALPHA}), and on CSI 500/300 β_0 < 0 with p < {ALPHA} for relative P/E but p ≥ {ALPHA} for "
-           f"relative EPS; not supported: β_0 holds neither for the ratio nor for relative P/E; mixed otherwise")
-C8_RULE = (f"supported: stage 1 (Σβ_0..3 of ΔDR007 on relative P/E < 0) and stage 2 (Σβ_0..6 of Δ(M1−M2) on "
+C5_RULE = (f"supported: β0 of ΔDR007 on Δratio < 0 with p < {ALPHA}, lag block jointly insignificant (HAC Wald "
+           f"p ≥ {ALPHA}), and on CSI 500/300 β0 < 0 with p < {ALPHA} for relative P/E but p ≥ {ALPHA} for "
+           f"relative EPS; not supported: β0 holds neither for the ratio nor for relative P/E; mixed otherwise")
+C8_RULE = (f"supported: stage 1 (sum β0..3 of ΔDR007 on relative P/E < 0) and stage 2 (sum β0..6 of Δ(M1−M2) on "
            f"relative EPS > 0) both with p < {ALPHA}; mixed: one stage; not supported: neither")
 C9_RULE = (f"each window holds if the weekly slope has the claimed sign with p < {ALPHA}; all three windows → "
            "supported, none → not supported, otherwise mixed")
@@ -131,9 +131,9 @@ def _span(fit: Fit) -> str:
     return f"{pd.Timestamp(fit.start):%Y-%m}–{pd.Timestamp(fit.end):%Y-%m}"
 
 
-def _row(claim: str, relation: str, freq: str, fit: Fit, sign: int, *, beta_kind: str = "β") -> dict[str, Any]:
+def _row(claim: str, relation: str, freq: str, fit: Fit, sign: int) -> dict[str, Any]:
     return {"claim": claim, "relation": relation, "Freq": freq, "Sample": _span(fit), "N": fit.nobs,
-            "Coef.": beta_kind, "Estimate": fit.beta, "s.e.": fit.se, "p": fit.p, "Claimed": SIGN[sign],
+            "Estimate": fit.beta, "s.e.": fit.se, "p": fit.p, "Claimed": SIGN[sign],
             "Holds": fit.holds(sign)}
 
 
@@ -210,8 +210,8 @@ def d1_fits(loader: DataLoader, proxy: Proxy) -> dict[str, Fit]:
 def proxy_fits(loader: DataLoader, proxy: Proxy) -> dict[str, Fit]:
     """The ratio-based headline specifications for one proxy (rows of the proxies table)."""
     out: dict[str, Fit] = {}
-    out["C5: ΔDR007 → Δratio, β_0 (W)"] = _fit_or_nan(lambda: S.c5_fit(loader, proxy).contemp)
-    out["C5: ΔSHIBOR 1W → Δratio, β_0 (W)"] = _fit_or_nan(lambda: S.c5_fit(loader, proxy, rate="SHIBOR 1W").contemp)
+    out["C5: ΔDR007 → Δratio, β0 (W)"] = _fit_or_nan(lambda: S.c5_fit(loader, proxy).contemp)
+    out["C5: ΔSHIBOR 1W → Δratio, β0 (W)"] = _fit_or_nan(lambda: S.c5_fit(loader, proxy, rate="SHIBOR 1W").contemp)
     out["A3 (b): flow → Δratio | ΔUS10Y (W)"] = _fit_or_nan(lambda: S.a3_flow_fit(loader, proxy))
 
     def total() -> Fit:
@@ -257,11 +257,10 @@ def grid_summary(result: GridResult, sign: int, headline: str, name: str) -> lis
         rows.append({
             "grid": name, "subset": label, "Specs": len(sub), "Estimated": n_ok,
             "Claimed sign": right.mean() if n_ok else np.nan,
-            "Claimed sign, p<α": (right & sig).mean() if n_ok else np.nan,
-            "Opposite, p<α": (~right & sig).mean() if n_ok else np.nan,
+            "Claimed sign, p<.05": (right & sig).mean() if n_ok else np.nan,
+            "Opposite, p<.05": (~right & sig).mean() if n_ok else np.nan,
             "Median est.": ok["estimate"].median() if n_ok else np.nan,
-            "Headline est.": head["estimate"] if label == "all" else np.nan,
-            "Headline p": head["pvalue"] if label == "all" else np.nan,
+            "_headline": (float(head["estimate"]), float(head["pvalue"])),
         })
     return rows
 
@@ -356,7 +355,7 @@ class LiquidityFlows(Study):
         ]
         ci = med.indirect_ci
         out.rows.append({"claim": "A3", "relation": "indirect effect a·b (bootstrap p)", "Freq": "W",
-                         "Sample": _span(med.a), "N": med.a.nobs, "Coef.": "a·b", "Estimate": med.indirect,
+                         "Sample": _span(med.a), "N": med.a.nobs, "Estimate": med.indirect,
                          "s.e.": np.nan, "p": med.indirect_boot_p, "Claimed": "+", "Holds": bool(ci[0] > 0)})
 
         def test_row(label: str, stat: float, p: float, n: int, detail: str) -> dict[str, Any]:
@@ -370,7 +369,7 @@ class LiquidityFlows(Study):
             fit_row("(a) flow on ΔUS10Y", med.a, "claimed < 0"),
             fit_row("(b) Δratio on flow | ΔUS10Y", med.b, "claimed < 0"),
             fit_row("(c) Δratio on ΔUS10Y, total", med.total, "claimed > 0"),
-            fit_row("(c′) Δratio on ΔUS10Y | flow, direct", med.direct, ""),
+            fit_row("(c') Δratio on ΔUS10Y | flow, direct", med.direct, ""),
             {"Statistic": med.indirect, "s.e.": med.sobel_se, "p": med.indirect_boot_p,
              "95% CI": f"[{ci[0]:.3f}, {ci[1]:.3f}]", "N": med.a.nobs,
              "Detail": f"block bootstrap, {med.reps} draws, block {med.block}", "_": "indirect a·b"},
@@ -384,7 +383,7 @@ class LiquidityFlows(Study):
         for label, t in (("Toda–Yamamoto: US10Y → cum. flow", ty_us_flow),
                          ("Toda–Yamamoto: cum. flow → log ratio", ty_flow_ratio)):
             rows.append(test_row(label, t.stat, t.pvalue, int(t.extra["nobs"]),
-                                 f"Wald χ², p = {t.extra['p']}, dmax = {t.extra['dmax']}"))
+                                 f"Wald chi2, p = {t.extra['p']}, dmax = {t.extra['dmax']}"))
         for h in (0, 4, 12):
             rows.append({"Statistic": lp_flow.irf[h], "s.e.": lp_flow.se[h],
                          "p": 2 * stats.norm.sf(abs(lp_flow.irf[h] / lp_flow.se[h])), "95% CI": "",
@@ -401,7 +400,7 @@ class LiquidityFlows(Study):
             name="lf_a3_chain", caption="A3: US 10Y, northbound flows and the CSI 1000/CSI 300 ratio (weekly)",
             frame=chain,
             notes=[f"Weekly (Friday) {_span(med.a)}. Flow: northbound net buying in % of CSI 300 turnover of the week; "
-                   "ratio: 100·log(CSI 1000/CSI 300); US 10Y in pp. Rows (a)–(c′): OLS in differences with a constant; "
+                   "ratio: 100·log(CSI 1000/CSI 300); US 10Y in pp. Rows (a)–(c'): OLS in differences with a constant; "
                    f"{med.a.desc}. Indirect effect: a·b; s.e. by the delta method (Sobel), p and CI from a moving-block "
                    f"bootstrap ({med.reps} draws, block {med.block} weeks, seed {S.SEED}); the share CI is a percentile "
                    "interval of the bootstrap ratio and is wide when the total effect is near zero. Granger: F tests in "
@@ -448,9 +447,9 @@ class LiquidityFlows(Study):
         def add(outcome: str, pair: str, rate: str, dl: S.DistLag) -> None:
             fits[(outcome, rate)] = dl
             c, ls = dl.contemp, dl.lag_sum
-            rows.append({"Outcome": outcome, "Rate": rate, "Sample": _span(c), "N": c.nobs, "β_0": c.beta,
-                         "s.e.": c.se, "p": c.p, "Σβ_1..L": ls.beta, "s.e. ": ls.se, "Wald p (lags)": dl.wald_p,
-                         "β_0 / Σβ": c.beta / dl.total.beta if dl.total.beta else np.nan, "_pair": pair})
+            rows.append({"Outcome": outcome, "Rate": rate, "Sample": _span(c), "N": c.nobs, "β0": c.beta,
+                         "s.e.": c.se, "p": c.p, "sum β1..L": ls.beta, "s.e. ": ls.se, "Wald p (lags)": dl.wald_p,
+                         "β0 / sum β": c.beta / dl.total.beta if dl.total.beta else np.nan, "_pair": pair})
 
         try:
             for rate in (*S.RATES, "DR007 (period-end)"):
@@ -483,36 +482,36 @@ class LiquidityFlows(Study):
             outcome = Outcome.NOT_SUPPORTED
         else:
             outcome = Outcome.MIXED
-        reason = (f"weekly {_span(h.contemp)}, N = {h.contemp.nobs}: β_0 = {h.contemp.beta:.3f} (p = {h.contemp.p:.3f}); "
+        reason = (f"weekly {_span(h.contemp)}, N = {h.contemp.nobs}: β0 = {h.contemp.beta:.3f} (p = {h.contemp.p:.3f}); "
                   f"lags 1–{h.lags} jointly p = {h.wald_p:.3f}, sum {h.lag_sum.beta:.3f}; CSI 500/300 relative P/E "
-                  + (f"β_0 = {pe.contemp.beta:.3f} (p = {pe.contemp.p:.3f})" if pe else "n/a")
+                  + (f"β0 = {pe.contemp.beta:.3f} (p = {pe.contemp.p:.3f})" if pe else "n/a")
                   + ", relative EPS "
-                  + (f"β_0 = {eps.contemp.beta:.3f} (p = {eps.contemp.p:.3f})" if eps else "n/a") + ".")
+                  + (f"β0 = {eps.contemp.beta:.3f} (p = {eps.contemp.p:.3f})" if eps else "n/a") + ".")
         out.verdicts["C5"] = Verdict(
             claim="C5", article=ARTICLES["002"], statement=statement, article_value=value,
             estimate=h.contemp.beta, ci=h.contemp.ci, pvalue=h.contemp.p, outcome=outcome,
             proxy=f"{head.label} / CSI 300 (valuation: CSI 500 / CSI 300)", rule=C5_RULE, reason=reason,
             test="weekly distributed-lag regressions in differences, HAC Wald test of the lag block")
-        out.rows += [_row("C5", "ΔDR007 → Δratio, β_0", "W", h.contemp, -1),
-                     {**_row("C5", "ΔDR007 lags 1–4 → Δratio, Σβ (Wald p)", "W", h.lag_sum, -1),
+        out.rows += [_row("C5", "ΔDR007 → Δratio, β0", "W", h.contemp, -1),
+                     {**_row("C5", "ΔDR007 lags 1–4 → Δratio, sum β (Wald p)", "W", h.lag_sum, -1),
                       "p": h.wald_p, "Claimed": "0", "Holds": no_lag}]
         if pe is not None and eps is not None:
-            out.rows += [_row("C5", "ΔDR007 → Δrel. P/E 500/300, β_0", "W", pe.contemp, -1),
-                         {**_row("C5", "ΔDR007 → Δrel. EPS 500/300, β_0", "W", eps.contemp, -1), "Claimed": "0",
+            out.rows += [_row("C5", "ΔDR007 → Δrel. P/E 500/300, β0", "W", pe.contemp, -1),
+                         {**_row("C5", "ΔDR007 → Δrel. EPS 500/300, β0", "W", eps.contemp, -1), "Claimed": "0",
                           "Holds": eps_quiet}]
         table = pd.DataFrame(rows).set_index(["Outcome", "Rate"]).drop(columns="_pair")
         out.tables.append(Table(
             name="lf_c5_distlag", caption="C5: does the size style react to DR007 at once? Weekly distributed lags",
             frame=table,
-            notes=[f"Δ(100·log outcome)_t = a + Σ_{{j=0..4}} β_j Δrate_{{t−j}} + e_t, weekly (Friday). Rate: period "
+            notes=[f"Δ(100·log outcome)(t) = a + sum over j = 0..4 of βj·Δrate(t−j) + e_t, weekly (Friday). Rate: period "
                    "mean of daily DR007 last-trade closes (headline), SHIBOR 1W, or the DR007 close of the last "
-                   f"trading day of the week. {h.contemp.desc}. Wald p: HAC F test of β_1 = … = β_4 = 0. "
-                   "Σβ_1..L with its HAC s.e. β_0/Σβ: share of the cumulated effect at lag 0. Relative P/E: "
+                   f"trading day of the week. {h.contemp.desc}. Wald p: HAC F test of β1 = … = β4 = 0. "
+                   "sum β1..L with its HAC s.e. β0/sum β: share of the cumulated effect at lag 0. Relative P/E: "
                    "trailing P/E of the small index over CSI 300; relative EPS = ratio − relative P/E, so the "
                    "ratio's coefficients are the sum of the two on the same rows. P/E of CSI 500 and CSI 300 "
                    f"from {S.VALUATION_START} (a gap in early 2012 excluded); CSI 1000 P/E 2021-11 to 2024-11 only."],
-            digits={"N": 0, "β_0": 3, "s.e.": 3, "p": 3, "Σβ_1..L": 3, "s.e. ": 3, "Wald p (lags)": 3,
-                    "β_0 / Σβ": 2}))
+            digits={"N": 0, "β0": 3, "s.e.": 3, "p": 3, "sum β1..L": 3, "s.e. ": 3, "Wald p (lags)": 3,
+                    "β0 / sum β": 2}))
         lagfig = {}
         for key, label in (((f"{head.label}/300 ratio", HEADLINE_RATE), f"{head.label}/300 ratio"),
                            (("500/300 rel. P/E", HEADLINE_RATE), "500/300 relative P/E"),
@@ -522,7 +521,7 @@ class LiquidityFlows(Study):
         out.figures.append(Figure(
             name="lf_c5_lags", title="C5: cumulated response to a +1 pp weekly change in DR007",
             data=pd.DataFrame(lagfig, index=pd.Index([f"lag {j}" for j in range(h.lags + 1)], name="lag")),
-            ylabel="% per pp, Σβ_0..j", hlines=[0.0]))
+            ylabel="% per pp, sum β0..j", hlines=[0.0]))
         shib = fits[(f"{head.label}/300 ratio", "SHIBOR 1W")]
         end = fits[(f"{head.label}/300 ratio", "DR007 (period-end)")]
         out.numbers.update({
@@ -555,8 +554,8 @@ class LiquidityFlows(Study):
             res[key] = dl
             coefs = dl.coefs.to_numpy()
             rows.append({"Stage": stage, "Outcome": outcome, "Regressor": regressor, "Pair": pair,
-                         "Sample": _span(dl.total), "N": dl.total.nobs, "β_0": dl.contemp.beta, "p(β_0)": dl.contemp.p,
-                         "Σβ": dl.total.beta, "s.e.": dl.total.se, "p(Σβ)": dl.total.p,
+                         "Sample": _span(dl.total), "N": dl.total.nobs, "β0": dl.contemp.beta, "p(β0)": dl.contemp.p,
+                         "sum β": dl.total.beta, "s.e.": dl.total.se, "p(sum β)": dl.total.p,
                          "Peak lag": int(np.argmax(np.abs(coefs))), "Wald p (lags)": dl.wald_p})
 
         try:
@@ -595,27 +594,27 @@ class LiquidityFlows(Study):
         s1, s2 = res["s1_pe_CSI 500"].total, res["s2_eps_CSI 500"].total
         st1, st2 = s1.holds(-1), s2.holds(+1)
         outcome = {2: Outcome.SUPPORTED, 1: Outcome.MIXED, 0: Outcome.NOT_SUPPORTED}[int(st1) + int(st2)]
-        reason = (f"monthly CSI 500/300 {_span(s1)}: stage 1 Σβ_0..3 of ΔDR007 on relative P/E {s1.beta:.3f} "
-                  f"(p = {s1.p:.3f}) — {'holds' if st1 else 'fails'}; stage 2 Σβ_0..6 of Δ(M1−M2) on relative EPS "
+        reason = (f"monthly CSI 500/300 {_span(s1)}: stage 1 sum β0..3 of ΔDR007 on relative P/E {s1.beta:.3f} "
+                  f"(p = {s1.p:.3f}) — {'holds' if st1 else 'fails'}; stage 2 sum β0..6 of Δ(M1−M2) on relative EPS "
                   f"{s2.beta:.3f} (p = {s2.p:.3f}) — {'holds' if st2 else 'fails'}.")
         out.verdicts["C8"] = Verdict(
             claim="C8", article=ARTICLES["002"], statement=statement, article_value=value, estimate=s1.beta,
             ci=s1.ci, pvalue=s1.p, outcome=outcome, proxy="CSI 500 / CSI 300 (P/E available 2012–)", rule=C8_RULE,
             reason=reason, test="monthly distributed-lag regressions in differences, HAC t-test of the lag sum")
-        out.rows += [_row("C8", "stage 1: ΔDR007 → Δrel. P/E, Σβ_0..3", "M", s1, -1),
-                     _row("C8", "stage 2: Δ(M1−M2) → Δrel. EPS, Σβ_0..6", "M", s2, +1)]
+        out.rows += [_row("C8", "stage 1: ΔDR007 → Δrel. P/E, sum β0..3", "M", s1, -1),
+                     _row("C8", "stage 2: Δ(M1−M2) → Δrel. EPS, sum β0..6", "M", s2, +1)]
         table = pd.DataFrame(rows).set_index(["Stage", "Outcome", "Regressor", "Pair"])
         out.tables.append(Table(
             name="lf_c8_stages", caption="C8: DR007 → relative P/E, then M1−M2 → relative EPS (monthly)",
             frame=table,
             notes=[f"Month-end data; Δ(100·log relative P/E or EPS)_t on the regressor's change at lags 0..L "
                    f"(L = {S.LAGS['M']['short']} for stage 1, {S.C8_EPS_LAGS} for stage 2), constant, {s1.desc}. "
-                   "Σβ: cumulated response with its HAC s.e. and p; peak lag: lag with the largest |β|. DR007 and "
+                   "sum β: cumulated response with its HAC s.e. and p; peak lag: lag with the largest |β|. DR007 and "
                    "SHIBOR 1W are monthly means; M1−M2 is the gap of the yoy growth rates (pp), entered from the month "
                    f"it was published (15-day lag); sample ends {S.M1_BASIS_END} because M1 is redefined from 2025. "
                    "Contrast rows: the other outcome on the same regressor (the claim expects them to be weaker). "
                    "Claimed signs: stage 1 negative, stage 2 positive (small-cap EPS recovers faster)."],
-            digits={"N": 0, "β_0": 3, "p(β_0)": 3, "Σβ": 3, "s.e.": 3, "p(Σβ)": 3, "Peak lag": 0,
+            digits={"N": 0, "β0": 3, "p(β0)": 3, "sum β": 3, "s.e.": 3, "p(sum β)": 3, "Peak lag": 0,
                     "Wald p (lags)": 3}))
         out.numbers.update({
             "C8_s1_sum": s1.beta, "C8_s1_se": s1.se, "C8_s1_p": s1.p, "C8_s2_sum": s2.beta, "C8_s2_se": s2.se,
@@ -651,7 +650,7 @@ class LiquidityFlows(Study):
                 dratio = float(sum(S.cut(f, a, b)["dy"].dropna().sum() for a, b in wins))
                 rows.append({"Flow": flow, "Window": label, "Weeks": fit.nobs, "β": fit.beta, "s.e.": fit.se,
                              "p": fit.p, "Claimed": SIGN[sign], "Concordant": agree / len(nz), "Binomial p": binom.pvalue,
-                             "Σ flow / growth": total, "Δ ratio (%)": dratio})
+                             "Cum. flow / growth": total, "Δ ratio (%)": dratio})
                 if in_window:
                     holds[(flow, label)] = fit
         except (DataError, ValueError) as exc:
@@ -677,10 +676,10 @@ class LiquidityFlows(Study):
             notes=["Weekly Δ100·log(CSI 1000/CSI 300) on the northbound net flow (% of CSI 300 turnover) or on margin "
                    f"financing balance growth (100·Δlog), constant, {nb.desc}. Concordant: share of weeks in which the "
                    "flow and the ratio move as claimed (inflow with a falling ratio; margin growth with a rising one); "
-                   "binomial p against one half. Σ flow / growth: cumulated northbound net buying (CNY 100bn) or "
+                   "binomial p against one half. Cum. flow / growth: cumulated northbound net buying (CNY 100bn) or "
                    "cumulated margin growth (%) over the window; Δ ratio: cumulated change of the log ratio (%). "
                    "Outside rows: the same regression on the remaining weeks of each flow's data."],
-            digits={"Weeks": 0, "β": 3, "s.e.": 3, "p": 3, "Concordant": 2, "Binomial p": 3, "Σ flow / growth": 1,
+            digits={"Weeks": 0, "β": 3, "s.e.": 3, "p": 3, "Concordant": 2, "Binomial p": 3, "Cum. flow / growth": 1,
                     "Δ ratio (%)": 1}))
         keys = {("northbound", "2016–2020"): "C9_nb", ("margin", "2013–2015"): "C9_margin1315",
                 ("margin", "2021"): "C9_margin21"}
@@ -690,7 +689,7 @@ class LiquidityFlows(Study):
         for k, prefix in keys.items():
             r = tab[(tab.Flow == k[0]) & (tab.Window == k[1])].iloc[0]
             out.numbers.update({f"{prefix}_concordant": r["Concordant"], f"{prefix}_binom_p": r["Binomial p"],
-                                f"{prefix}_total": r["Σ flow / growth"], f"{prefix}_dratio": r["Δ ratio (%)"]})
+                                f"{prefix}_total": r["Cum. flow / growth"], f"{prefix}_dratio": r["Δ ratio (%)"]})
         for (flow, label) in C9_OUTSIDE:
             r = tab[(tab.Flow == flow) & (tab.Window == label)].iloc[0]
             out.numbers.update({f"C9_{flow}_outside_beta": r["β"], f"C9_{flow}_outside_p": r["p"]})
@@ -737,7 +736,7 @@ class LiquidityFlows(Study):
             test="monthly HAC regressions in differences, one factor at a time, Holm within group")
         for r in rows:
             out.rows.append({"claim": "D1", "relation": f"{r['Factor']} → Δratio", "Freq": "M", "Sample": r["Sample"],
-                             "N": r["N"], "Coef.": "β", "Estimate": r["β"], "s.e.": r["s.e."], "p": r["p"],
+                             "N": r["N"], "Estimate": r["β"], "s.e.": r["s.e."], "p": r["p"],
                              "Claimed": r["Claimed"], "Holds": r["Holds"]})
         out.tables.append(Table(
             name="lf_d1_factors", caption="D1: cross-border capital and global liquidity factors against CSI 1000/CSI 300 (monthly)",
@@ -764,18 +763,18 @@ class LiquidityFlows(Study):
         rows = []
         try:
             head = S.c7_fit(loader, "M", "full", "none")
-            fits = {("M", "full", "β_0"): head.contemp,
-                    ("M", "full", "Σβ_0..3"): S.c7_fit(loader, "M", "full", "short").total,
-                    ("W", "full", "β_0"): S.c7_fit(loader, "W", "full", "none").contemp,
-                    ("W", "full", "Σβ_0..4"): S.c7_fit(loader, "W", "full", "short").total}
+            fits = {("M", "full", "β0"): head.contemp,
+                    ("M", "full", "sum β0..3"): S.c7_fit(loader, "M", "full", "short").total,
+                    ("W", "full", "β0"): S.c7_fit(loader, "W", "full", "none").contemp,
+                    ("W", "full", "sum β0..4"): S.c7_fit(loader, "W", "full", "short").total}
             for sample in ("2014–2020", "2021–"):
-                fits[("M", sample, "β_0")] = S.c7_fit(loader, "M", sample, "none").contemp
+                fits[("M", sample, "β0")] = S.c7_fit(loader, "M", sample, "none").contemp
             w = S.fed_frame(loader, "W")
             episodes = {}
             for label, (a, b) in C7_EPISODES.items():
                 d = S.cut(w, a, b)[["dy", "dx"]].dropna()
                 episodes[label] = Fit.of(ols_hac(d["dy"], d[["dx"]]), "dx")
-                fits[("W", label, "β_0")] = episodes[label]
+                fits[("W", label, "β0")] = episodes[label]
         except (DataError, ValueError) as exc:
             out.verdicts["C7"] = _untestable("C7", ARTICLES["002"], statement, value, C7_RULE, exc,
                                              "Russell 2000, S&P 500 and Fed total assets")
@@ -808,7 +807,7 @@ class LiquidityFlows(Study):
             name="lf_c7_fed", caption="C7: Russell 2000 / S&P 500 and Fed balance-sheet growth",
             frame=table,
             notes=["Δ100·log(Russell 2000 / S&P 500) on 100·Δlog Fed total assets (WALCL, Wednesday level, public the "
-                   f"next day), constant; β_0 contemporaneous, Σβ over the lags with its HAC s.e.; {h.desc}. Fed assets "
+                   f"next day), constant; β0 contemporaneous, the sum of β over the lags with its HAC s.e.; {h.desc}. Fed assets "
                    "growth and Δ ratio: cumulated over the span. Episodes: the article's examples of rapid balance-sheet "
                    "expansion (weekly data)."],
             digits={"N": 0, "β": 3, "s.e.": 3, "p": 3, "Fed assets growth (%)": 1, "Δ ratio (%)": 1}))
@@ -820,11 +819,16 @@ class LiquidityFlows(Study):
             secondary=["Fed total assets (USD trillion)"], vlines=[a for a, _ in C7_EPISODES.values()]))
         out.numbers.update({
             "C7_beta": h.beta, "C7_se": h.se, "C7_p": h.p, "C7_nobs": h.nobs, "C7_lo": h.ci[0], "C7_hi": h.ci[1],
-            "C7_weekly_beta": fits[("W", "full", "β_0")].beta, "C7_weekly_p": fits[("W", "full", "β_0")].p,
-            "C7_sum_beta": fits[("M", "full", "Σβ_0..3")].beta, "C7_sum_p": fits[("M", "full", "Σβ_0..3")].p,
+            "C7_weekly_beta": fits[("W", "full", "β0")].beta, "C7_weekly_p": fits[("W", "full", "β0")].p,
+            "C7_sum_beta": fits[("M", "full", "sum β0..3")].beta, "C7_sum_p": fits[("M", "full", "sum β0..3")].p,
             "C7_ep0810_beta": episodes["2008-09 → 2010-12"].beta, "C7_ep0810_p": episodes["2008-09 → 2010-12"].p,
             "C7_ep2021_beta": episodes["2020-03 → 2021-06"].beta, "C7_ep2021_p": episodes["2020-03 → 2021-06"].p,
         })
+        tab = table.reset_index()
+        for label, key in (("2008-09 → 2010-12", "C7_ep0810"), ("2020-03 → 2021-06", "C7_ep2021")):
+            r = tab[tab["Sample"] == label].iloc[0]
+            out.numbers[f"{key}_dratio"] = r["Δ ratio (%)"]
+            out.numbers[f"{key}_growth"] = r["Fed assets growth (%)"]
 
     # ------------------------------------------------------------------------- levels
     def _levels(self, loader: DataLoader, head: Proxy, out: _Collector) -> None:
@@ -894,15 +898,15 @@ class LiquidityFlows(Study):
             name="lf_proxies", caption="Every small-cap proxy: the headline specifications",
             frame=frame, kind="estimates", index_label="Specification (vs CSI 300; SW: small vs large)",
             notes=["Each cell: the headline specification's coefficient for that small/large pair (HAC s.e.), as in "
-                   "Tables lf_c5_distlag, lf_a3_chain, lf_c9_windows and lf_d1_factors. Samples end where each "
+                   "the C5, A3, C9 and D1 tables. Samples end where each "
                    "pair's data end: CSI 2000 is back-calculated before 2023-08, Shenwan small/large covers 2015–2024. "
                    "W weekly, M monthly; blank: not estimable."],
             digits=3))
         for p in proxies:
-            slug = p.label.replace(" ", "").replace("/", "_")
+            slug = "".join(ch for ch in p.label if ch.isalnum())
             c = cols[p.label]
-            out.numbers[f"C5_proxy_{slug}_beta"] = c["C5: ΔDR007 → Δratio, β_0 (W)"]
-            out.numbers[f"C5_proxy_{slug}_p"] = c["C5: ΔDR007 → Δratio, β_0 (W)__p"]
+            out.numbers[f"C5_proxy_{slug}_beta"] = c["C5: ΔDR007 → Δratio, β0 (W)"]
+            out.numbers[f"C5_proxy_{slug}_p"] = c["C5: ΔDR007 → Δratio, β0 (W)__p"]
             out.numbers[f"A3_proxy_{slug}_b"] = c["A3 (b): flow → Δratio | ΔUS10Y (W)"]
             out.numbers[f"A3_proxy_{slug}_b_p"] = c["A3 (b): flow → Δratio | ΔUS10Y (W)__p"]
         out.proxy_table = frame
@@ -910,11 +914,11 @@ class LiquidityFlows(Study):
     # ------------------------------------------------------------------------- grids
     def _grids(self, loader: DataLoader, out: _Collector, say: Callable[[str], None]) -> None:
         specs = (
-            ("C5", GRID, GRID_HEADLINE, -1, "C5 — β_0 of Δshort rate on Δ log ratio",
-             "β_0 of Δ100·log ratio on Δrate (pp)"),
-            ("A3", GRID_FLOWS, GRID_FLOWS_HEADLINE, -1, "A3 — northbound flow on Δ log ratio",
+            ("C5", GRID, GRID_HEADLINE, -1, "C5: β0, Δrate",
+             "β0 of Δ100·log ratio on Δrate (pp)"),
+            ("A3", GRID_FLOWS, GRID_FLOWS_HEADLINE, -1, "A3: flow",
              "coefficient of the northbound flow in Δ100·log ratio | ΔUS10Y"),
-            ("C7", GRID_FED, GRID_FED_HEADLINE, +1, "C7 — Fed assets growth on Δ log(R2000/S&P 500)",
+            ("C7", GRID_FED, GRID_FED_HEADLINE, +1, "C7: Fed assets",
              "coefficient of 100·Δlog Fed assets in Δ100·log(R2000/S&P 500)"),
         )
         rows = []
@@ -926,27 +930,32 @@ class LiquidityFlows(Study):
             summary = grid_summary(result, sign, headline, name)
             rows += summary
             allrow = summary[0]
+            late = [r for r in summary if r["subset"] == "sample = 2021–"]
+            if late:
+                out.numbers[f"{claim}_grid_share_sig_2021"] = late[0]["Claimed sign, p<.05"]
             out.numbers.update({
                 f"{claim}_grid_n": allrow["Specs"], f"{claim}_grid_ok": allrow["Estimated"],
                 f"{claim}_grid_share_sign": allrow["Claimed sign"],
-                f"{claim}_grid_share_sig": allrow["Claimed sign, p<α"],
-                f"{claim}_grid_share_opposite": allrow["Opposite, p<α"],
+                f"{claim}_grid_share_sig": allrow["Claimed sign, p<.05"],
+                f"{claim}_grid_share_opposite": allrow["Opposite, p<.05"],
             })
-        frame = pd.DataFrame(rows).set_index(["grid", "subset"])
+        heads = "; ".join(f"{r['grid']} {r['_headline'][0]:.3f} (p {r['_headline'][1]:.3f})"
+                          for r in rows if r["subset"] == "all")
+        frame = pd.DataFrame(rows).drop(columns="_headline").set_index(["grid", "subset"])
         out.tables.append(Table(
             name="lf_robustness", caption="Robustness grids: share of specifications with the claimed sign",
             frame=frame,
             notes=["Each grid is the product of the named dimensions (econ.robust.Grid) run with econ.robust.run_grid. "
                    "C5: proxy × frequency (W/M) × rate (DR007/SHIBOR 1W) × sample (full from 2007 / 2014–2020 / 2021–) "
-                   "× HAC rule (NW 1994 / Andrews AR(1)) × lags (4 weeks or 3 months / none); estimate β_0. A3: proxy × "
+                   "× HAC rule (NW 1994 / Andrews AR(1)) × lags (4 weeks or 3 months / none); estimate β0. A3: proxy × "
                    "frequency × flow transform (% of CSI 300 turnover / flow over trailing mean |flow| / CNY 100bn / "
                    "cumulated flows in levels) × sample (2014-11–2023 / –2020 / 2021–) × HAC rule, levels only with NW "
                    "1994. C7: frequency × sample (2003– / 2008–2010 / 2014–2020 / 2021–) × HAC rule × form × lags. "
                    "Levels specifications are estimated only where admissible (cointegrated I(1) variables); the "
-                   "others count as not estimated. Shares are over estimated specifications; p<α: two-sided p < "
-                   f"{ALPHA}, unadjusted for multiplicity."],
-            digits={"Specs": 0, "Estimated": 0, "Claimed sign": 2, "Claimed sign, p<α": 2, "Opposite, p<α": 2,
-                    "Median est.": 3, "Headline est.": 3, "Headline p": 3}))
+                   "others count as not estimated. Shares are over estimated specifications; p<.05: two-sided p < "
+                   f"{ALPHA}, unadjusted for multiplicity. Headline specifications: {heads}."],
+            digits={"Specs": 0, "Estimated": 0, "Claimed sign": 2, "Claimed sign, p<.05": 2, "Opposite, p<.05": 2,
+                    "Median est.": 3}, index_label=""))
 
     # ------------------------------------------------------------------------- assembly
     def _assemble(self, loader: DataLoader, head: Proxy, out: _Collector) -> StudyResult:
@@ -965,18 +974,19 @@ class LiquidityFlows(Study):
                        "effect's p is from the block bootstrap."],
                 digits={"N": 0, "Estimate": 3, "s.e.": 3, "p": 3}))
         art = []
-        article_text = {"A3": "US10Y↑ → outflows → ratio↑", "C5": "DR007 acts at once, via P/E",
-                        "C7": "R2000/S&P↑ with Fed assets", "C8": "P/E first, then EPS",
+        article_text = {"A3": "US10Y up → outflows → ratio up", "C5": "DR007 acts at once, via P/E",
+                        "C7": "R2000/S&P up with Fed assets", "C8": "P/E first, then EPS",
                         "C9": "north → large; margin → small", "D1": "flows → CSI 300; easing → 1000"}
         for v in verdicts:
-            ours = "--" if v.estimate is None else f"{v.estimate:.3f}" + ("" if v.pvalue is None else f" (p {v.pvalue:.3f})")
+            ours = "--" if v.estimate is None else (f"{v.estimate:.3f}".replace("-", "−")
+                                                    + ("" if v.pvalue is None else f" (p {v.pvalue:.3f})"))
             art.append({"Claim": v.claim, "Article says": article_text[v.claim],
                         "Article's number": v.article_value, "Ours": ours, "Verdict": str(v.outcome)})
         out.tables.insert(1, Table(
             name="lf_articles", caption="The articles' statements beside our headline numbers",
             frame=pd.DataFrame(art).set_index("Claim"),
-            notes=["Ours: the verdict's headline estimate — A3 the indirect effect a·b (% per pp); C5 β_0 of ΔDR007; C8 "
-                   "stage-1 Σβ; C9 the 2016–2020 northbound slope; D1 the northbound slope; C7 the Fed-assets slope. "
+            notes=["Ours: the verdict's headline estimate — A3 the indirect effect a·b (% per pp); C5 β0 of ΔDR007; C8 "
+                   "stage-1 sum β; C9 the 2016–2020 northbound slope; D1 the northbound slope; C7 the Fed-assets slope. "
                    "None of the articles gives a coefficient; their evidence is episodes and charts."]))
         return StudyResult(
             study=self.name, title=self.title, claims=verdicts, tables=out.tables, figures=out.figures,
