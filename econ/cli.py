@@ -120,7 +120,9 @@ def data_import(series_id: str, file: Path,
 @app.command("run")
 def run(studies: Annotated[list[str] | None, typer.Argument(help="Study module names or claim ids (e.g. A1), or 'all'.")] = None,
         vault: VaultOpt = None, cache: CacheOpt = None, paper: PaperOpt = None, synthetic: SynthOpt = False,
-        live: LiveOpt = False) -> None:
+        live: LiveOpt = False,
+        jobs: Annotated[int, typer.Option("--jobs", "-j", help="Run specification grids on N processes (-1: all cores).")] = 1,
+        scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run specification grids on a Dask cluster (scheduler address, e.g. tcp://host:8786).")] = None) -> None:
     """Run studies; write their tables, figures and verdicts into the paper folder."""
     from econ.runner import run_studies
     from studies import resolve
@@ -145,7 +147,7 @@ def run(studies: Annotated[list[str] | None, typer.Argument(help="Study module n
 
         report = RunReport()
         for s in chosen:
-            one = run_studies([s], settings, progress=step, loader=loader)
+            one = run_studies([s], settings, progress=step, loader=loader, jobs=jobs, scheduler=scheduler)
             report.results.update(one.results)
             report.errors.update(one.errors)
             report.seconds.update(one.seconds)

@@ -1,4 +1,12 @@
-"""The master claims table: one row per claim id across all study results (the paper's Table 1)."""
+"""The master claims table: one row per claim id across all study results (the paper's Table 1).
+
+Multiplicity: each verdict may carry ``pvalue_adjusted`` (the study's adjustment for the
+specifications it tried, e.g. Romano–Wolf over its grid) with ``adjustment`` saying how. Across
+the paper's claims, :func:`adjust_across_claims` adds Holm (family-wise error rate) and
+Benjamini–Hochberg (false discovery rate) adjusted p-values over every claim with a p-value,
+applied to the grid-adjusted p where a study gives one and to the raw p otherwise (a valid
+p-value either way, so Holm keeps its guarantee over the whole table).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from econ.report.latex import escape
+from econ.robust.multiple import benjamini_hochberg, holm
 
 _ID = re.compile(r"([A-Z])(\d+)")
 
@@ -30,11 +39,38 @@ def claims_frame(results: Iterable[dict[str, Any]]) -> pd.DataFrame:
                 "pvalue": c["pvalue"], "test": c["test"], "outcome": c["outcome"], "reason": c["reason"],
                 "rule": c["rule"], "proxy": c.get("proxy", ""), "needs": c.get("needs", ""),
                 "synthetic": res.get("synthetic", False),
+                "pvalue_adjusted": c.get("pvalue_adjusted"), "adjustment": c.get("adjustment", "") or "",
             })
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    return frame.sort_values("claim", key=lambda s: s.map(claim_sort_key), kind="stable").reset_index(drop=True)
+    frame = frame.sort_values("claim", key=lambda s: s.map(claim_sort_key), kind="stable").reset_index(drop=True)
+    return adjust_across_claims(frame)
+
+
+def adjust_across_claims(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add ``pvalue_holm`` and ``pvalue_bh``: adjusted over every claim with a p-value.
+
+    The p-value adjusted is ``pvalue_adjusted`` (the study's within-grid adjustment) where
+    present, else ``pvalue``; ``pvalue_family`` says which. Claims without a p-value get None.
+    """
+    out = frame.copy()
+    base, family = [], []
+    for adj, raw in zip(out.get("pvalue_adjusted", [None] * len(out)), out["pvalue"], strict=True):
+        if not _missing(adj):
+            base.append(float(adj))
+            family.append("grid-adjusted")
+        elif not _missing(raw):
+            base.append(float(raw))
+            family.append("raw")
+        else:
+            base.append(float("nan"))
+            family.append("")
+    arr = pd.Series(base, dtype=float).to_numpy()
+    out["pvalue_family"] = family
+    out["pvalue_holm"] = [None if x != x else float(x) for x in holm(arr)]
+    out["pvalue_bh"] = [None if x != x else float(x) for x in benjamini_hochberg(arr)]
+    return out
 
 
 def _missing(x: Any) -> bool:
@@ -58,10 +94,11 @@ def render_claims_table(frame: pd.DataFrame) -> str:
         r"\caption{The claims and what the data say}",
         r"\label{tab:claims}",
         r"\footnotesize",
-        r"\begin{tabularx}{\linewidth}{@{}l>{\raggedright\arraybackslash}X>{\raggedright\arraybackslash}p{2.6cm}"
-        r">{\raggedright\arraybackslash}p{2.4cm}>{\raggedright\arraybackslash}p{1.7cm}@{}}",
+        r"\begin{tabularx}{\linewidth}{@{}l>{\raggedright\arraybackslash}X>{\raggedright\arraybackslash}p{2.3cm}"
+        r">{\raggedright\arraybackslash}p{2.3cm}>{\raggedright\arraybackslash}p{1.5cm}"
+        r">{\raggedright\arraybackslash}p{1.6cm}@{}}",
         r"\toprule",
-        r"Claim & What the article says & Article's number & Our estimate [95\% CI], p & Verdict \\",
+        r"Claim & What the article says & Article's number & Our estimate [95\% CI], p & Adjusted p & Verdict \\",
         r"\midrule",
     ]
     for r in frame.itertuples(index=False):
@@ -72,7 +109,8 @@ def render_claims_table(frame: pd.DataFrame) -> str:
             est += f", p = {_num(r.pvalue)}"
         verdict = escape(r.outcome) + (r" (synthetic)" if r.synthetic else "")
         lines.append(f"{escape(r.claim)} & {escape(r.statement)} & {escape(r.article_value)} & {escape(est)} & "
-                     rf"\textbf{{{verdict}}} \\")
+                     rf"{_adjusted_cell(r)} & \textbf{{{verdict}}} \\")
+    n_family = int(frame["pvalue_holm"].notna().sum()) if "pvalue_holm" in frame else 0
     synthetic = bool(frame["synthetic"].any()) if len(frame) else False
     lines += [
         r"\bottomrule",
@@ -82,6 +120,11 @@ def render_claims_table(frame: pd.DataFrame) -> str:
         r"\item Verdicts are computed from the thresholds each study declares (stated with each study's "
         r"results); nothing in this table is typed by hand. The test behind each estimate is named in the "
         r"study's section.",
+        rf"\item Adjusted p: \emph{{grid}}, the study's adjustment of the headline p-value for every "
+        r"specification it tried (Romano--Wolf stepdown over the specification grid unless the study says "
+        rf"otherwise); \emph{{Holm}} and \emph{{BH}}, adjusted across the {n_family} claims of this table with a "
+        r"p-value (Holm: family-wise error rate; Benjamini--Hochberg: false discovery rate), applied to the "
+        r"grid-adjusted p where there is one.",
     ]
     if synthetic:
         lines.append(r"\item SYNTHETIC DATA: at least one row rests on synthetic data.")
@@ -89,6 +132,20 @@ def render_claims_table(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def _adjusted_cell(r: Any) -> str:
+    parts = []
+    adj = getattr(r, "pvalue_adjusted", None)
+    if not _missing(adj):
+        parts.append(f"grid {_num(adj)}")
+    for name, col in (("Holm", "pvalue_holm"), ("BH", "pvalue_bh")):
+        v = getattr(r, col, None)
+        if not _missing(v):
+            parts.append(f"{name} {_num(v)}")
+    return r" \newline ".join(escape(p) for p in parts) if parts else "--"
+
+
 def claims_json(frame: pd.DataFrame) -> str:
-    records = frame.to_dict(orient="records")
+    """The claims frame as JSON records (missing numbers as ``null``)."""
+    records = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+               for r in frame.to_dict(orient="records")]
     return json.dumps(records, indent=1, sort_keys=True, ensure_ascii=False, default=str) + "\n"
