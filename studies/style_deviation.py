@@ -10,6 +10,20 @@ article date. The article does not name its small-cap index; the headline uses C
 declared before estimation as the broadest small-cap index of the CSI family (launched
 August 2023, just before the article). All proxies are reported.
 
+Robustness (declared; ``econ.robust``):
+
+* a specification grid: small-cap proxy (5) x base date (2021-02-18, the article's; 2021-02-10,
+  the CSI 300 record close) x article-window end (2023-09-30, 2023-10-31) x daily or weekly
+  (Friday) closes = 40 specs, each giving the trough, its date and the rebound; the curve
+  reports the share of specs whose trough is within the tolerance of −800 (a descriptive
+  claim: no p-values, no joint test);
+* stability: Bai–Perron mean shifts in each proxy's weekly small-minus-large log return (the
+  trend the index accumulates), with the best single break date;
+* the articles' forecasts scored on the data after publication: A4 (Seed 000, "the style
+  returns to large caps", published by 2023-10-31) and C18 (Seed 002, "small caps likely keep
+  winning for a year", 2024-04-12), for every proxy at 3, 6 and 12 months, against the base
+  rate of the same move in every earlier window of that length.
+
 Verdict rule (declared): the trough level is "matched" if within ±15% of −800, the rebound is
 "matched" if between 50 and 150 points; both → supported, one → mixed, none → not supported.
 """
@@ -18,12 +32,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from econ.data.loader import DataLoader
-from econ.study import Figure, Outcome, Study, StudyResult, Table, Verdict
+from econ.data.panel import build_panel
+from econ.robust import Grid, Spec, SpecEstimate, run_grid
+from econ.robust.oos import score_direction
+from econ.robust.stability import stability
+from econ.study import Figure, GridRun, Outcome, Study, StudyResult, Table, Verdict
 from econ.transforms import deviation_index
-from studies.common import ARTICLES, available_proxies
+from studies.common import ARTICLES, PROXIES, available_proxies, proxy_by_label
 
 BASE_DATE = "2021-02-18"
 ARTICLE_DATE = "2023-09-30"
@@ -32,6 +51,47 @@ CLAIMED_REBOUND = 100.0
 TROUGH_TOLERANCE = 0.15          # relative to |claimed trough|
 REBOUND_RANGE = (50.0, 150.0)    # points
 HEADLINE = "CSI 2000"
+
+# -- robustness declarations ---------------------------------------------------------------
+GRID = Grid({"proxy": [p.label for p in PROXIES], "base_date": [BASE_DATE, "2021-02-10"],
+             "window_end": [ARTICLE_DATE, "2023-10-31"], "closes": ["daily", "weekly"]})
+HEADLINE_SPEC = f"proxy={HEADLINE}|base_date={BASE_DATE}|window_end={ARTICLE_DATE}|closes=daily"
+BREAKS_START = "2014-11-17"      # weekly style returns from the Stock Connect era
+BP_TRIM = 0.15
+#: Dated directional forecasts scored after publication: claim -> (published, direction of
+#: log(small/large), article).
+ARTICLE_FORECASTS = {
+    "A4": ("2023-10-31", -1, "000"),   # "the market returns to large caps" (written Sept–Oct 2023)
+    "C18": ("2024-04-12", +1, "002"),  # "small-cap style likely persists for a year"
+}
+FORECAST_HORIZONS = (3, 6, 12)   # months
+FORECAST_HISTORY_START = "2005-04-08"
+
+
+def _trough_and_rebound(deviation: pd.Series) -> dict:
+    """Trough (minimum) of ``deviation`` and the largest rise after it, with their dates."""
+    trough_date = deviation.idxmin()
+    after = deviation.loc[trough_date:]
+    return {"trough": float(deviation.min()), "trough_date": trough_date.strftime("%Y-%m-%d"),
+            "rebound": float(after.max() - deviation.min()), "rebound_date": after.idxmax().strftime("%Y-%m-%d")}
+
+
+def estimate(spec: Spec, loader: DataLoader) -> SpecEstimate:
+    """Trough of the deviation index for one spec (descriptive: no standard error)."""
+    p = proxy_by_label(spec["proxy"])
+    if spec["closes"] == "daily":
+        large, small = loader.series(p.large), loader.series(p.small)
+    else:
+        w = build_panel(loader, {"large": p.large, "small": p.small}, freq="W", dropna="any")
+        large, small = w["large"], w["small"]
+    dev = deviation_index(large, small, spec["base_date"])
+    window = dev.loc[:spec["window_end"], "deviation"]
+    tr = _trough_and_rebound(window)
+    lo, hi = CLAIMED_TROUGH * (1 + TROUGH_TOLERANCE), CLAIMED_TROUGH * (1 - TROUGH_TOLERANCE)
+    return SpecEstimate(estimate=tr["trough"], se=float("nan"), pvalue=float("nan"), nobs=len(window), extra={
+        **tr, "claim_matched": bool(lo <= tr["trough"] <= hi),
+        "rebound_matched": bool(REBOUND_RANGE[0] <= tr["rebound"] <= REBOUND_RANGE[1]),
+        "claim_value": CLAIMED_TROUGH, "claim_low": lo, "claim_high": hi})
 
 
 class StyleDeviation(Study):
@@ -79,6 +139,8 @@ class StyleDeviation(Study):
             "A1_latest": head["latest"], "A1_latest_date": head["latest_date"],
         }
         shown = table[["trough_date", "trough", "rebound_date", "rebound", "at_article_date", "latest_date", "latest"]]
+        rob = self._robustness(loader, proxies, progress)
+        numbers.update(rob["numbers"])
         return StudyResult(
             study=self.name, title=self.title, claims=[verdict],
             tables=[Table(
@@ -93,7 +155,7 @@ class StyleDeviation(Study):
                        f"to {ARTICLE_DATE}; rebound: largest rise after the trough up to {ARTICLE_DATE}. "
                        f"Article: trough near {CLAIMED_TROUGH:.0f}, rebound of about {CLAIMED_REBOUND:.0f} points. "
                        f"Headline proxy: {HEADLINE}."],
-                digits=0, index_label="Proxy")],
+                digits=0, index_label="Proxy"), *rob["tables"]],
             figures=[Figure(name="a1_deviation", title="Style deviation index (base 2021-02-18 = 0)",
                             data=fig_data.drop(columns=["Micro-cap"], errors="ignore"),
                             ylabel="points", hlines=[CLAIMED_TROUGH, -700.0], vlines=[ARTICLE_DATE])],
@@ -101,7 +163,86 @@ class StyleDeviation(Study):
             notes=["Micro-cap is left out of the figure: its deviation reaches several thousand points and "
                    "would flatten the other lines; it is in the table."],
             data_ids=sorted({p.small for p in proxies} | {p.large for p in proxies}),
+            grids=[rob["grid"]],
         )
+
+    # -- robustness ------------------------------------------------------------------------
+    def _robustness(self, loader: DataLoader, proxies: list, progress: Callable[[str], None] | None) -> dict:
+        """The A1 grid, Bai–Perron mean shifts of each proxy's style return, the A4/C18 forecasts."""
+        grid = run_grid(estimate, GRID, loader=loader, name="A1 grid", progress=progress)
+        grid_run = GridRun(name="a1", claim="A1", sign_claimed=0, result=grid, headline=HEADLINE_SPEC,
+                           label="trough of the deviation index (points)")
+        ok = [e for e in grid.estimates if e.ok]
+        numbers: dict = {
+            "A1_grid_n": len(ok),
+            "A1_grid_share_matched": float(np.mean([e.extra["claim_matched"] for e in ok])) if ok else float("nan"),
+            "A1_grid_share_rebound_matched": float(np.mean([e.extra["rebound_matched"] for e in ok])) if ok else float("nan"),
+        }
+        if progress:
+            progress("A1 breaks and article forecasts")
+        brows, frows = [], []
+        for p in proxies:
+            w = build_panel(loader, {"small": p.small, "large": p.large}, freq="W", start=BREAKS_START, dropna="any")
+            style = np.log(w["small"] / w["large"]).diff().dropna()
+            st = stability(style, None, window=52, trim=BP_TRIM, scale=52 * 100,
+                           relation=f"weekly log return of {p.label} over its large-cap index")
+            brows.append({"proxy": p.label, **st.summary_row("const")})
+            ratio = np.log(loader.series(p.small) / loader.series(p.large)).dropna()
+            for claim, (published, direction, _article) in ARTICLE_FORECASTS.items():
+                sc = score_direction(ratio, published, direction, horizons_months=FORECAST_HORIZONS,
+                                     history_start=FORECAST_HISTORY_START)
+                for r in sc.itertuples(index=False):
+                    frows.append({"claim": claim, "proxy": p.label, "horizon": f"{r.horizon_months}m",
+                                  "published": published, "call": "small/large up" if direction > 0 else
+                                  "small/large down", "end": r.end.strftime("%Y-%m-%d"),
+                                  "complete": r.complete, "change": 100 * r.change, "hit": r.hit,
+                                  "base_rate": 100 * r.base_rate, "percentile": r.percentile})
+        breaks = pd.DataFrame(brows).set_index("proxy")
+        fc = pd.DataFrame(frows)
+        head_b = breaks.loc[HEADLINE] if HEADLINE in breaks.index else None
+        if head_b is not None:
+            numbers.update({"A1_bp_udmax": float(head_b["udmax"]), "A1_bp_udmax_crit": float(head_b["udmax_crit5"]),
+                            "A1_bp_n_breaks": int(head_b["n_breaks"]), "A1_bp_best_break": head_b["best_break"],
+                            "A1_bp_before": float(head_b["before"]), "A1_bp_after": float(head_b["after"])})
+        numbers["A1_bp_n_significant"] = int((breaks["n_breaks"] > 0).sum())
+        for claim in ARTICLE_FORECASTS:
+            twelve = fc[(fc["claim"] == claim) & (fc["horizon"] == "12m")]
+            numbers[f"{claim}_forecast_hits_12m"] = int(twelve["hit"].sum())
+            numbers[f"{claim}_forecast_proxies"] = len(twelve)
+            h = twelve[twelve["proxy"] == HEADLINE]
+            if len(h):
+                numbers[f"{claim}_forecast_change_12m"] = float(h["change"].iloc[0])
+                numbers[f"{claim}_forecast_base_rate_12m"] = float(h["base_rate"].iloc[0])
+                numbers[f"{claim}_forecast_end_12m"] = str(h["end"].iloc[0])
+        fc_shown = fc.assign(hit=fc["hit"].map({True: "yes", False: "no"}),
+                             end=[e if c else f"{e} (to date)" for e, c in zip(fc["end"], fc["complete"], strict=True)])
+        tables = [
+            Table(name="a1_breaks", caption="Bai–Perron mean shifts in weekly small-minus-large log returns",
+                  frame=breaks.rename(columns={
+                      "nobs": "N", "supf1": "supF(1)", "supf1_crit5": "supF(1) 5% c.v.", "udmax": "UDmax",
+                      "udmax_crit5": "UDmax 5% c.v.", "n_breaks": "Breaks", "break_dates": "Break dates",
+                      "best_break": "Best single break", "before": "Mean before", "after": "Mean after"}),
+                  notes=[f"Weekly (Friday) log return of each small-cap index over its large-cap index from "
+                         f"{BREAKS_START}; Bai–Perron (2003) mean shifts, trim {BP_TRIM}, HAC, sequential selection "
+                         "at 5%. Best single break: the one-break SSR minimiser whether or not significant; means "
+                         "before and after it in % per year (52 x weekly mean x 100)."],
+                  digits={"N": 0, "supF(1)": 2, "supF(1) 5% c.v.": 2, "UDmax": 2, "UDmax 5% c.v.": 2, "Breaks": 0,
+                          "Mean before": 1, "Mean after": 1}, index_label="Proxy"),
+            Table(name="oos_article_forecasts", caption="The articles' style forecasts scored after publication",
+                  frame=fc_shown.set_index(["claim", "proxy", "horizon"])[
+                      ["published", "call", "end", "change", "hit", "base_rate", "percentile"]].rename(columns={
+                          "published": "From", "call": "Call", "end": "To", "change": "Δlog ratio (%)", "hit": "Right",
+                          "base_rate": "Base rate (%)", "percentile": "Percentile"}),
+                  notes=["Δlog ratio: change of log(small/large) from the last close on or before publication to the "
+                         "last close on or before the horizon ('to date' when the horizon is not yet complete). "
+                         "Right: moved the way the article said. Base rate: share of every earlier window of the "
+                         f"same length (month-end starts from {FORECAST_HISTORY_START}, ending before publication) "
+                         "that moved that way; Percentile: where the realised change falls among those windows. "
+                         "A4 (Seed 000): 'the style returns to large caps', dated at the latest writing date "
+                         "2023-10-31; C18 (Seed 002, 2024-04-12): 'small-cap style likely persists for a year'."],
+                  digits={"Δlog ratio (%)": 1, "Base rate (%)": 0, "Percentile": 0}),
+        ]
+        return {"grid": grid_run, "tables": tables, "numbers": numbers}
 
     def _verdict(self, table: pd.DataFrame) -> Verdict:
         rule = (f"trough within ±{TROUGH_TOLERANCE:.0%} of {CLAIMED_TROUGH:.0f} and rebound of "

@@ -64,3 +64,63 @@ def test_a2_article_dates(a2):
     dates = a2.tables[2].frame
     assert dates.loc["2021-02-10", "US 10Y (FRED close)"] == pytest.approx(1.15)
     assert dates.loc["2021-02-10", "CSI 300 extremum"] == "max"
+
+
+# -- robustness (grids, curves, placebos, out of sample, stability) -------------------------
+def test_a1_grid_and_headline_spec(a1):
+    from econ.robust.curve import spec_curve
+    from studies.style_deviation import HEADLINE_SPEC
+
+    (run,) = a1.grids
+    res = run.result
+    assert len(res.specs) == 40 and all(e.ok for e in res.estimates)
+    head = res.estimates[res.index(HEADLINE_SPEC)]
+    assert head.estimate == pytest.approx(a1.numbers["A1_trough"], abs=1e-9)  # the headline is unchanged
+    assert head.extra["trough_date"] == "2023-06-30"
+    curve = spec_curve(res, sign_claimed=run.sign_claimed, headline=run.headline)
+    assert curve.share_matched == 0.0  # no proxy/base/window/frequency reaches -800 ± 15%
+    assert a1.numbers["A1_grid_share_rebound_matched"] == pytest.approx(0.55)
+
+
+def test_a1_breaks_and_article_forecasts(a1):
+    tables = {t.name: t.frame for t in a1.tables}
+    b = tables["a1_breaks"]
+    assert b.loc["CSI 2000", "Best single break"] == "2021-02-12" and (b["Breaks"] == 0).all()
+    fc = tables["oos_article_forecasts"]
+    row = fc.loc[("A4", "CSI 2000", "12m")]
+    assert row["Right"] == "yes" and row["Δlog ratio (%)"] == pytest.approx(-6.83, abs=0.05)
+    assert fc.loc[("C18", "CSI 2000", "12m"), "Right"] == "yes"
+    assert fc.loc[("C18", "CSI 2000", "6m"), "Right"] == "no"
+    assert a1.numbers["A4_forecast_hits_12m"] == 4 and a1.numbers["C18_forecast_hits_12m"] == 4
+
+
+def test_a2_grid_curve_and_adjusted_p(a2):
+    from econ.robust.curve import spec_curve
+    from studies.us10y_csi300 import HEADLINE_SPEC, NULL_DRAWS
+
+    (run,) = a2.grids
+    res = run.result
+    assert len(res.specs) == 28 and len(res.excluded) == 4 and res.null_draws == NULL_DRAWS
+    head = res.estimates[res.index(HEADLINE_SPEC)]
+    assert head.estimate == pytest.approx(a2.numbers["A2_beta_diff"], rel=1e-12)  # headline unchanged
+    assert head.pvalue == pytest.approx(a2.numbers["A2_p_diff"], rel=1e-12)
+    assert head.nobs == a2.numbers["A2_nobs"]
+    curve = spec_curve(res, sign_claimed=-1, headline=HEADLINE_SPEC)
+    assert curve.share_significant_claimed == pytest.approx(1 / 28)
+    assert curve.joint.pvalue("median") > 0.5          # the curve does not lean the claimed way
+    v = a2.claims[0]
+    assert v.pvalue_adjusted == pytest.approx(0.96, abs=0.03) and "Romano–Wolf" in v.adjustment
+
+
+def test_a2_placebo_oos_breaks(a2):
+    tables = {t.name: t.frame for t in a2.tables}
+    pl = tables["a2_placebo"]
+    assert pl.loc["ΔUS10Y same week (headline)", "Observed"] == pytest.approx(a2.numbers["A2_beta_diff"])
+    assert a2.numbers["A2_placebo_lead_min_p"] > 0.1 and 0.1 < a2.numbers["A2_placebo_block_p"] < 0.4
+    assert a2.numbers["A2_fake_dates_observed"] == 2 and 0.05 < a2.numbers["A2_fake_dates_p"] < 0.25
+    oos = tables["a2_oos"]
+    assert ("CSI 300", "historical mean") in oos.index and oos["N"].min() >= 300
+    assert a2.numbers["A2_oos_n"] == 435
+    br = tables["a2_breaks"]
+    assert list(br.index) == ["W", "M"] and br.loc["W", "Breaks"] == 0
+    assert br.loc["W", "UDmax"] == pytest.approx(8.22, abs=0.01) and br.loc["W", "UDmax 5% c.v."] == 11.7
