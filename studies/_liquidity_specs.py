@@ -393,6 +393,16 @@ def a3_flow_fit(loader: DataLoader, proxy: Proxy, freq: str = "W", how: str = HE
     return Fit.of(ols_hac(d["dy"], d[["flow", "dus"]], rule=rule), "flow")
 
 
+def a3_links(loader: DataLoader, proxy: Proxy, freq: str = "W", sample: str = "full",
+             rule: str = HAC_RULE) -> dict[str, Fit]:
+    """A3's three links on one sample: (a) flow on ΔUS10Y, (b) Δy on flow | ΔUS10Y, (c) Δy on ΔUS10Y."""
+    f = cut(flow_frame(loader, proxy, freq), *A3_SAMPLES[sample])
+    d = f[["dy", "flow", "dus"]].dropna()
+    return {"a": Fit.of(ols_hac(d["flow"], d[["dus"]], rule=rule), "dus"),
+            "b": Fit.of(ols_hac(d["dy"], d[["flow", "dus"]], rule=rule), "flow"),
+            "c": Fit.of(ols_hac(d["dy"], d[["dus"]], rule=rule), "dus")}
+
+
 def a3_levels(loader: DataLoader, proxy: Proxy, freq: str, sample: str) -> LevelsVsDifferences:
     """Levels check of A3: 100·log ratio on cumulated flows (CNY 100bn) and the US 10Y level."""
     key = ("a3_levels", proxy.label, freq, sample)

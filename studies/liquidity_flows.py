@@ -297,6 +297,8 @@ class LiquidityFlows(Study):
         self._d1(loader, head, out)
         say("C7 Fed balance sheet")
         self._c7(loader, out)
+        say("frequencies and sub-samples")
+        self._samples(loader, head, out)
         say("levels vs differences")
         self._levels(loader, head, out)
         say("proxies")
@@ -829,6 +831,41 @@ class LiquidityFlows(Study):
             r = tab[tab["Sample"] == label].iloc[0]
             out.numbers[f"{key}_dratio"] = r["Δ ratio (%)"]
             out.numbers[f"{key}_growth"] = r["Fed assets growth (%)"]
+
+    # ------------------------------------------------------------------------- samples
+    def _samples(self, loader: DataLoader, head: Proxy, out: _Collector) -> None:
+        """The headline relations by frequency (W, M) and sample (full, 2014–2020, 2021–)."""
+        rel: dict[str, Callable[[str, str], Fit]] = {
+            "C5: ΔDR007 → Δratio, β0": lambda f, s: S.c5_fit(loader, head, f, "DR007", s).contemp,
+            "C5: ΔSHIBOR 1W → Δratio, β0": lambda f, s: S.c5_fit(loader, head, f, "SHIBOR 1W", s).contemp,
+            "A3 (a): ΔUS10Y → flow": lambda f, s: S.a3_links(loader, head, f, s)["a"],
+            "A3 (b): flow → Δratio | ΔUS10Y": lambda f, s: S.a3_links(loader, head, f, s)["b"],
+            "A3 (c): ΔUS10Y → Δratio": lambda f, s: S.a3_links(loader, head, f, s)["c"],
+            "C7: Fed assets → Δ(R2000/S&P 500)": lambda f, s: S.c7_fit(loader, f, s, "none").contemp,
+        }
+        cols: dict[str, dict[str, float]] = {}
+        for freq in ("W", "M"):
+            for sample in ("full", "2014–2020", "2021–"):
+                col: dict[str, float] = {}
+                for name, fn in rel.items():
+                    fit = _fit_or_nan(lambda fn=fn, freq=freq, sample=sample: fn(freq, sample))
+                    col[name], col[f"{name}__se"], col[f"{name}__p"] = fit.beta, fit.se, fit.p
+                    key = {"C5: ΔDR007 → Δratio, β0": "C5", "A3 (a): ΔUS10Y → flow": "A3_a",
+                           "A3 (b): flow → Δratio | ΔUS10Y": "A3_b", "A3 (c): ΔUS10Y → Δratio": "A3_c",
+                           "C7: Fed assets → Δ(R2000/S&P 500)": "C7"}.get(name)
+                    if key and not (freq == "W" and sample == "full"):
+                        tag = {"full": "full", "2014–2020": "1420", "2021–": "21"}[sample]
+                        out.numbers[f"{key}_{freq}_{tag}_beta"] = fit.beta
+                        out.numbers[f"{key}_{freq}_{tag}_p"] = fit.p
+                cols[f"{freq}, {sample}"] = col
+        out.tables.append(Table(
+            name="lf_samples", caption="Headline relations by frequency and sample",
+            frame=pd.DataFrame(cols), kind="estimates", index_label="Relation (CSI 1000/CSI 300)",
+            notes=["W weekly (Friday), M month end; HAC s.e. (Newey–West 1994 rule) in each column. 'full' is each "
+                   "relation's own longest span: C5 from 2007 (DR007 to 2024-12, SHIBOR 1W to 2026), A3 the northbound "
+                   "data 2014-11 to 2023-12, C7 from 2003; 2021– ends where the data end. C5 rows: β0 of the "
+                   "distributed-lag regression (4 weekly or 3 monthly lags)."],
+            digits=3))
 
     # ------------------------------------------------------------------------- levels
     def _levels(self, loader: DataLoader, head: Proxy, out: _Collector) -> None:
