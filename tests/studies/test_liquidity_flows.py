@@ -250,7 +250,10 @@ def test_tables_figures_and_proxies(result):
     names = [t.name for t in result.tables]
     assert names[:2] == ["lf_headline", "lf_articles"]
     assert {"lf_a3_chain", "lf_c5_distlag", "lf_c8_stages", "lf_c9_windows", "lf_d1_factors", "lf_c7_fed",
-            "lf_levels", "lf_proxies", "lf_robustness"} <= set(names)
+            "lf_samples", "lf_levels", "lf_proxies", "lf_robustness"} <= set(names)
+    samples = next(t for t in result.tables if t.name == "lf_samples").frame
+    assert list(samples.columns) == [f"{f}, {s}" for f in ("W", "M") for s in ("full", "2014–2020", "2021–")]
+    assert samples.loc["C5: ΔDR007 → Δratio, β0", "W, full"] == pytest.approx(result.numbers["C5_contemp_beta"])
     proxies = next(t for t in result.tables if t.name == "lf_proxies").frame
     assert list(proxies.columns) == ["CSI 1000", "CSI 2000", "CSI 500", "Micro-cap", "SW small/large"]
     assert (proxies.loc["C5: ΔDR007 → Δratio, β0 (W)"] < 0).all()
