@@ -482,6 +482,8 @@ class LeadLagHoldings(Study):
         n["C13_grid_estimated"] = len(g13)
         n["C13_grid_share_p05"] = float(((g13["pvalue"] < ALPHA) & (g13["estimate"] > 0)).mean()) if len(g13) else 0.0
         n["C13_grid_median_rho"] = float(g13["estimate"].median()) if len(g13) else float("nan")
+        if len(g13):  # position of the headline in the sorted curve (1 = lowest estimate)
+            n["C13_headline_rank"] = int((g13["estimate"] < ladder.mean_rho - 1e-12).sum()) + 1
         gc = gridcyc.ok()
         n["C12_grid_specs"] = len(gridcyc.specs)
         n["C12_grid_lead_median_months"] = float(gc["estimate"].median()) if len(gc) else float("nan")

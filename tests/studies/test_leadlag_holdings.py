@@ -97,6 +97,7 @@ def test_verdicts(run):
     assert n["C13_n_episodes"] == 3 and n["C13_rho_mean"] == pytest.approx(1 / 3, abs=1e-6)
     assert 0.15 < n["C13_p"] < 0.25
     assert n["C13_grid_share_p05"] >= 0.5
+    assert n["C13_headline_rank"] == 5  # low in the specification curve
 
 
 def test_power_numbers(run):
