@@ -33,6 +33,6 @@ def stars(p: float | None) -> str:
 
 def stars_note() -> str:
     """The sentence every table note carries."""
-    parts = [f"{mark} $p<{level:g}$" for level, mark in STARS]
+    parts = [f"{mark} p < {level:g}" for level, mark in STARS]  # plain text: notes are escaped
     what = "standard errors" if PAREN == "se" else "t-statistics"
     return f"{what.capitalize()} in parentheses. " + ", ".join(parts) + "."
