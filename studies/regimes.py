@@ -136,8 +136,7 @@ N_STARTS_OTHER = 5      # Markov starts, other proxies (2-regime fits: 9-10 of 1
 MARKOV_JOBS = 2         # Markov fits run in parallel processes (joblib)
 DEGENERATE_DURATION = 1.5  # periods: a regime this short is a set of isolated outliers
 SPELL_MIN = {"W": 4, "M": 2}
-NARRATIVE = {"2021-02-18": "CSI 300 peak: small caps start to win",
-             "2023-10-31": "article's call: back to large caps"}
+NARRATIVE = {"2021-02-18": "CSI 300 peak", "2023-10-31": "article's call"}
 SWITCH_WINDOW = 13      # weeks: a regime change this close to a narrative date "matches" it
 ROLLING_WEEKS = 52
 FORECAST_DATE = "2023-10-31"
@@ -409,6 +408,7 @@ class Regimes(Study):
                   self._threshold_table(thr), self._forecast_table(fc), robust, self._b2_table(b2)]
         figures = self._figures(fits, frames, head, thr_res[(head, HEADLINE_Q)], rbeta, b2_paths)
         ms2 = _regime_summary(fits[("ms", head, "W", 2)])
+        msr_flow = switching.frame.loc[head, "26w flow"]
         numbers = {
             "A4_headline_proxy": head, "A4_threshold_p": h["p"], "A4_sup_lm": h["sup_lm"],
             "A4_gamma": h["gamma"], "A4_gamma_ci_low": h["ci_low"], "A4_gamma_ci_high": h["ci_high"],
@@ -439,8 +439,27 @@ class Regimes(Study):
             "A4_grid_share_reject": float((gok["pvalue"] < ALPHA).mean()),
             "A4_grid_share_negative": float((gok["estimate"] < 0).mean()),
             "A4_grid_min_p": float(gok["pvalue"].min()),
+            "A4_grid_n_reject": int((gok["pvalue"] < ALPHA).sum()),
+            "A4_grid_n_reject_wrong_sign": int(((gok["pvalue"] < ALPHA) & (gok["estimate"] > 0)).sum()),
+            "A4_grid_n_reject_monthly": int(((gok["pvalue"] < ALPHA) & (gok["freq"] == "M")).sum()),
             "B2_consistent": int(b2["consistent"].sum()), "B2_n_proxies": int(len(b2)),
+            "B2_vol_spells": b2.attrs.get("regime_note", "") or "none",
         }
+        # rounded forms for the prose
+        numbers.update({
+            "A4_gamma_bn": int(round(h["gamma"])), "A4_gamma_ci_low_bn": int(round(h["ci_low"])),
+            "A4_gamma_ci_high_bn": int(round(h["ci_high"])),
+            "A4_ms3_at_best_weekly": fits[("ms", head, "W", 3)].n_at_best,
+            "A4_ms3_at_best_monthly": fits[("ms", head, "M", 3)].n_at_best, "A4_n_starts": N_STARTS,
+            "A4_ms2_weeks_calm": int(round(ms2.loc[0, "duration"])),
+            "A4_ms2_weeks_volatile": int(round(ms2.loc[1, "duration"])),
+            "A4_grid_pct_flip": int(round(100 * numbers["A4_grid_share_flip"])),
+            "A4_grid_pct_reject": int(round(100 * numbers["A4_grid_share_reject"])),
+            "A4_rolling_pct_negative_2021_22": int(round(100 * numbers["A4_rolling_share_negative_2021_22"])),
+            "A4_rolling_pct_negative_2023": int(round(100 * numbers["A4_rolling_share_negative_2023"])),
+            "A4_msr_flow_calm": int(round(msr_flow.loc[0])), "A4_msr_flow_volatile": int(round(msr_flow.loc[1])),
+            **{f"A4_forecast_{int(hz)}m_txt": f"{fh.loc[hz, 'change']:.1f}".replace("-", "−") for hz in HORIZONS},
+        })
         for key, row in b2.iterrows():
             numbers[f"B2_peak_{key}"] = row["peak"].strftime("%Y-%m") if pd.notna(row["peak"]) else "--"
             numbers[f"B2_offset_{key}"] = int(row["offset"]) if pd.notna(row["offset"]) else np.nan
@@ -562,7 +581,9 @@ class Regimes(Study):
             frame=dates.rename(columns={"event": "Event", "regime": "Regime", "nearest change": "Nearest change",
                                         "weeks": "Weeks", "match": "Within window"}),
             digits={"Regime": 0, "P(regime)": 2, "Weeks": 0},
-            notes=["Regime: most probable smoothed regime in the week of the date (0 = calmest). Nearest "
+            notes=["Dates: the CSI 300 peak from which the article dates the small-cap era, and the end of the "
+                   "month in which it called the return to large caps. "
+                   "Regime: most probable smoothed regime in the week of the date (0 = calmest). Nearest "
                    f"change: start of the nearest spell of at least {SPELL_MIN['W']} weeks classified (smoothed "
                    f"probability > 0.5) in a new regime; Weeks = change − date. Within window: |Weeks| ≤ "
                    f"{SWITCH_WINDOW}. The switching regression ends 2023-12-29 (flows end)."])
@@ -575,12 +596,12 @@ class Regimes(Study):
                              "weeks": int(s["length"])})
         spells = pd.DataFrame(rows).set_index(["model", "start"])
         t_spells = Table(
-            name="a4_regime_spells", caption=f"Regime spells since 2020 ({head}/CSI 300, weekly)",
+            name="a4_regime_spells", caption=f"Regime spells in force from 2020 on ({head}/CSI 300, weekly)",
             frame=spells.rename(columns={"end": "End", "regime": "Regime", "weeks": "Weeks"}),
             digits={"Regime": 0, "Weeks": 0}, index_label="",
             notes=[f"Spells of at least {SPELL_MIN['W']} weeks with smoothed probability above 0.5 (shorter "
                    "spells and unclassified weeks are left out). MS: regime 0 calm, 1 volatile. Switching "
-                   "regression: see Table a4_switching for each regime's slopes."])
+                   "regression: each regime's slopes are in the switching-regression table."])
         return t_dates, t_spells
 
     @staticmethod

@@ -1,0 +1,222 @@
+"""A4 (concavity) and B2 (crowding): the regimes study on the real vault, with independent
+cross-checks, and recovery of a known threshold on a synthetic vault.
+
+Vault tests (marked ``vault``) run the study once (module fixture; about 30-40 s on two
+cores, the Markov fits run in two processes) and check its key numbers against values of
+the first run and against recomputations that bypass the study: the threshold estimate by
+a brute-force least-squares split search on a weekly panel rebuilt with pandas, the Markov
+log-likelihood by a direct statsmodels fit, the out-of-sample ratio change from the daily
+closes. The synthetic test needs no vault.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from econ.config import Settings
+from econ.data.loader import DataLoader
+from econ.robust import Spec
+from econ.study import Outcome
+
+
+@pytest.fixture(scope="module")
+def rg(vault_loader):
+    from studies.regimes import STUDY
+
+    return STUDY.run(vault_loader)
+
+
+def _table(res, name):
+    return next(t for t in res.tables if t.name == name).frame
+
+
+@pytest.mark.vault
+def test_threshold_headline_numbers(rg):
+    n = rg.numbers
+    assert rg.headline_proxy == "CSI 1000" and n["A4_headline_proxy"] == "CSI 1000"
+    assert n["A4_nobs"] == 441
+    assert n["A4_gamma"] == pytest.approx(182.87, abs=0.5)  # CNY bn over the previous 26 weeks
+    assert n["A4_beta_low"] == pytest.approx(-1.057, abs=0.01)
+    assert n["A4_beta_high"] == pytest.approx(-4.358, abs=0.01)
+    assert n["A4_dbeta"] == pytest.approx(3.302, abs=0.02)
+    assert 0.07 < n["A4_threshold_p"] < 0.15  # 999 bootstrap draws, seed 0
+    assert n["A4_n_low"] + n["A4_n_high"] == n["A4_nobs"]
+
+
+@pytest.mark.vault
+def test_threshold_by_hand(vault_loader, rg):
+    """Rebuild the weekly panel with pandas and find the least-squares split by brute force."""
+    s = {k: vault_loader.series(i) for k, i in {
+        "small": "cn.index.csi1000.close", "large": "cn.index.csi300.close", "us10y": "us.rate.ust10y",
+        "flow": "cn.flow.northbound.net"}.items()}
+    w = pd.DataFrame({k: v.resample("W-FRI").last() for k, v in s.items() if k != "flow"})
+    w["flow"] = s["flow"].resample("W-FRI").sum(min_count=1)
+    w = w.loc["2014-11-17":].dropna(subset=["small", "large", "us10y"])
+    y = 100 * np.log(w["small"] / w["large"]).diff()
+    dx = w["us10y"].diff()
+    q = (w["flow"] / 1e3).rolling(26).sum().shift(1)
+    d = pd.DataFrame({"y": y, "dx": dx, "q": q}).dropna()
+    n = len(d)
+    assert n == rg.numbers["A4_nobs"]
+    d = d.sort_values("q", kind="stable")
+    X = np.column_stack([np.ones(n), d["dx"].to_numpy()])
+    yy = d["y"].to_numpy()
+    qs = d["q"].to_numpy()
+    best = (np.inf, None, None)
+    for g in np.unique(qs):
+        n1 = int(np.searchsorted(qs, g, side="right"))
+        if not (np.floor(0.15 * n) <= n1 <= np.floor(0.85 * n)):
+            continue
+        b1 = np.linalg.lstsq(X[:n1], yy[:n1], rcond=None)[0]
+        b2 = np.linalg.lstsq(X[n1:], yy[n1:], rcond=None)[0]
+        ssr = np.sum((yy[:n1] - X[:n1] @ b1) ** 2) + np.sum((yy[n1:] - X[n1:] @ b2) ** 2)
+        if ssr < best[0]:
+            best = (ssr, g, (b1[1], b2[1]))
+    assert best[1] == pytest.approx(rg.numbers["A4_gamma"], rel=1e-9)
+    assert best[2][0] == pytest.approx(rg.numbers["A4_beta_low"], rel=1e-8)
+    assert best[2][1] == pytest.approx(rg.numbers["A4_beta_high"], rel=1e-8)
+
+
+@pytest.mark.vault
+def test_every_proxy_in_every_table(rg):
+    labels = {"CSI 1000", "CSI 2000", "CSI 500", "Micro-cap", "SW small/large"}
+    thr = _table(rg, "a4_threshold")
+    assert set(thr.index.get_level_values(0)) == labels
+    assert set(thr.index.get_level_values(1)) == {"nb26", "nb52", "turnover"}
+    assert set(_table(rg, "a4_forecast").index.get_level_values(0)) == labels
+    assert set(_table(rg, "a4_switching").index.get_level_values(0)) == labels
+    fit = _table(rg, "a4_markov_fit")
+    assert set(fit.index.get_level_values(0)) == labels
+    assert set(fit.loc["CSI 1000"].index.get_level_values("k")) == {2, 3}
+
+
+@pytest.mark.vault
+def test_markov_llf_matches_a_direct_statsmodels_fit(vault_loader, rg):
+    from statsmodels.tsa.regime_switching.markov_regression import MarkovRegression
+
+    from studies.common import proxy_by_label
+    from studies.regimes import ratio_frame
+
+    y = ratio_frame(vault_loader, proxy_by_label("CSI 1000"), "W")["y"].dropna().reset_index(drop=True)
+    res = MarkovRegression(y, k_regimes=2, trend="c", switching_variance=True).fit(disp=False)
+    fit = _table(rg, "a4_markov_fit")
+    assert fit.loc[("CSI 1000", "weekly", 2), "llf"] == pytest.approx(res.llf, abs=1e-3)
+    assert fit.loc[("CSI 1000", "weekly", 2), "N"] == res.nobs
+    # durations: statsmodels' transition matrix is [to, from]; the calm regime is the longer-lived one here
+    durations = sorted(1 / (1 - np.diag(res.regime_transition[:, :, 0])))
+    regimes = _table(rg, "a4_markov_regimes").sort_index().loc[("CSI 1000", "weekly", 2)]
+    assert sorted(regimes["Duration"]) == pytest.approx(durations, rel=1e-3)
+    assert regimes.loc[0, "s.d. (%)"] < regimes.loc[1, "s.d. (%)"]  # regime 0 = calm
+
+
+@pytest.mark.vault
+def test_forecast_by_hand(vault_loader, rg):
+    small, large = vault_loader.series("cn.index.csi1000.close"), vault_loader.series("cn.index.csi300.close")
+    lr = np.log(small / large).dropna()
+    start = lr.loc[:"2023-10-31"].iloc[-1]
+    for h, end in ((3, "2024-01-31"), (6, "2024-04-30"), (12, "2024-10-31")):
+        change = 100 * (lr.loc[:end].iloc[-1] - start)
+        assert rg.numbers[f"A4_forecast_{h}m"] == pytest.approx(change, abs=1e-9)
+    assert rg.numbers["A4_forecast_3m"] == pytest.approx(-11.58, abs=0.01)
+    fc = _table(rg, "a4_forecast")
+    assert 0.0 < fc.loc[("CSI 1000", 6), "Percentile"] < 0.5
+    assert 0.3 < fc.loc[("CSI 1000", 6), "P(fall)"] < 0.6
+
+
+@pytest.mark.vault
+def test_verdicts_are_computed(rg):
+    a4, b2 = rg.claims
+    assert a4.claim == "A4" and b2.claim == "B2"
+    # C1 (threshold test) and C2 (sign flip) fail, C3 (the ratio fell after the call) holds
+    assert a4.outcome == Outcome.MIXED
+    assert "C1 not met" in a4.reason and "C2 not met" in a4.reason and "C3 met" in a4.reason
+    assert a4.estimate == pytest.approx(rg.numbers["A4_dbeta"])
+    assert a4.pvalue == pytest.approx(rg.numbers["A4_threshold_p"])
+    assert b2.outcome == Outcome.NOT_SUPPORTED
+    assert b2.reason.startswith("Rests on public proxies only")
+    assert "crowding" in b2.needs and "pairwise correlation" in b2.needs
+
+
+@pytest.mark.vault
+def test_b2_peaks(rg):
+    n = rg.numbers
+    assert n["B2_n_proxies"] == 4 and n["B2_consistent"] == 0
+    assert n["B2_peak_micro_ratio"] == "2024-11"
+    assert n["B2_peak_rel_pe"] == "2021-11"  # the P/E series starts 2021-11: its peak is its first month
+
+
+@pytest.mark.vault
+def test_grid(rg):
+    from studies.regimes import GRID, HEADLINE_SPEC
+
+    assert len(GRID) >= 24
+    run = rg.grids[0]
+    assert run.claim == "A4" and run.sign_claimed == -1 and run.headline == HEADLINE_SPEC
+    g = run.result.ok()
+    assert len(g) == len(GRID) == rg.numbers["A4_grid_n"]
+    head = g[(g["proxy"] == "CSI 1000") & (g["freq"] == "W") & (g["q"] == "nb26") & (g["trim"] == 0.15)]
+    assert len(head) == 1
+    assert head["estimate"].iloc[0] == pytest.approx(rg.numbers["A4_dbeta"], rel=1e-9)
+    assert len(_table(rg, "a4_robustness")) >= 10
+
+
+def test_grid_excludes_short_monthly_samples():
+    from studies.regimes import GRID
+
+    ex = GRID.excluded()
+    assert ex and all(s["freq"] == "M" and s["trim"] == 0.10 for s, _ in ex)
+    assert len(GRID) == 45
+
+
+# ---- synthetic: a known threshold in the US10Y sensitivity -------------------------------
+ROWS = [
+    "cn.index.csi1000.close,c1000.csv,date,close,index points,business daily,CSI 1000",
+    "cn.index.csi300.close,c300.csv,date,close,index points,business daily,CSI 300",
+    "us.rate.ust10y,us10y.csv,date,v,percent,business daily,US 10Y",
+    "cn.flow.northbound.net,nb.csv,date,v,CNY million,business daily,northbound",
+    "cn.turnover.allshare.amount,amt.csv,date,v,CNY 100m,business daily,turnover",
+]
+BETA_OUTFLOW, BETA_INFLOW = -4.0, 4.0  # per cent of the ratio per pp of US 10Y
+
+
+def _synthetic_vault(root, make_vault):
+    rng = np.random.default_rng(7)
+    days = pd.bdate_range("2014-11-17", "2023-12-29")
+    n = len(days)
+    t = np.arange(n)
+    flow = 600 * np.sin(2 * np.pi * t / 500) + rng.normal(0, 300, n)  # CNY mn per day; 2-year cycle
+    # trailing 26-week (130-day) sum, lagged a week, CNY bn: the state the DGP switches on
+    q = pd.Series(flow / 1e3).rolling(130).sum().shift(5).to_numpy()
+    dy = rng.normal(0, 0.05, n)
+    beta = np.where(np.nan_to_num(q, nan=1.0) <= 0, BETA_OUTFLOW, BETA_INFLOW) / 100
+    r_ratio = beta * dy + rng.normal(0, 0.002, n)
+    c300 = 3000 * np.exp(np.cumsum(rng.normal(0, 0.01, n)))
+    c1000 = c300 * 2 * np.exp(np.cumsum(r_ratio))
+    us10y = 2.5 + np.cumsum(dy)
+    amt = 8000 + rng.normal(0, 500, n)
+
+    def csv(col, v):
+        return f"date,{col}\n" + "".join(f"{d:%Y-%m-%d},{x:.6f}\n" for d, x in zip(days, v, strict=True))
+
+    files = {"c1000.csv": csv("close", c1000), "c300.csv": csv("close", c300), "us10y.csv": csv("v", us10y),
+             "nb.csv": csv("v", flow), "amt.csv": csv("v", amt)}
+    return make_vault(root, files, ROWS)
+
+
+def test_estimate_recovers_a_known_sign_flip(tmp_path, make_vault):
+    from studies.regimes import estimate
+
+    vault = _synthetic_vault(tmp_path / "v", make_vault)
+    loader = DataLoader(Settings.resolve(vault=vault, cache=tmp_path / "c", live=False))
+    spec = Spec((("proxy", "CSI 1000"), ("freq", "W"), ("q", "nb26"), ("trim", 0.15)))
+    est = estimate(spec, loader)
+    assert est.ok and est.nobs > 400
+    assert est.extra["sign_flip"]  # below the threshold < 0 < above, as generated
+    assert est.estimate == pytest.approx(BETA_OUTFLOW - BETA_INFLOW, abs=1.5)
+    assert est.extra["beta_low"] == pytest.approx(BETA_OUTFLOW, abs=1.0)
+    assert est.extra["beta_high"] == pytest.approx(BETA_INFLOW, abs=1.0)
+    assert est.pvalue < 0.01
+    assert abs(est.extra["gamma"]) < 15  # CNY bn; the true threshold is 0
+    # without a threshold in the DGP's variable (turnover is noise) the sign flip is not found
+    noise = estimate(Spec((("proxy", "CSI 1000"), ("freq", "W"), ("q", "turnover"), ("trim", 0.15))), loader)
+    assert not (noise.extra["sign_flip"] and noise.pvalue < 0.01)
