@@ -6,13 +6,17 @@ A result is stored under a key that hashes
 * the estimate function's qualified name and a SHA-256 of its source *and* of its module's
   source (module constants such as sample bounds are part of what a spec means),
 * the null-draw settings (number of draws and seed), and
-* the SHA-256 of every input series the estimate read (values and dates, see
-  :func:`series_sha256`).
+* the SHA-256 of every input series (values and dates, see :func:`series_sha256`) of the
+  grid: the series any spec of the grid read through its loader (or the ``inputs`` the
+  caller declares).
 
 The input series are only known after a first run, so a small *inputs record* per
-``(spec, function, null settings)`` lists the series ids the estimate read last time; a lookup
-hashes those series as they are now and the result is used only if every hash matches. Files
-are pickles written atomically; an unreadable entry is treated as a miss and rewritten.
+``(spec, function, null settings)`` lists the series ids of the last run; a lookup hashes
+those series as they are now and the result is used only if every hash matches. Keying every
+spec by all of the grid's inputs is conservative (a change in any input recomputes the grid)
+and stays correct when a study memoises panels per loader. Data read outside the loader are
+not seen: declare them with ``inputs`` or run without a cache. Files are pickles written
+atomically; an unreadable entry is treated as a miss and rewritten.
 """
 
 from __future__ import annotations

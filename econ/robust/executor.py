@@ -19,7 +19,8 @@ Execution
 Every option left at ``None`` falls back to the current :func:`execution` context, which the
 runner sets from ``econ run --jobs/--scheduler`` (studies need not pass anything). With
 ``cache_dir`` set, results are cached by content (see :mod:`econ.robust.cache`): an unchanged
-spec on unchanged data is read back, not recomputed.
+spec on unchanged data is read back, not recomputed. Read data only through the loader the
+estimate function is given (a proxy that records the series ids for the cache key).
 
 The joint-test hook (null draws)
 --------------------------------
@@ -209,7 +210,13 @@ class GridResult(Result):
 
 # ----------------------------------------------------------------------------- workers
 class RecordingLoader:
-    """A loader proxy that records which series ids were read (for the cache key)."""
+    """A loader proxy that records which series ids were read (for the cache key).
+
+    One proxy serves every spec of a grid run in a process (so a study's per-loader memo,
+    e.g. a ``WeakKeyDictionary`` keyed by the loader it is given, works across specs); the
+    ids it records are the grid's inputs. Studies must read data through the loader they are
+    given for the cache to see them.
+    """
 
     def __init__(self, loader: Any) -> None:
         self._loader = loader
@@ -230,12 +237,12 @@ class RecordingLoader:
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_loader(settings: Settings, token: str) -> DataLoader:
-    """One loader per worker process (or thread pool) and grid run."""
+def _worker_loader(settings: Settings, token: str) -> RecordingLoader:
+    """One (recording) loader per worker process (or thread pool) and grid run."""
     if _WORKER.get("token") != token:
         _WORKER.clear()
         _WORKER["token"] = token
-        _WORKER["loader"] = DataLoader(settings)
+        _WORKER["loader"] = RecordingLoader(DataLoader(settings))
     return _WORKER["loader"]
 
 
@@ -269,9 +276,8 @@ def _run_null(fn: EstimateFn, spec: Spec, loader: Any, null: NullDraws) -> list[
 
 def _execute(fn: EstimateFn, spec: Spec, source: Any, token: str,
              null: NullDraws | None) -> tuple[SpecEstimate, list[SpecEstimate] | None, list[str]]:
-    """One task: the spec's estimate, its null draws, and the series ids it read."""
-    loader = _worker_loader(source, token) if isinstance(source, Settings) else source
-    rec = RecordingLoader(loader)
+    """One task: the spec's estimate, its null draws, and the series ids read so far in this run."""
+    rec = _worker_loader(source, token) if isinstance(source, Settings) else source
     est = _run_one(fn, spec, rec)
     nulls = None
     if null is not None:
@@ -451,18 +457,30 @@ def run_grid(fn: EstimateFn, grid: Grid, settings: Settings | None = None, *,
     elif jobs > 1 and len(todo) > 1:
         runner, executor = _joblib(fn, todo, settings, null, jobs, bar), f"joblib({jobs})"
     else:
-        runner, executor = _serial(fn, todo, loader, null, bar), "serial"
+        runner, executor = _serial(fn, todo, RecordingLoader(loader), null, bar), "serial"
+    used: set[str] = set()
+    computed: list[int] = []
     try:
-        for i, (est, nulls, used) in runner:
+        for i, (est, nulls, seen) in runner:
             outputs[i] = (est, nulls)
-            if cache is not None and est.ok:
-                ids = list(inputs) if inputs is not None else used
-                try:
-                    cache.put(bases[i], hasher(ids), (est, nulls))
-                except Exception:  # caching is best effort
-                    pass
+            used.update(seen)
+            if est.ok:
+                computed.append(i)
     finally:
         bar.close()
+    if cache is not None and computed:
+        # key every new result by all the grid's inputs: robust to memoised reads inside studies
+        for i in range(len(specs)):
+            if cached[i]:
+                used.update(cache.recorded_inputs(bases[i]) or [])
+        ids = sorted(inputs) if inputs is not None else sorted(used)
+        if ids:  # without known inputs a result cannot be keyed by content: not cached
+            try:
+                hashes = hasher(ids)
+                for i in computed:
+                    cache.put(bases[i], hashes, outputs[i])
+            except Exception:  # caching is best effort
+                pass
 
     estimates = [o[0] for o in outputs]
     res = GridResult(dimensions=list(grid.dimensions), specs=specs, estimates=estimates, excluded=excluded,

@@ -94,7 +94,7 @@ def test_claims_adjusted_across_claims():
                                multipletests(base, method="fdr_bh")[1])
     assert pd.isna(frame.loc["B2", "pvalue_holm"]) and frame.loc["A1", "pvalue_family"] == "grid-adjusted"
     tex = render_claims_table(frame.reset_index())
-    assert "Adjusted p" in tex and r"grid 0.04 \newline Holm 0.08" in tex and "across the 3 claims" in tex
+    assert "adjusted p" in tex and "p = 0.01; grid 0.04, Holm 0.08, BH 0.06" in tex and "across the 3 claims" in tex
     text = claims_json(frame.reset_index())
     rows = json.loads(text)
     assert {"pvalue_adjusted", "adjustment", "pvalue_holm", "pvalue_bh"} <= set(rows[0])
