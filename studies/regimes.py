@@ -94,7 +94,7 @@ from joblib import Parallel, delayed
 from scipy import stats
 from statsmodels.regression.rolling import RollingOLS
 
-from econ.data.errors import DataError
+from econ.data.errors import DataError, InsufficientDataError
 from econ.data.loader import DataLoader
 from econ.data.panel import build_panel
 from econ.models.regimes import RegimeResult, fit_markov
@@ -135,6 +135,7 @@ N_STARTS = 10           # Markov starts, headline proxy
 N_STARTS_OTHER = 5      # Markov starts, other proxies (2-regime fits: 9-10 of 10 starts agree)
 MARKOV_JOBS = 2         # Markov fits run in parallel processes (joblib)
 DEGENERATE_DURATION = 1.5  # periods: a regime this short is a set of isolated outliers
+MIN_THRESHOLD_OBS = 60  # periods; below this a threshold specification is skipped
 SPELL_MIN = {"W": 4, "M": 2}
 NARRATIVE = {"2021-02-18": "CSI 300 peak", "2023-10-31": "article's call"}
 SWITCH_WINDOW = 13      # weeks: a regime change this close to a narrative date "matches" it
@@ -199,6 +200,8 @@ def ratio_frame(loader: DataLoader, proxy: Proxy, freq: str) -> pd.DataFrame:
 
 def _threshold(frame: pd.DataFrame, q: str, trim: float, n_boot: int) -> tuple[ThresholdResult, dict]:
     d = frame[["y", "dx", q]].dropna()
+    if len(d) < MIN_THRESHOLD_OBS:
+        raise InsufficientDataError(f"{len(d)} periods with {q}; the threshold regression needs {MIN_THRESHOLD_OBS}")
     res = threshold_regression(d["y"], d[["dx"]], d[q], trim=trim, n_boot=n_boot, seed=SEED)
     est, se = res.regime_coefs("estimate"), res.regime_coefs("std_err")
     pv = res.regime_coefs("pvalue")
@@ -327,13 +330,19 @@ class Regimes(Study):
 
         # -- threshold regressions: every proxy, weekly, each threshold variable
         say("A4 threshold regressions")
-        thr_rows, thr_res = [], {}
+        thr_rows, thr_res, skipped = [], {}, []
         for lab in labels:
             for q in THRESHOLD_VARS:
-                res, r = _threshold(frames[(lab, "W")], q, TRIM, N_BOOT)
+                try:
+                    res, r = _threshold(frames[(lab, "W")], q, TRIM, N_BOOT)
+                except (DataError, ValueError) as exc:  # reported in the notes, not fatal
+                    skipped.append(f"{lab}/{q}: {exc}")
+                    continue
                 thr_res[(lab, q)] = res
                 thr_rows.append({"proxy": lab, "q": q, **r})
         thr = pd.DataFrame(thr_rows).set_index(["proxy", "q"])
+        if (head, HEADLINE_Q) not in thr.index:
+            raise InsufficientDataError(f"the headline threshold regression ({head}, {HEADLINE_Q}) has no data")
         h = thr.loc[(head, HEADLINE_Q)]
 
         # -- rolling beta (headline)
@@ -375,7 +384,7 @@ class Regimes(Study):
             f"ΔUS10Y slope {h['beta_low']:.2f} below vs {h['beta_high']:.2f} above the threshold "
             f"(C2 {'met' if c2 else 'not met'}: the article needs below < 0 < above); ratio after "
             f"{FORECAST_DATE}: {fc_txt} (C3 {'met' if c3 else 'not met'}, {hits}/{len(HORIZONS)} falls). "
-            f"Beside the rule: the switching regression {'has' if hm['flip'] else 'has no'} pair of regimes "
+            f"Beside the rule: the switching regression {'has a' if hm['flip'] else 'has no'} pair of regimes "
             f"with a negative and a positive yield slope"
             + (f" (negative-slope regime {'is' if hm['predicted'] else 'is not'} the lower-flow one)"
                if hm["flip"] else "")
@@ -415,8 +424,8 @@ class Regimes(Study):
             "A4_beta_low": h["beta_low"], "A4_beta_high": h["beta_high"], "A4_se_low": h["se_low"],
             "A4_se_high": h["se_high"], "A4_dbeta": h["dbeta"], "A4_nobs": int(h["nobs"]),
             "A4_n_low": int(h["n_low"]), "A4_n_high": int(h["n_high"]),
-            "A4_threshold_p_nb52": thr.loc[(head, "nb52"), "p"],
-            "A4_threshold_p_turnover": thr.loc[(head, "turnover"), "p"],
+            "A4_threshold_p_nb52": thr["p"].get((head, "nb52"), np.nan),
+            "A4_threshold_p_turnover": thr["p"].get((head, "turnover"), np.nan),
             "A4_n_boot": N_BOOT, "A4_grid_boot": GRID_BOOT,
             "A4_ms2_duration_calm": float(ms2.loc[0, "duration"]),
             "A4_ms2_duration_volatile": float(ms2.loc[1, "duration"]),
@@ -469,7 +478,8 @@ class Regimes(Study):
             synthetic=self.is_synthetic(loader),
             notes=[f"Headline proxy {head}/CSI 300: a live index over the whole Stock Connect sample "
                    "(CSI 2000 is back-calculated before August 2023). Markov fits: "
-                   f"{N_STARTS} starts (headline), {N_STARTS_OTHER} (other proxies)."],
+                   f"{N_STARTS} starts (headline), {N_STARTS_OTHER} (other proxies)."]
+            + ([f"Threshold specifications skipped: {'; '.join(skipped)}."] if skipped else []),
             data_ids=sorted({p.small for p in proxies} | {p.large for p in proxies}
                             | {US10Y, FLOW, TURNOVER, *B2_SERIES.values()}),
             grids=[GridRun(name="a4_threshold_grid", claim="A4", sign_claimed=PREDICTED_SIGN, result=grid,
@@ -660,7 +670,8 @@ class Regimes(Study):
                    "the LR statistic (Hansen 2000, heteroskedasticity-scaled; censored where it reaches the "
                    f"trimmed grid). sup-LM: heteroskedasticity-robust test of no threshold, trimming {TRIM}, p "
                    f"from {N_BOOT} fixed-regressor bootstrap draws. Slopes with White standard errors. Δβ = "
-                   "β(q ≤ γ) − β(q > γ); the article predicts β(q ≤ γ) < 0 < β(q > γ)."])
+                   "β(q ≤ γ) − β(q > γ); the article predicts β(q ≤ γ) < 0 < β(q > γ). The yield is the US close of the "
+                   "same Friday, after the Shanghai close, so part of a week's yield change postdates its ratio return."])
 
     @staticmethod
     def _grid_table(grid: GridResult) -> Table:
