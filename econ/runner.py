@@ -41,7 +41,7 @@ from econ.config import Settings
 from econ.data.loader import DataLoader
 from econ.io import atomic_write_text
 from econ.report import figures as figs
-from econ.report.claims import claims_frame, claims_json, render_claims_table
+from econ.report.claims import claim_sort_key, claims_frame, claims_json, render_claims_table
 from econ.report.latex import escape, render_table
 from econ.report.macros import render_macros
 from econ.robust.curve import spec_curve
@@ -153,42 +153,46 @@ def curve_numbers(curves: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _curve_order(c: dict[str, Any]) -> tuple:
+    return (claim_sort_key(c["claim"]), c["study"], c["grid"])
+
+
 def curve_summary_table(curves: list[dict[str, Any]]) -> Table:
-    """One row per grid: size, shares, median, the headline's rank and the joint-test p-values."""
+    """One row per grid: size, shares, median, the headline's Romano–Wolf p and the joint-test p-values."""
     rows = []
-    for c in sorted(curves, key=lambda c: (c["claim"], c["study"], c["grid"])):
+    for c in sorted(curves, key=_curve_order):
         s = c["summary"]
-        pct = {k: (None if s.get(k) is None else 100 * s[k])
-               for k in ("share_claimed_sign", "share_significant", "share_significant_claimed", "share_matched")}
-        rows.append({"claim": c["claim"], "grid": f"{c['study']}/{c['grid']}", "n": s["n_specs"],
-                     "excl": s["n_excluded"], "sign": pct["share_claimed_sign"], "sig": pct["share_significant"],
-                     "sigsign": pct["share_significant_claimed"], "match": pct["share_matched"],
-                     "median": s["median_estimate"], "rank": s["headline_rank"], "p_rw": s["headline_p_rw"],
-                     "jm": s["joint_p_median"], "js": s["joint_p_share"], "jz": s["joint_p_stouffer"]})
-    frame = pd.DataFrame(rows).set_index(["claim", "grid"]).astype(float).rename(columns={
-        "n": "Specs", "excl": "Excluded", "sign": "Claimed sign (%)", "sig": "Significant (%)",
-        "sigsign": "Sig. and claimed sign (%)", "match": "Matches article (%)", "median": "Median estimate",
-        "rank": "Headline rank", "p_rw": "Headline p (RW)", "jm": "Joint p: median", "js": "Joint p: share",
-        "jz": "Joint p: Stouffer"})
+
+        def pct(key: str, s: dict = s) -> float:
+            return math.nan if s.get(key) is None else 100 * s[key]
+
+        joint = [s.get(k) for k in ("joint_p_median", "joint_p_share", "joint_p_stouffer")]
+        rows.append({"Claim": c["claim"], "Grid": c["grid"], "Specs": s["n_specs"],
+                     "Sign (%)": pct("share_claimed_sign"), "Sig. (%)": pct("share_significant"),
+                     "Sig. + sign (%)": pct("share_significant_claimed"), "Match (%)": pct("share_matched"),
+                     "Median": math.nan if s.get("median_estimate") is None else s["median_estimate"],
+                     "Headline p (RW)": math.nan if s.get("headline_p_rw") is None else s["headline_p_rw"],
+                     "Joint p (median / share / Z)": "--" if any(v is None for v in joint)
+                     else " / ".join(f"{v:.3f}" for v in joint)})
+    frame = pd.DataFrame(rows).set_index(["Claim", "Grid"])
     return Table(name="spec_curves", caption="Specification curves: every grid of every claim", frame=frame,
-                 notes=["One row per specification grid (figures: one curve each). Claimed sign: share of valid "
-                        "specifications whose estimate has the sign the article claims; Significant: p < 0.05; "
-                        "Matches article: descriptive claims, estimate within the article's tolerance. Headline "
-                        "rank: position of the headline specification in the sorted curve. Headline p (RW): "
-                        "Romano–Wolf stepdown p-value of the headline specification over its grid. Joint p: "
-                        "Simonsohn–Simmons–Nelson tests of the whole curve against null draws in which the claim "
-                        "is false by construction (median estimate, share significant with the claimed sign, "
-                        "Stouffer's Z); -- where the study has no null hook or the claim no p-value."],
-                 digits={"Specs": 0, "Excluded": 0, "Claimed sign (%)": 0, "Significant (%)": 0,
-                         "Sig. and claimed sign (%)": 0, "Matches article (%)": 0, "Median estimate": 3,
-                         "Headline rank": 0, "Headline p (RW)": 3, "Joint p: median": 3, "Joint p: share": 3,
-                         "Joint p: Stouffer": 3})
+                 notes=["One row per specification grid (each has its curve among the figures). Specs: valid "
+                        "specifications (after the grid's exclusion rules). Sign: share whose estimate has the "
+                        "sign the article claims; Sig.: share with p < 0.05; Sig. + sign: both; Match: for "
+                        "descriptive claims, share within the article's tolerance. Median: median estimate (units "
+                        "in each curve's caption). Headline p (RW): Romano–Wolf stepdown p-value of the headline "
+                        "specification over its grid. Joint p: Simonsohn–Simmons–Nelson tests of the whole curve "
+                        "against null draws in which the claim is false by construction (median estimate, share "
+                        "significant with the claimed sign, Stouffer's Z). --: no p-values, no claimed sign, or "
+                        "no null hook in the study."],
+                 digits={"Specs": 0, "Sign (%)": 0, "Sig. (%)": 0, "Sig. + sign (%)": 0, "Match (%)": 0,
+                         "Median": 3, "Headline p (RW)": 3})
 
 
 def render_curve_figures(curves: list[dict[str, Any]]) -> str:
     r"""LaTeX figure floats, one per curve (``\label{fig:curve_<study>_<grid>}``)."""
     lines = ["% Generated by econ.runner -- do not edit; rerun `econ run` to regenerate."]
-    for c in sorted(curves, key=lambda c: (c["claim"], c["study"], c["grid"])):
+    for c in sorted(curves, key=_curve_order):
         s = c["summary"]
         sign = {1: "positive", -1: "negative"}.get(int(s.get("sign_claimed") or 0))
         what = escape(c.get("label") or "estimate")
@@ -196,7 +200,7 @@ def render_curve_figures(curves: list[dict[str, Any]]) -> str:
                    if sign else "")
         extra = "" if sign else "Band: the article's number with the study's tolerance, where it has one. "
         lines += [
-            r"egin{figure}[htbp]",
+            r"\begin{figure}[htbp]",
             r"\centering",
             rf"\includegraphics[width=\linewidth]{{{c['figure']}}}",
             rf"\caption{{Specification curve of claim {escape(c['claim'])} ({escape(c['study'])}, grid "

@@ -198,7 +198,7 @@ class StyleDeviation(Study):
                                   "complete": r.complete, "change": 100 * r.change, "hit": r.hit,
                                   "base_rate": 100 * r.base_rate, "percentile": r.percentile})
         breaks = pd.DataFrame(brows).set_index("proxy")
-        fc = pd.DataFrame(frows)
+        fc = pd.DataFrame(frows).sort_values("claim", kind="stable").reset_index(drop=True)
         head_b = breaks.loc[HEADLINE] if HEADLINE in breaks.index else None
         if head_b is not None:
             numbers.update({"A1_bp_udmax": float(head_b["udmax"]), "A1_bp_udmax_crit": float(head_b["udmax_crit5"]),
@@ -207,13 +207,15 @@ class StyleDeviation(Study):
         numbers["A1_bp_n_significant"] = int((breaks["n_breaks"] > 0).sum())
         for claim in ARTICLE_FORECASTS:
             twelve = fc[(fc["claim"] == claim) & (fc["horizon"] == "12m")]
-            numbers[f"{claim}_forecast_hits_12m"] = int(twelve["hit"].sum())
-            numbers[f"{claim}_forecast_proxies"] = len(twelve)
+            numbers[f"oosfc_{claim}_hits_12m"] = int(twelve["hit"].sum())
+            numbers[f"oosfc_{claim}_proxies"] = len(twelve)
             h = twelve[twelve["proxy"] == HEADLINE]
             if len(h):
-                numbers[f"{claim}_forecast_change_12m"] = float(h["change"].iloc[0])
-                numbers[f"{claim}_forecast_base_rate_12m"] = float(h["base_rate"].iloc[0])
-                numbers[f"{claim}_forecast_end_12m"] = str(h["end"].iloc[0])
+                numbers[f"oosfc_{claim}_change_12m"] = float(h["change"].iloc[0])
+                numbers[f"oosfc_{claim}_base_rate_12m"] = float(h["base_rate"].iloc[0])
+                numbers[f"oosfc_{claim}_end_12m"] = str(h["end"].iloc[0])
+            six = fc[(fc["claim"] == claim) & (fc["horizon"] == "6m")]
+            numbers[f"oosfc_{claim}_hits_6m"] = int(six["hit"].sum())
         fc_shown = fc.assign(hit=fc["hit"].map({True: "yes", False: "no"}),
                              end=[e if c else f"{e} (to date)" for e, c in zip(fc["end"], fc["complete"], strict=True)])
         tables = [
@@ -229,7 +231,8 @@ class StyleDeviation(Study):
                   digits={"N": 0, "supF(1)": 2, "supF(1) 5% c.v.": 2, "UDmax": 2, "UDmax 5% c.v.": 2, "Breaks": 0,
                           "Mean before": 1, "Mean after": 1}, index_label="Proxy"),
             Table(name="oos_article_forecasts", caption="The articles' style forecasts scored after publication",
-                  frame=fc_shown.set_index(["claim", "proxy", "horizon"])[
+                  frame=fc_shown.rename(columns={"claim": "Claim", "proxy": "Proxy", "horizon": "Horizon"}).set_index(
+                      ["Claim", "Proxy", "Horizon"])[
                       ["published", "call", "end", "change", "hit", "base_rate", "percentile"]].rename(columns={
                           "published": "From", "call": "Call", "end": "To", "change": "Δlog ratio (%)", "hit": "Right",
                           "base_rate": "Base rate (%)", "percentile": "Percentile"}),

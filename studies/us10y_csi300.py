@@ -395,7 +395,8 @@ class US10yCSI300(Study):
             for r in res.table.itertuples(index=False):
                 oos_rows.append({"target": label_t, "benchmark": r.benchmark, "n": r.n, "r2_oos": 100 * r.r2_oos,
                                  "cw": r.cw, "cw_p": r.cw_p, "dm": r.dm, "dm_p": r.dm_p})
-        oos_table = pd.DataFrame(oos_rows).set_index(["target", "benchmark"])
+        oos_table = pd.DataFrame(oos_rows).rename(columns={"target": "Target", "benchmark": "Benchmark"}).set_index(
+            ["Target", "Benchmark"])
 
         # stability of the headline relation, weekly and monthly
         brows, stab = [], {}
@@ -420,10 +421,15 @@ class US10yCSI300(Study):
             "A2_oos_cw_p_mean": float(head_oos.loc["historical mean", "cw_p"]),
             "A2_oos_cw_p_zero": float(head_oos.loc["random walk (zero change)", "cw_p"]),
             "A2_oos_ratio_cw_p_min": float(oos_table.drop(index="CSI 300", level=0)["cw_p"].min()),
+            "A2_oos_n_ratio_tests": int(len(oos_table.drop(index="CSI 300", level=0))),
+            "A2_placebo_lag1_beta": float(ll.loc[ll["shift"] == -1, "beta"].iloc[0]),
+            "A2_placebo_lag1_p": float(ll.loc[ll["shift"] == -1, "pvalue"].iloc[0]),
             "A2_bp_n_breaks": st.n_breaks, "A2_bp_udmax": st.udmax, "A2_bp_udmax_crit": st.udmax_crit5,
             "A2_bp_supf1": st.supf1, "A2_bp_supf1_crit": st.supf1_crit5, "A2_bp_best_break": st.best_single_break,
             "A2_bp_beta_before": float(brows[0]["before"]), "A2_bp_beta_after": float(brows[0]["after"]),
-            "A2_bp_n_breaks_monthly": stab["M"].n_breaks,
+            "A2_bp_n_breaks_monthly": stab["M"].n_breaks, "A2_bp_break_dates_monthly": brows[1]["break_dates"],
+            "A2_bp_best_break_monthly": brows[1]["best_break"],
+            "A2_bp_beta_before_monthly": float(brows[1]["before"]), "A2_bp_beta_after_monthly": float(brows[1]["after"]),
         }
         if p_rw is not None:
             numbers["A2_headline_p_rw"] = p_rw
@@ -449,7 +455,8 @@ class US10yCSI300(Study):
                          f"{OOS_INITIAL} weeks from {start}. R² OOS = 1 − MSPE(model)/MSPE(benchmark) "
                          "(Campbell–Thompson). CW: Clark–West (2007) test of the nested benchmark, one-sided p. DM: "
                          "Diebold–Mariano with the Harvey–Leybourne–Newbold correction, two-sided p (undersized for "
-                         "nested models). Ratios are small/large price ratios."],
+                         "nested models); DM > 0: the US 10Y model has the smaller squared error. Ratios are "
+                         "small/large price ratios."],
                   digits={"N": 0, "R² OOS (%)": 2, "CW": 2, "CW p": 3, "DM": 2, "DM p": 3}),
             Table(name="a2_breaks", caption="Bai–Perron breaks in the CSI 300–US 10Y relation",
                   frame=breaks_table.rename(columns={

@@ -48,8 +48,9 @@ def test_publish_draws_curves_and_rebuild_tabulates(tmp_path):
     assert data["figure"] == "figures/zz_g1_curve.pdf" and len(data["specs"]) == 4
     paths = rebuild_summaries(tmp_path)
     table = (tmp_path / "tables" / "spec_curves.tex").read_text()
-    assert "zz/g1" in table and "Joint p" in table
-    assert r"\label{fig:curve_zz_g1}" in (tmp_path / "tables" / "spec_curve_figures.tex").read_text()
+    assert "Z1 & g1 & 4 &" in table and "Joint p" in table
+    figs_tex = (tmp_path / "tables" / "spec_curve_figures.tex").read_text()
+    assert r"\label{fig:curve_zz_g1}" in figs_tex and figs_tex.count(r"\begin{figure}[htbp]") == 1
     macros = (tmp_path / "tables" / "numbers.tex").read_text()
     assert "res@curve_zz_g1_share_significant_claimed" in macros
     # regenerating gives identical bytes

@@ -91,7 +91,7 @@ def test_a1_breaks_and_article_forecasts(a1):
     assert row["Right"] == "yes" and row["Δlog ratio (%)"] == pytest.approx(-6.83, abs=0.05)
     assert fc.loc[("C18", "CSI 2000", "12m"), "Right"] == "yes"
     assert fc.loc[("C18", "CSI 2000", "6m"), "Right"] == "no"
-    assert a1.numbers["A4_forecast_hits_12m"] == 4 and a1.numbers["C18_forecast_hits_12m"] == 4
+    assert a1.numbers["oosfc_A4_hits_12m"] == 4 and a1.numbers["oosfc_C18_hits_12m"] == 4
 
 
 def test_a2_grid_curve_and_adjusted_p(a2):
