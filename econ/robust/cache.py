@@ -4,7 +4,9 @@ A result is stored under a key that hashes
 
 * the spec's :attr:`~econ.robust.grid.Spec.digest` (its choices),
 * the estimate function's qualified name and a SHA-256 of its source *and* of its module's
-  source (module constants such as sample bounds are part of what a spec means),
+  source (module constants such as sample bounds are part of what a spec means), and of the
+  Python sources of the ``econ`` library and of the function's top-level package (e.g. every
+  module of ``studies``): a change of estimator or study code recomputes, conservatively,
 * the null-draw settings (number of draws and seed), and
 * the SHA-256 of every input series (values and dates, see :func:`series_sha256`) of the
   grid: the series any spec of the grid read through its loader (or the ``inputs`` the
@@ -21,6 +23,7 @@ atomically; an unreadable entry is treated as a miss and rewritten.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import json
@@ -57,8 +60,25 @@ def series_sha256(series: pd.Series) -> str:
     return h.hexdigest()
 
 
+@functools.lru_cache(maxsize=16)
+def package_digest(folder: str) -> str:
+    """SHA-256 over the relative paths and contents of every ``*.py`` file under ``folder``."""
+    root = Path(folder)
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _package_folder(module_name: str) -> str:
+    top = sys.modules.get(module_name.split(".")[0])
+    path = getattr(top, "__path__", None)
+    return str(list(path)[0]) if path else ""
+
+
 def function_fingerprint(fn: Callable[..., Any]) -> str:
-    """Qualified name + SHA-256 of the function's source and of its module's source."""
+    """Qualified name + SHA-256 of the function's source, its module's source and the code it builds on."""
     name = f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', repr(fn))}"
     try:
         src = inspect.getsource(fn)
@@ -70,7 +90,8 @@ def function_fingerprint(fn: Callable[..., Any]) -> str:
         msrc = inspect.getsource(module) if module is not None else ""
     except (OSError, TypeError):
         msrc = ""
-    return _sha(json.dumps([CACHE_VERSION, name, _sha(src), _sha(msrc)]))
+    packages = sorted({_package_folder("econ"), _package_folder(getattr(fn, "__module__", "") or "")} - {""})
+    return _sha(json.dumps([CACHE_VERSION, name, _sha(src), _sha(msrc), [package_digest(p) for p in packages]]))
 
 
 class GridCache:

@@ -155,3 +155,14 @@ def test_execution_context(synth, tmp_path):
     assert seen[-1] == "small: 4/4 specs (0 cached)"
     res2 = run_grid(estimate, SMALL_A2, loader=synth)  # outside the block: defaults again
     assert res2.null_draws == 0 and not any(res2.cached)
+
+
+def test_code_changes_change_the_key(tmp_path):
+    from econ.robust.cache import package_digest
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.py").write_text("X = 1\n")
+    before = package_digest(str(tmp_path / "pkg"))
+    (tmp_path / "pkg" / "a.py").write_text("X = 2\n")
+    package_digest.cache_clear()
+    assert package_digest(str(tmp_path / "pkg")) != before
