@@ -41,6 +41,7 @@ from econ.config import Settings
 from econ.data.loader import DataLoader
 from econ.io import atomic_write_text
 from econ.report import figures as figs
+from econ.report.appendix import render_data_appendix, render_manifest_appendix
 from econ.report.claims import claim_sort_key, claims_frame, claims_json, render_claims_table
 from econ.report.latex import escape, render_table
 from econ.report.macros import render_macros
@@ -287,6 +288,11 @@ def write_manifest(paper: Path, loader: DataLoader, report: RunReport) -> Path:
         "studies": dict(sorted(studies.items())), "inputs": dict(sorted(inputs.items())),
     }
     atomic_write_text(path, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    # appendices: the data appendix is a pure function of the inputs; the manifest appendix
+    # records this run (commit, times) and so differs between runs by design
+    atomic_write_text(paper / "tables" / "data_appendix.tex",
+                      render_data_appendix(manifest["inputs"], loader.catalog))
+    atomic_write_text(paper / "tables" / "manifest.tex", render_manifest_appendix(manifest))
     return path
 
 

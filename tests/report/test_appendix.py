@@ -15,9 +15,10 @@ INPUTS = {
 def test_data_appendix_lists_every_input_with_source_and_range():
     tex = render_data_appendix(INPUTS, default_catalog())
     assert r"\begin{longtable}" in tex and r"\label{tab:data}" in tex
-    assert r"\texttt{cn.index.csi300.close} & CSI 300 price index close (000300)" in tex
-    assert "raw/shibor\\_daily.csv; raw/shibor\\_ext.csv (cdcdcdcdcd)" in tex
-    assert "2006-10-08--2026-07-31 (4946)" in tex
+    assert r"\texttt{cn.\allowbreak{}index.\allowbreak{}csi300.\allowbreak{}close} & CSI 300 price index close" in tex
+    assert r"shibor\_\allowbreak{}daily.\allowbreak{}csv; raw/\allowbreak{}shibor" in tex
+    assert "(cdcdcdcdcd)" in tex
+    assert "2006-10-08 to 2026-07-31 (4946)" in tex
     assert tex == render_data_appendix(dict(reversed(INPUTS.items())), default_catalog())  # order-independent
 
 
