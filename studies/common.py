@@ -53,3 +53,16 @@ def proxy_by_label(label: str) -> Proxy:
         if p.label == label:
             return p
     raise KeyError(label)
+
+
+def breaks_columns(before: str, after: str) -> tuple[dict[str, str], dict[str, int]]:
+    """Column labels and digits for a table of ``econ.robust.stability`` Bai–Perron results.
+
+    ``before``/``after`` label the estimate on each side of the best single break (e.g.
+    ``"β before"``). Returns (rename mapping, digits) for :class:`econ.study.Table`.
+    """
+    rename = {"nobs": "N", "supf1": "supF(1)", "supf1_crit5": "supF(1) 5% c.v.", "udmax": "UDmax",
+              "udmax_crit5": "UDmax 5% c.v.", "n_breaks": "Breaks", "break_dates": "Break dates",
+              "best_break": "Best single break", "before": before, "after": after}
+    digits = {"N": 0, "supF(1)": 2, "supF(1) 5% c.v.": 2, "UDmax": 2, "UDmax 5% c.v.": 2, "Breaks": 0}
+    return rename, digits

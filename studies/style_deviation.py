@@ -42,7 +42,9 @@ from econ.robust.oos import score_direction
 from econ.robust.stability import stability
 from econ.study import Figure, GridRun, Outcome, Study, StudyResult, Table, Verdict
 from econ.transforms import deviation_index
-from studies.common import ARTICLES, PROXIES, available_proxies, proxy_by_label
+from studies.common import ARTICLES, PROXIES, available_proxies, breaks_columns, proxy_by_label
+
+BP_RENAME, BP_DIGITS = breaks_columns("Mean before", "Mean after")
 
 BASE_DATE = "2021-02-18"
 ARTICLE_DATE = "2023-09-30"
@@ -220,16 +222,12 @@ class StyleDeviation(Study):
                              end=[e if c else f"{e} (to date)" for e, c in zip(fc["end"], fc["complete"], strict=True)])
         tables = [
             Table(name="a1_breaks", caption="Bai–Perron mean shifts in weekly small-minus-large log returns",
-                  frame=breaks.rename(columns={
-                      "nobs": "N", "supf1": "supF(1)", "supf1_crit5": "supF(1) 5% c.v.", "udmax": "UDmax",
-                      "udmax_crit5": "UDmax 5% c.v.", "n_breaks": "Breaks", "break_dates": "Break dates",
-                      "best_break": "Best single break", "before": "Mean before", "after": "Mean after"}),
+                  frame=breaks.rename(columns=BP_RENAME),
                   notes=[f"Weekly (Friday) log return of each small-cap index over its large-cap index from "
                          f"{BREAKS_START}; Bai–Perron (2003) mean shifts, trim {BP_TRIM}, HAC, sequential selection "
                          "at 5%. Best single break: the one-break SSR minimiser whether or not significant; means "
                          "before and after it in % per year (52 x weekly mean x 100)."],
-                  digits={"N": 0, "supF(1)": 2, "supF(1) 5% c.v.": 2, "UDmax": 2, "UDmax 5% c.v.": 2, "Breaks": 0,
-                          "Mean before": 1, "Mean after": 1}, index_label="Proxy"),
+                  digits={**BP_DIGITS, "Mean before": 1, "Mean after": 1}, index_label="Proxy"),
             Table(name="oos_article_forecasts", caption="The articles' style forecasts scored after publication",
                   frame=fc_shown.rename(columns={"claim": "Claim", "proxy": "Proxy", "horizon": "Horizon"}).set_index(
                       ["Claim", "Proxy", "Horizon"])[

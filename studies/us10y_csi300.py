@@ -64,7 +64,9 @@ from econ.robust.oos import oos_evaluation
 from econ.robust.placebo import fake_event_dates, lead_lag_placebo, permutation_placebo
 from econ.robust.stability import stability
 from econ.study import Figure, GridRun, Outcome, Study, StudyResult, Table, Verdict
-from studies.common import ARTICLES, available_proxies
+from studies.common import ARTICLES, available_proxies, breaks_columns
+
+BP_RENAME, BP_DIGITS = breaks_columns("β before", "β after")
 
 SERIES = {"csi300": "cn.index.csi300.close", "us10y": "us.rate.ust10y"}
 SAMPLES = {
@@ -459,16 +461,12 @@ class US10yCSI300(Study):
                          "small/large price ratios."],
                   digits={"N": 0, "R² OOS (%)": 2, "CW": 2, "CW p": 3, "DM": 2, "DM p": 3}),
             Table(name="a2_breaks", caption="Bai–Perron breaks in the CSI 300–US 10Y relation",
-                  frame=breaks_table.rename(columns={
-                      "nobs": "N", "supf1": "supF(1)", "supf1_crit5": "supF(1) 5% c.v.", "udmax": "UDmax",
-                      "udmax_crit5": "UDmax 5% c.v.", "n_breaks": "Breaks", "break_dates": "Break dates",
-                      "best_break": "Best single break", "before": "β before", "after": "β after"}),
+                  frame=breaks_table.rename(columns=BP_RENAME),
                   notes=[f"Δlog CSI 300 on ΔUS10Y with a constant, {HEADLINE_SAMPLE} sample; Bai–Perron (2003) with "
                          f"both coefficients breaking, trim {BP_TRIM}, HAC (prewhitened quadratic spectral), "
                          "sequential selection at 5%. Best single break: the one-break SSR minimiser, reported "
                          "whether or not it is significant, with the OLS slope before and after it."],
-                  digits={"N": 0, "supF(1)": 2, "supF(1) 5% c.v.": 2, "UDmax": 2, "UDmax 5% c.v.": 2, "Breaks": 0,
-                          "β before": 4, "β after": 4}, index_label="Frequency"),
+                  digits={**BP_DIGITS, "β before": 4, "β after": 4}, index_label="Frequency"),
         ]
         return {"grid": grid_run, "curve": curve, "p_rw": p_rw, "adjustment": adjustment, "tables": tables,
                 "numbers": numbers, "data_ids": sorted(used)}
