@@ -94,3 +94,19 @@ def test_regenerating_gives_identical_bytes(vault, tmp_path):
     assert outs[0].keys() == outs[1].keys() and len(outs[0]) > 10
     for name in outs[0]:
         assert outs[0][name] == outs[1][name], name
+
+
+def test_claims_table_shows_article_and_test():
+    import pandas as pd
+
+    from econ.report.claims import render_claims_table, short_article
+
+    frame = pd.DataFrame([{
+        "claim": "A2", "article": "Seed 000: 关于股票市场大小市值风格的再平衡 (Sept–Oct 2023)", "statement": "s",
+        "article_value": "3 dates", "estimate": 0.013, "ci": [-0.01, 0.036], "pvalue": 0.274, "test": "HAC regression",
+        "outcome": "mixed", "synthetic": False, "pvalue_adjusted": 0.96, "pvalue_holm": 1.0, "pvalue_bh": 0.963}])
+    tex = render_claims_table(frame)
+    assert r"\begin{longtable}" in tex and r"\label{tab:claims}" in tex
+    assert "Seed 000 (Sept–Oct 2023); test: HAC regression" in tex
+    assert "0.013 [-0.01, 0.036], p = 0.274; grid 0.96, Holm 1, BH 0.963" in tex
+    assert short_article("Seed 002: 财信证券 (Apr 2024)") == "Seed 002 (Apr 2024)"
