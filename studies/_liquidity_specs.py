@@ -243,6 +243,16 @@ def lag_names(x: str, lags: int) -> list[str]:
     return [x] + [f"{x}_l{j}" for j in range(1, lags + 1)]
 
 
+def _lag_data(frame: pd.DataFrame, y: str, x: str, lags: int, controls: Sequence[str] = (),
+              start: str | None = None, end: str | None = None) -> pd.DataFrame:
+    """The rows of a distributed-lag regression: ``y``, ``x`` and its lags, ``controls``."""
+    names = lag_names(x, lags)
+    cols = {names[0]: frame[x]}
+    cols.update({names[j]: frame[x].shift(j) for j in range(1, lags + 1)})
+    cols.update({c: frame[c] for c in controls})
+    return cut(pd.concat([frame[y].rename(y), pd.DataFrame(cols)], axis=1), start, end).dropna()
+
+
 def distributed_lag(frame: pd.DataFrame, y: str, x: str, lags: int, *, controls: Sequence[str] = (),
                     rule: str = HAC_RULE, start: str | None = None, end: str | None = None) -> DistLag:
     """Fit the distributed-lag regression of ``y`` on ``x`` and its ``lags`` lags (rows = periods).
@@ -251,10 +261,7 @@ def distributed_lag(frame: pd.DataFrame, y: str, x: str, lags: int, *, controls:
     ``start``–``end``, so the first periods of a sample use the lags that precede it.
     """
     names = lag_names(x, lags)
-    cols = {names[0]: frame[x]}
-    cols.update({names[j]: frame[x].shift(j) for j in range(1, lags + 1)})
-    cols.update({c: frame[c] for c in controls})
-    data = cut(pd.concat([frame[y].rename(y), pd.DataFrame(cols)], axis=1), start, end).dropna()
+    data = _lag_data(frame, y, x, lags, controls, start, end)
     res = ols_hac(data[y], data[[*names, *controls]], rule=rule)
     model = res.model
     pos = {n: list(res.params.index).index(n) for n in names}
@@ -388,9 +395,13 @@ def flow_frame(loader: DataLoader, proxy: Proxy, freq: str, how: str = HEADLINE_
 def a3_flow_fit(loader: DataLoader, proxy: Proxy, freq: str = "W", how: str = HEADLINE_FLOW,
                 sample: str = "full", rule: str = HAC_RULE) -> Fit:
     """A3 link b: Δ log ratio on the northbound flow, controlling for ΔUS10Y (differences)."""
-    f = cut(flow_frame(loader, proxy, freq, how), *A3_SAMPLES[sample])
-    d = f[["dy", "flow", "dus"]].dropna()
+    d = a3_flow_data(loader, proxy, freq, how, sample)
     return Fit.of(ols_hac(d["dy"], d[["flow", "dus"]], rule=rule), "flow")
+
+
+def a3_flow_data(loader: DataLoader, proxy: Proxy, freq: str, how: str, sample: str) -> pd.DataFrame:
+    """The rows of :func:`a3_flow_fit`: ``dy``, ``flow`` and ``dus``, complete."""
+    return cut(flow_frame(loader, proxy, freq, how), *A3_SAMPLES[sample])[["dy", "flow", "dus"]].dropna()
 
 
 def a3_links(loader: DataLoader, proxy: Proxy, freq: str = "W", sample: str = "full",
@@ -408,11 +419,15 @@ def a3_levels(loader: DataLoader, proxy: Proxy, freq: str, sample: str) -> Level
     key = ("a3_levels", proxy.label, freq, sample)
     memo = _memo(loader)
     if key not in memo:
-        f = cut(flow_frame(loader, proxy, freq, "cumulated"), *A3_SAMPLES[sample])
-        memo[key] = levels_vs_differences("y", ["flow", "us"], f[["y", "flow", "us"]].dropna())
+        memo[key] = levels_vs_differences("y", ["flow", "us"], a3_levels_data(loader, proxy, freq, sample))
     else:
         _touch(loader, [proxy.small, proxy.large, NORTHBOUND, TURNOVER, US10Y])
     return memo[key]
+
+
+def a3_levels_data(loader: DataLoader, proxy: Proxy, freq: str, sample: str) -> pd.DataFrame:
+    """The rows of :func:`a3_levels`: ``y``, cumulated ``flow`` (CNY 100bn) and ``us``, complete."""
+    return cut(flow_frame(loader, proxy, freq, "cumulated"), *A3_SAMPLES[sample])[["y", "flow", "us"]].dropna()
 
 
 def fed_frame(loader: DataLoader, freq: str) -> pd.DataFrame:
@@ -429,11 +444,15 @@ def c7_levels(loader: DataLoader, freq: str, sample: str) -> LevelsVsDifferences
     key = ("c7_levels", freq, sample)
     memo = _memo(loader)
     if key not in memo:
-        f = cut(fed_frame(loader, freq), *C7_SAMPLES[sample])
-        memo[key] = levels_vs_differences("y", "x", f[["y", "x"]].dropna())
+        memo[key] = levels_vs_differences("y", "x", c7_levels_data(loader, freq, sample))
     else:
         _touch(loader, [RUSSELL, SP500, FED_ASSETS])
     return memo[key]
+
+
+def c7_levels_data(loader: DataLoader, freq: str, sample: str) -> pd.DataFrame:
+    """The rows of :func:`c7_levels`: ``y`` and ``x = 100·log`` Fed assets, complete."""
+    return cut(fed_frame(loader, freq), *C7_SAMPLES[sample])[["y", "x"]].dropna()
 
 
 def c7_fit(loader: DataLoader, freq: str = "M", sample: str = "full", lags: str = "none",
