@@ -49,6 +49,7 @@ import contextvars
 import dataclasses
 import inspect
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -234,16 +235,23 @@ class RecordingLoader:
         return getattr(self._loader, name)
 
 
+_WORKER_LOCK = threading.Lock()
 _WORKER: dict[str, Any] = {}
 
 
 def _worker_loader(settings: Settings, token: str) -> RecordingLoader:
-    """One (recording) loader per worker process (or thread pool) and grid run."""
-    if _WORKER.get("token") != token:
-        _WORKER.clear()
-        _WORKER["token"] = token
-        _WORKER["loader"] = RecordingLoader(DataLoader(settings))
-    return _WORKER["loader"]
+    """One (recording) loader per worker process (or thread pool) and grid run.
+
+    Thread-safe: Dask workers run several tasks as threads of one process; without the lock
+    one thread could see the new token before the loader was stored (a KeyError in CI).
+    """
+    with _WORKER_LOCK:
+        if _WORKER.get("token") != token:
+            loader = RecordingLoader(DataLoader(settings))
+            _WORKER.clear()
+            _WORKER["loader"] = loader
+            _WORKER["token"] = token
+        return _WORKER["loader"]
 
 
 def accepts_null(fn: EstimateFn) -> bool:
