@@ -78,6 +78,12 @@ class Table:
     kind: str = "plain"
     digits: int | Mapping[str, int] = 2
     index_label: str = ""
+    sample: str = ""  # sample period and size, e.g. "weekly, 2014-11-21 to 2026-06-19, N = 592"
+
+    def has_sample_size(self) -> bool:
+        """Whether the table states its sample: a ``sample`` line or an N-type column."""
+        cols = {str(c).strip().lower() for c in self.frame.columns}
+        return bool(self.sample) or bool(cols & {"n", "nobs", "obs.", "obs", "specs", "t", "n obs"})
 
 
 @dataclasses.dataclass

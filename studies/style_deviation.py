@@ -106,7 +106,7 @@ class StyleDeviation(Study):
 
     def run(self, loader: DataLoader, *, progress: Callable[[str], None] | None = None) -> StudyResult:
         proxies = available_proxies(loader)
-        rows, paths = [], {}
+        rows, paths, n_days = [], {}, {}
         for p in proxies:
             if progress:
                 progress(f"A1 {p.label}")
@@ -130,6 +130,7 @@ class StyleDeviation(Study):
                 "rebound_matched": bool(REBOUND_RANGE[0] <= after.max() - window.min() <= REBOUND_RANGE[1]),
             })
             paths[p.label] = dev["deviation"]
+            n_days[p.label] = len(dev)
         table = pd.DataFrame(rows).set_index("proxy")
         verdict = self._verdict(table)
         fig_data = pd.DataFrame(paths)
@@ -157,7 +158,11 @@ class StyleDeviation(Study):
                        f"to {ARTICLE_DATE}; rebound: largest rise after the trough up to {ARTICLE_DATE}. "
                        f"Article: trough near {CLAIMED_TROUGH:.0f}, rebound of about {CLAIMED_REBOUND:.0f} points. "
                        f"Headline proxy: {HEADLINE}."],
-                digits=0, index_label="Proxy"), *rob["tables"]],
+                digits=0, index_label="Proxy",
+                sample=(f"daily closes from {BASE_DATE}; trough and rebound to {ARTICLE_DATE}, latest to each "
+                        "pair's last common date; N = "
+                        + ", ".join(f"{k} {v}" for k, v in n_days.items()) + " trading days")),
+            *rob["tables"]],
             figures=[Figure(name="a1_deviation", title="Style deviation index (base 2021-02-18 = 0)",
                             data=fig_data.drop(columns=["Micro-cap"], errors="ignore"),
                             ylabel="points", hlines=[CLAIMED_TROUGH, -700.0], vlines=[ARTICLE_DATE])],
@@ -234,6 +239,8 @@ class StyleDeviation(Study):
                       ["published", "call", "end", "change", "hit", "base_rate", "percentile"]].rename(columns={
                           "published": "From", "call": "Call", "end": "To", "change": "Δlog ratio (%)", "hit": "Right",
                           "base_rate": "Base rate (%)", "percentile": "Percentile"}),
+                  sample=(f"daily closes; each call from its publication date to 3, 6 and 12 months later; base rates "
+                          f"from month-end windows since {FORECAST_HISTORY_START}"),
                   notes=["Δlog ratio: change of log(small/large) from the last close on or before publication to the "
                          "last close on or before the horizon ('to date' when the horizon is not yet complete). "
                          "Right: moved the way the article said. Base rate: share of every earlier window of the "

@@ -302,14 +302,17 @@ class US10yCSI300(Study):
                              "a CSI 300 peak (trough) with a US 10Y trough (peak) within the window (months). p: share of "
                              "circular shifts of the US 10Y turning-point sequence giving at least as many matches."],
                       digits={"Matches": 0, "CSI 300 turns": 0, "Expected by chance": 2, "p": 3,
-                              "Counter-concordance": 2}, index_label="Window"),
+                              "Counter-concordance": 2}, index_label="Window",
+                      sample=f"month ends {monthly.index[0]:%Y-%m} to {monthly.index[-1]:%Y-%m}, N = {len(monthly)} months"),
                 Table(name="a2_article_dates", caption="The article's three dates in the data",
                       frame=dates.set_index("date").rename(columns={
                           "us10y_article": "US 10Y (article)", "us10y_vault": "US 10Y (FRED close)",
                           "csi300_extremum": "CSI 300 extremum", "extremum_date": "on"}),
                       notes=[f"CSI 300 extremum: the date's ±{EXTREMUM_WINDOW}-day window holds the maximum (minimum) "
                              "of the ±60-day window. The article's 4.34% for 2022-10-21 is an intraday high; FRED "
-                             "DGS10 is the close."], digits=2, index_label="Date"),
+                             "DGS10 is the close."], digits=2, index_label="Date",
+                      sample=f"daily, common trading days {daily.index[0]:%Y-%m-%d} to {daily.index[-1]:%Y-%m-%d}, "
+                             f"N = {len(daily)} days"),
                 *rob["tables"],
             ],
             figures=[

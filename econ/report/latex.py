@@ -85,6 +85,8 @@ def render_table(table: Table, *, synthetic: bool = False, label_prefix: str = "
     else:
         body, colspec, header = _plain_body(table)
     notes = list(table.notes)
+    if table.sample:
+        notes.insert(0, f"Sample: {table.sample}.")
     if table.kind == "estimates":
         notes.append(stars_note())
     if synthetic:
