@@ -519,6 +519,7 @@ class Regimes(Study):
             frame=reg.rename(columns={"mean": "Mean (%)", "sd": "s.d. (%)", "duration": "Duration",
                                       "share": "Share"}),
             digits={"Mean (%)": 2, "s.d. (%)": 2, "Duration": 1, "Share": 2},
+            sample="the models of the Markov-fit table, whose N column gives each model's sample size",
             notes=["Regimes ordered by variance (0 = calmest). Mean and s.d. of the ratio return per period "
                    "(week or month, per cent); Duration = expected duration 1/(1 − p_ii) in periods; Share = "
                    "share of periods with smoothed probability above 0.5."
@@ -555,6 +556,8 @@ class Regimes(Study):
         t = Table(name="a4_switching", caption="Switching regression of weekly ratio returns on ΔUS10Y and northbound flow",
                   frame=frame, digits={"const": 2, "β ΔUS10Y": 2, "s.e.": 2, "p": 3, "β flow": 2, "s.e. ": 2,
                                        "σ": 2, "Duration": 1, "26w flow": 0},
+                  sample="weekly; " + "; ".join(
+                      f"{f['proxy']} {f['start']:%Y-%m-%d} to {f['end']:%Y-%m-%d}, N = {f['nobs']}" for f in flips),
                   notes=["Two-regime Markov-switching regression, all coefficients and the variance switching: "
                          "100 Δlog ratio on ΔUS10Y (pp) and the week's northbound net flow (CNY 10 bn), "
                          f"{START} to 2023-12-29 (flows end). Standard errors from the inverse numerical "
@@ -591,6 +594,7 @@ class Regimes(Study):
             frame=dates.rename(columns={"event": "Event", "regime": "Regime", "nearest change": "Nearest change",
                                         "weeks": "Weeks", "match": "Within window"}),
             digits={"Regime": 0, "P(regime)": 2, "Weeks": 0},
+            sample="weekly regime models of the Markov-fit and switching-regression tables (samples and N there)",
             notes=["Dates: the CSI 300 peak from which the article dates the small-cap era, and the end of the "
                    "month in which it called the return to large caps. "
                    "Regime: most probable smoothed regime in the week of the date (0 = calmest). Nearest "
@@ -608,6 +612,7 @@ class Regimes(Study):
         t_spells = Table(
             name="a4_regime_spells", caption=f"Regime spells in force from 2020 on ({head}/CSI 300, weekly)",
             frame=spells.rename(columns={"end": "End", "regime": "Regime", "weeks": "Weeks"}),
+            sample="weekly regime models of the Markov-fit and switching-regression tables (samples and N there)",
             digits={"Regime": 0, "Weeks": 0}, index_label="",
             notes=[f"Spells of at least {SPELL_MIN['W']} weeks with smoothed probability above 0.5 (shorter "
                    "spells and unclassified weeks are left out). MS: regime 0 calm, 1 volatile. Switching "
@@ -809,6 +814,7 @@ class Regimes(Study):
             name="b2_crowding", caption="Public symptoms of small-cap crowding: when did they peak?",
             frame=frame, digits={"Months": 0, "At peak": 2, "Nov 2023": 2, "2021-Q1": 2, "Max after": 2},
             index_label="Proxy",
+            sample="monthly; each proxy from its From month to its To month",
             notes=[f"Monthly. Peak: month of the maximum in {B2_WINDOW[0][:7]}..{B2_WINDOW[1][:7]}; Months = peak "
                    "− Nov 2023. Relative turnover: mean daily turnover rate of Shenwan small (801813) over Shenwan "
                    "large (801811). Volatility: annualised s.d. of weekly 100 Δlog(micro-cap/CSI 300) over "
