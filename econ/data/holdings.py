@@ -59,7 +59,9 @@ Analysis
   bootstrap confidence set for the best lead, and the best-lead regression fit
   (``econ.models.causality``, ``econ.models.leadlag``).
 * :func:`ladder_order_test` -- do peaks walk down a size ladder in order (C13)? Spearman
-  correlation of size order with peak dates per episode, permutation p-value.
+  correlation of size order with peak dates per episode, permutation p-value;
+  :func:`ladder_order_null` -- the same statistic and p-value under other (e.g. randomly
+  permuted) claimed orders, for a specification curve's null draws.
 * :func:`lead_power` -- Monte Carlo power of the Granger test for a given sample length,
   lead and effect size (the articles' frequencies: T = 27 half-years, 13 years).
 """
@@ -83,7 +85,7 @@ __all__ = [
     "AGGREGATES_COLUMNS", "AGGREGATES_FILE", "CAP_BUCKETS_YI", "HOLDINGS_COLUMNS", "HOLDINGS_FILE",
     "MEMBERS_FILE", "MKTCAP_FILE", "VISITS_COLUMNS", "VISITS_FILE", "VISIT_AGGREGATES_COLUMNS",
     "VISIT_AGGREGATES_FILE", "HoldingsDataError", "LadderResult", "LeadAnalysis",
-    "find_user_files", "holdings_cap_bucket_shares", "holdings_rank_shares", "ladder_order_test",
+    "find_user_files", "holdings_cap_bucket_shares", "holdings_rank_shares", "ladder_order_null", "ladder_order_test",
     "lead_analysis", "lead_power", "minimum_detectable", "needs_text", "normalize_code", "prepare_members",
     "prepare_mktcap", "read_user_file", "synthetic_user_data", "validate_aggregates",
     "validate_holdings", "validate_visits", "visit_membership_shares",
@@ -722,6 +724,9 @@ class LadderResult(Result):
         Share of episodes with rho > 0.
     episodes
         One row per episode: its label, number of rungs, rho, and each rung's peak date.
+    null_sd
+        Standard deviation of ``mean_rho`` over the permutations (its standard error under
+        the null of no order; NaN without episodes).
     """
 
     mean_rho: float
@@ -730,6 +735,7 @@ class LadderResult(Result):
     n_perm: int
     share_positive: float
     episodes: pd.DataFrame
+    null_sd: float = float("nan")
     title = "Ladder order test"
 
     def to_frame(self) -> pd.DataFrame:
@@ -797,7 +803,76 @@ def ladder_order_test(episodes: Mapping[str, Mapping[str, pd.Timestamp | None]],
     p = (1.0 + float(np.sum(sims >= obs - 1e-12))) / (n_perm + 1.0)
     rhos = frame["rho"].dropna()
     return LadderResult(mean_rho=float(obs), pvalue=p, n_episodes=len(blocks), n_perm=n_perm,
-                        share_positive=float((rhos > 0).mean()), episodes=frame)
+                        share_positive=float((rhos > 0).mean()), episodes=frame,
+                        null_sd=float(sims.std(ddof=1)) if n_perm > 1 else float("nan"))
+
+
+def ladder_order_null(episodes: Mapping[str, Mapping[str, pd.Timestamp | None]], orders: Sequence[Sequence[str]],
+                      *, n_perm: int = 9999, seed: int = 0, min_rungs: int = 3) -> pd.DataFrame:
+    """:func:`ladder_order_test` under many claimed orders of the same rungs, at once.
+
+    A specification curve's null draws replace the size order by a random one and need the
+    statistic and its p-value for each. Row ``i`` holds what
+    ``ladder_order_test(episodes, orders[i], n_perm=n_perm, seed=seed, min_rungs=min_rungs)``
+    reports (to rounding): the within-episode date permutations do not depend on the order,
+    so they are drawn once, from the same stream, and applied to every order.
+
+    Parameters
+    ----------
+    episodes
+        As in :func:`ladder_order_test`.
+    orders
+        Orders of one set of rung names (each a permutation of the first).
+    n_perm, seed, min_rungs
+        As in :func:`ladder_order_test`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``mean_rho``, ``pvalue``, ``null_sd`` and ``n_episodes``, one row per order (NaN
+        statistics when no episode qualifies).
+    """
+    orders = [list(o) for o in orders]
+    if not orders:
+        raise ValueError("orders is empty")
+    names = set(orders[0])
+    if any(len(o) != len(set(o)) or set(o) != names for o in orders):
+        raise ValueError("every order must be a permutation of the same rung names")
+    pos = {name: np.array([o.index(name) for o in orders]) for name in names}  # name -> its place in each order
+    used = []  # episodes ladder_order_test keeps: >= min_rungs rungs with a peak, dates not all equal
+    for peaks in episodes.values():
+        got = {r: pd.Timestamp(d).value for r, d in peaks.items() if r in names and d is not None and not pd.isna(d)}
+        if len(got) >= min_rungs and np.ptp(np.array(list(got.values()), dtype=float)) > 0:
+            used.append(got)
+    n_o = len(orders)
+    if not used:
+        nan = np.full(n_o, np.nan)
+        return pd.DataFrame({"mean_rho": nan, "pvalue": nan, "null_sd": nan, "n_episodes": 0})
+    rng = np.random.default_rng(seed)
+    rcs, qs, ocs = [], [], []
+    for got in used:
+        m = len(got)
+        # ladder_order_test permutes the episode's centred date ranks rc (arranged in size order)
+        # row by row: permuted row b = rc[idx[b]]. Its statistic rc[idx[b]] @ oc = Q[b] @ rc with
+        # Q[b, idx[b, i]] = oc[i], the same Q for every order (oc = centred ranks 1..m).
+        idx = rng.permuted(np.tile(np.arange(m), (n_perm, 1)), axis=1)
+        o = np.arange(1.0, m + 1.0)
+        oc = (o - o.mean()) / np.sqrt(((o - o.mean()) ** 2).sum())
+        Q = np.empty((n_perm, m))
+        np.put_along_axis(Q, idx, np.broadcast_to(oc, idx.shape), axis=1)
+        rungs = list(got)
+        r = _ranks(np.array([got[name] for name in rungs], dtype=float))  # date ranks do not depend on the order
+        rc = (r - r.mean()) / np.sqrt(((r - r.mean()) ** 2).sum())
+        place = np.column_stack([pos[name] for name in rungs])          # (orders, m)
+        rcs.append(rc[np.argsort(place, axis=1, kind="stable")])        # row i: rc in order i's size order
+        qs.append(Q)
+        ocs.append(oc)
+    RC = np.hstack(rcs)                                                   # episodes side by side: one product
+    obs = RC @ np.concatenate(ocs) / len(used)
+    sims = RC @ np.hstack(qs).T / len(used)
+    pvalue = (1.0 + np.sum(sims >= obs[:, None] - 1e-12, axis=1)) / (n_perm + 1.0)
+    null_sd = sims.std(axis=1, ddof=1) if n_perm > 1 else np.full(n_o, np.nan)
+    return pd.DataFrame({"mean_rho": obs, "pvalue": pvalue, "null_sd": null_sd, "n_episodes": len(used)})
 
 
 # ------------------------------------------------------------------------------------------
