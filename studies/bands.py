@@ -53,6 +53,20 @@ Verdict rule (declared), on the headline ratio (SW small/large, monthly):
   12-month return in the reversal direction and at least one side with ≥ 2 touches has a
   placebo p < ALPHA (no side with 2 touches: T not met, said so).
 
+Robustness grid (declared; ``econ.robust``): ratio × frequency (M, W) × z-score (real-time,
+in-sample) × horizon (3, 6, 12 months) × errors (Hodrick 1B, HAC), the slope of step 4 in every
+cell. **Null of the joint test** (Simonsohn–Simmons–Nelson) and of the Romano–Wolf p-values: no
+predictability with both series' own dynamics kept — each spec's z-score is circularly shifted
+against its forward returns by a common fraction U(NULL_SHIFT) of that spec's sample (one
+``u = null.uniform(k)`` per draw ``k``, the same for every spec, as A2 does), and the slope is
+re-estimated with the spec's own errors (Hodrick 1B and HAC(max(NW 1994, h − 1)) both computed
+in closed form for all draws at once, :func:`null_slopes`; equal to ``ols_hac`` to rounding);
+NULL_DRAWS draws. Caveat (measured): a rotation breaks the timing between z and the returns but
+not the mechanical link of a level-based z with its own past returns, so under a random walk the
+observed slopes keep their finite-sample (Stambaugh, look-ahead) downward bias while the rotated
+ones are centred near zero: the joint test is liberal for the claimed negative sign, and the
+random-walk bootstrap of step 4 remains the test of the headline slope.
+
 All three → supported; none → not supported; otherwise mixed. The same criteria are shown for
 every ratio. Private helpers here: z-scores, the AR(1) half-life transform, the touch rule and
 the random-walk bootstrap of the predictive slope (econ.models has no generic piece for them);
@@ -69,15 +83,18 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from econ.data.errors import DataError
 from econ.data.loader import DataLoader
 from econ.data.panel import build_panel
 from econ.models.events import event_study
+from econ.models.hac import choose_bandwidth
 from econ.models.regression import RegressionResult, ols_hac, overlapping_sum
 from econ.models.unitroot import unit_root_battery
 from econ.policy import ALPHA
-from econ.robust import Grid, Spec, SpecEstimate, run_grid
+from econ.robust import Grid, NullDraws, Spec, SpecEstimate, run_grid
+from econ.robust.curve import spec_curve
 from econ.study import Figure, GridRun, Outcome, Study, StudyResult, Table, Verdict
 from studies.common import ARTICLES
 
@@ -137,6 +154,10 @@ VR_LAGS = 12  # months
 N_BOOT = 999
 N_EVENT_DRAWS = 2000
 SEED = 20240312
+NULL_DRAWS = 199           # joint test / Romano–Wolf of the grid
+NULL_SEED = SEED
+NULL_SHIFT = (0.1, 0.9)    # circular shift of the z-score, as a fraction of each spec's sample
+SIGN_CLAIMED = -1          # mean reversion: a high z predicts a low future relative return
 
 GRID = Grid(
     {"ratio": [r.label for r in RATIOS], "freq": ["M", "W"], "z": ["real-time", "in-sample"],
@@ -307,14 +328,99 @@ def rw_bootstrap_pvalue(panel: pd.DataFrame, horizon: int, *, z: str, min_period
     return obs, float((1 + np.sum(draws <= obs)) / (1 + n_boot))
 
 
-def estimate(spec: Spec, loader: DataLoader) -> SpecEstimate:
-    """Grid estimate: slope of the forward relative return on the ratio's z-score."""
+def predictive_inputs(panel: pd.DataFrame, z: str, min_periods: int) -> tuple[np.ndarray, np.ndarray]:
+    """The one-period sample of :func:`predictive_regression`: ``z_t`` and ``r_{t+1}``, rows in time order.
+
+    Row ``t`` runs from the first valid z-score to the last row with a next-period return
+    (the rows Hodrick's rolled-back regressor sums use); the regression uses its first
+    ``len − h + 1`` rows.
+    """
+    zs = zscore(panel["ratio"], z, min_periods)
+    r1 = panel["log_rel"].diff().shift(-1)
+    frame = pd.concat([zs.rename("z"), r1.rename("r")], axis=1).loc[zs.first_valid_index():]
+    valid = frame.notna().all(axis=1).to_numpy()
+    first, last = int(np.argmax(valid)), len(valid) - int(np.argmax(valid[::-1]))
+    if not valid[first:last].all():
+        raise ValueError("interior missing values in z or r")
+    return frame["z"].to_numpy(dtype=float)[first:last], frame["r"].to_numpy(dtype=float)[first:last]
+
+
+def null_slopes(z: np.ndarray, r: np.ndarray, horizon: int, errors: str, shifts: np.ndarray | list[int]
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """The predictive slope, its standard error and p-value for every circular shift of ``z``.
+
+    Row ``b`` regresses ``y_t = r_t + ... + r_{t+h-1}`` (``t = 0..N−h``) on a constant and
+    ``np.roll(z, shifts[b])[t]``, exactly as :func:`predictive_regression` does with
+    ``cov=errors`` on that regressor: ``"hodrick"`` = Hodrick (1992) 1B (null-imposed residuals
+    ``r − mean(r)``, rolled-back regressor sums over all ``N`` rows, normal p), ``"hac"`` =
+    Newey–West with max(NW 1994 rule, h − 1) lags, ``T/(T−2)`` correction and t(T−2) p
+    (:func:`econ.robust.fastols.slope_hac`). Closed forms for the slope entry of the sandwich,
+    vectorised over shifts; the tests check them against ``ols_hac`` to 1e-10.
+
+    Returns
+    -------
+    tuple
+        ``(beta, se, pvalue, nobs)``, the first three of length ``len(shifts)``.
+    """
+    z = np.asarray(z, dtype=float)
+    r = np.asarray(r, dtype=float)
+    n, h = len(z), int(horizon)
+    shifts = np.asarray(shifts, dtype=int)
+    t = np.arange(n)
+    X = z[(t[None, :] - shifts[:, None]) % n]          # row b = np.roll(z, shifts[b])
+    cs = np.concatenate([[0.0], np.cumsum(r)])
+    y = cs[h:] - cs[:-h]                                # y_t = r_t + ... + r_{t+h-1}
+    m = len(y)
+    if m < 4:
+        raise ValueError(f"too few observations: {m}")
+    x = X[:, :m]
+    xbar = x.mean(axis=1, keepdims=True)
+    xd = x - xbar
+    sxx = (xd**2).sum(axis=1)
+    yd = y - y.mean()
+    beta = (xd @ yd) / sxx
+    if errors == "hodrick":
+        e = r - r.mean()
+        csx = np.concatenate([np.zeros((len(shifts), 1)), np.cumsum(X, axis=1)], axis=1)
+        rolled = csx[:, h:] - csx[:, :-h]               # rows s = h-1..n-1: X_s + ... + X_{s-h+1}
+        e_s = e[h - 1:]
+        g = rolled - h * xbar                           # slope row of (X'X)^-1 applied to the rolled sums, x sxx
+        var = m * ((g**2) @ (e_s**2)) / len(e_s) / sxx**2
+        se = np.sqrt(var)
+        pvalue = special.erfc(np.abs(beta / se) / np.sqrt(2.0))
+    elif errors == "hac":
+        lags = choose_bandwidth(m, "nw1994", horizon=h).lags
+        e = yd[None, :] - beta[:, None] * xd
+        w = e * xd                                      # slope score (the intercept's is orthogonal)
+        s = (w**2).sum(axis=1)
+        for j in range(1, lags + 1):
+            s += 2 * (1 - j / (lags + 1)) * (w[:, j:] * w[:, :-j]).sum(axis=1)
+        se = np.sqrt(s * m / (m - 2)) / sxx
+        pvalue = 2 * special.stdtr(m - 2, -np.abs(beta / se))
+    else:
+        raise ValueError(f"errors must be 'hodrick' or 'hac', got {errors!r}")
+    return beta, se, pvalue, m
+
+
+def estimate(spec: Spec, loader: DataLoader, null: NullDraws | None = None) -> SpecEstimate | list[SpecEstimate]:
+    """Grid estimate: slope of the forward relative return on the ratio's z-score.
+
+    With ``null``: the slope on the z-score circularly shifted by ``null.uniform(k, *NULL_SHIFT)``
+    of the spec's sample, one estimate per draw (the joint-test hook, module docstring).
+    """
     ratio = RATIO_BY_LABEL[spec["ratio"]]
     freq = spec["freq"]
     panel = ratio_panel(loader, ratio, freq)
     h = horizon_periods(int(spec["horizon"]), freq)
-    res = predictive_regression(panel, h, z=spec["z"], cov=spec["errors"],
-                                min_periods=MIN_HISTORY_YEARS * PERIODS_PER_YEAR[freq])
+    min_periods = MIN_HISTORY_YEARS * PERIODS_PER_YEAR[freq]
+    if null is not None:
+        z, r = predictive_inputs(panel, spec["z"], min_periods)
+        n = len(z)
+        shifts = [int(round(null.uniform(k, *NULL_SHIFT) * n)) % n for k in null]  # as circular_shift(z, u)
+        beta, se, p, m = null_slopes(z, r, h, spec["errors"], shifts)
+        return [SpecEstimate(estimate=float(b), se=float(s), pvalue=float(q), nobs=m)
+                for b, s, q in zip(beta, se, p, strict=True)]
+    res = predictive_regression(panel, h, z=spec["z"], cov=spec["errors"], min_periods=min_periods)
     lo, hi = res.conf_int.loc["z"]
     return SpecEstimate(estimate=float(res.params["z"]), se=float(res.bse["z"]), pvalue=float(res.pvalues["z"]),
                         nobs=res.nobs, ci_low=float(lo), ci_high=float(hi),
@@ -463,10 +569,17 @@ class Bands(Study):
         # ---------------------------------------------------------------- grid
         if progress:
             progress("C11 grid")
-        grid = run_grid(estimate, GRID, loader=loader)
+        grid = run_grid(estimate, GRID, loader=loader, null_draws=NULL_DRAWS, seed=NULL_SEED, name="C11 grid",
+                        progress=progress)
         gframe = grid.ok()
+        curve = spec_curve(grid, sign_claimed=SIGN_CLAIMED, headline=HEADLINE_SPEC)
+        head = curve.headline_row
 
         verdict = self._verdict(per_ratio)
+        if head is not None and not pd.isna(head["p_rw"]):  # the headline spec is the verdict's own test
+            verdict.pvalue_adjusted = float(head["p_rw"])
+            verdict.adjustment = (f"Romano–Wolf stepdown over the {curve.n_specs} specifications of the C11 grid "
+                                  f"({grid.null_draws} null draws)")
         numbers = self._numbers(per_ratio, gframe)
         figures = self._figures(per_ratio)
 
@@ -558,9 +671,11 @@ class Bands(Study):
                   notes=[f"Grid ({len(grid.specs)} specifications): ratio × frequency (month, week) × z-score "
                          "(real-time, in-sample) × horizon (3, 6, 12 months = 13, 26, 52 weeks) × errors (Hodrick "
                          "1B, Newey–West HAC with ≥ h − 1 lags); none excluded. Shares are of estimated "
-                         "specifications; p two-sided, not adjusted for the number of specifications."]),
+                         "specifications; p two-sided, not adjusted for the number of specifications (the joint test "
+                         f"and Romano–Wolf p-values use {grid.null_draws} null draws that shift each z-score "
+                         "circularly against its forward returns: specification-curve table)."]),
         ]
-        grid_run = GridRun(name="c11_slopes", claim="C11", sign_claimed=-1, result=grid, headline=HEADLINE_SPEC,
+        grid_run = GridRun(name="c11_slopes", claim="C11", sign_claimed=SIGN_CLAIMED, result=grid, headline=HEADLINE_SPEC,
                            label="slope of the future relative return on the ratio z-score")
         return StudyResult(
             study=self.name, title=self.title, claims=[verdict], tables=tables, figures=figures, numbers=numbers,

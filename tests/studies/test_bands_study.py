@@ -167,3 +167,83 @@ def test_verdict_and_grid(c11):
     assert g.claim == "C11" and g.sign_claimed == -1 and len(g.result.specs) == 168
     assert g.result.ok().shape[0] == 168
     assert c11.numbers["C11_grid_share_sig_neg_rt"] == 0.0
+
+
+# --------------------------------------------------------------------------- null draws (joint test)
+def test_null_slopes_equal_ols_hac_on_the_shifted_regressor():
+    from econ.models.regression import ols_hac, overlapping_sum
+
+    rng = np.random.default_rng(6)
+    y = np.cumsum(rng.normal(0, 0.05, 240))
+    p = _panel(y).assign(ratio=100 * np.exp(y + rng.normal(0, 0.02, 240)))  # a ratio near the price pair
+    for zt in ("real-time", "in-sample"):
+        z, r = B.predictive_inputs(p, zt, 36)
+        for errors in ("hodrick", "hac"):
+            for h in (3, 12):
+                beta, se, pv, m = B.null_slopes(z, r, h, errors, [0, 29])
+                own = B.predictive_regression(p, h, z=zt, cov=errors, min_periods=36)  # shift 0 = the spec itself
+                assert m == own.nobs
+                assert (beta[0], se[0], pv[0]) == pytest.approx(
+                    (own.params["z"], own.bse["z"], own.pvalues["z"]), rel=1e-10, abs=1e-12)
+                f = pd.DataFrame({"z": np.roll(z, 29), "r": r})
+                kw = {"one_period": f["r"]} if errors == "hodrick" else {}
+                ref = ols_hac(overlapping_sum(f["r"], h), f[["z"]], cov=errors, horizon=h, **kw)
+                assert (beta[1], se[1], pv[1]) == pytest.approx(
+                    (ref.params["z"], ref.bse["z"], ref.pvalues["z"]), rel=1e-10, abs=1e-12)
+
+
+def _fake_panels(effect: float, seed: int) -> dict[str, pd.DataFrame]:
+    """Two monthly 'ratios' (stationary AR(1) levels) and the relative price each should predict:
+    next month's relative return is ``−effect × (level − mean)`` plus noise independent of the ratio."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    for label in ("SW small/large", "CSI 1000/CSI 300"):
+        x = _ar1(0.9, 0.15, 240, int(rng.integers(1 << 30)))
+        r = -effect * x[:-1] + rng.normal(0, 0.03, 239)
+        log_rel = np.concatenate([[0.0], np.cumsum(r)])
+        out[label] = pd.DataFrame({"ratio": 100 * np.exp(x), "log_rel": log_rel},
+                                  index=pd.date_range("1990-01-31", periods=240, freq="ME"))
+    return out
+
+
+def _null_run(monkeypatch, tmp_path, effect: float, draws: int = 99, seed: int = 11, horizons=(3, 6, 12)):
+    from econ.robust import Grid, run_grid
+    from econ.robust.curve import spec_curve
+
+    panels = _fake_panels(effect, seed)
+    monkeypatch.setattr(B, "ratio_panel", lambda loader, ratio, freq: panels[ratio.label])
+    grid = Grid({"ratio": list(panels), "freq": ["M"], "z": ["real-time", "in-sample"], "horizon": list(horizons),
+                 "errors": ["hodrick", "hac"]})
+    loader = DataLoader(Settings.resolve(vault=None, cache=tmp_path / "c", live=False))
+    res = run_grid(B.estimate, grid, loader=loader, null_draws=draws, seed=B.NULL_SEED)
+    return res, spec_curve(res, sign_claimed=B.SIGN_CLAIMED)
+
+
+def test_joint_test_size_under_the_null_and_power_against_a_strong_effect(monkeypatch, tmp_path):
+    # size: 20 data sets without predictability (an AR(1) ratio, rho 0.9, independent of the
+    # returns it should predict); the joint tests at 5% reject in few of them. The rotation null
+    # is only roughly exact with persistent regressors: on 200 further data sets of this design
+    # the tests reject in 7.5% (median), 8% (share) and 11% (Stouffer) at 5%, and in these 20 in
+    # 5, 3 and 4. The bound guards against a broken null, it does not certify a 5% size.
+    stats = ("median", "share_significant", "stouffer")
+    rejections = np.zeros(3)
+    for seed in range(20):
+        res, curve = _null_run(monkeypatch, tmp_path, effect=0.0, draws=39, seed=seed, horizons=(3, 12))
+        assert res.null_estimates.shape == (39, 16) and not np.isnan(res.null_estimates).any()
+        rejections += [curve.joint.pvalue(s) <= 0.05 for s in stats]
+        assert abs(np.median(res.null_estimates)) < 0.01  # null slopes centred on zero
+    assert (rejections <= 6).all()
+    _, strong = _null_run(monkeypatch, tmp_path, effect=0.05)
+    assert strong.share_significant_claimed > 0.9
+    assert all(strong.joint.pvalue(s) == pytest.approx(1 / 100) for s in ("median", "share_significant", "stouffer"))
+    assert (strong.frame["p_rw"] < 0.05).mean() > 0.9
+
+
+def test_null_draws_are_deterministic_and_common_to_all_specs(monkeypatch, tmp_path):
+    a, _ = _null_run(monkeypatch, tmp_path, effect=0.02, draws=19)
+    b, _ = _null_run(monkeypatch, tmp_path, effect=0.02, draws=19)
+    assert np.array_equal(a.null_estimates, b.null_estimates) and np.array_equal(a.null_pvalues, b.null_pvalues)
+    # the same shift in every spec of a draw: Hodrick and HAC specs of one cell share the slope
+    keys = [s.key for s in a.specs]
+    i, j = keys.index(keys[0]), keys.index(keys[0].replace("errors=hodrick", "errors=hac"))
+    assert i != j and np.allclose(a.null_estimates[:, i], a.null_estimates[:, j], rtol=1e-12)
