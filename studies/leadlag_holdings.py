@@ -36,7 +36,19 @@ data, on what, and how:
    (anchor rung excluded, >= 3 rungs); pooled mean ρ with a one-sided permutation p-value
    (rung labels shuffled within episodes, 9,999 draws). Robustness grid (36 specs):
    frequency M/W, base All Share / CSI 300 / SSE 50 (the base rung leaves the ladder),
-   turning-point rules A/B/C, sample start 2005/2010.
+   turning-point rules A/B/C, sample start 2005/2010. Each spec's standard error is the
+   permutation standard deviation of its mean ρ (its null standard error; the curve's interval
+   ±1.96 se is therefore wide). **Null of the joint test** (Simonsohn–Simmons–Nelson) and of
+   the Romano–Wolf p-values: the size order carries no information. Draw k applies one random
+   permutation of the ladder (``null.rng(k).permutation`` of LADDER, the same for every spec;
+   each spec keeps its own rungs in that order, its episodes and anchor unchanged) and
+   recomputes mean ρ, its permutation p-value and its se (``econ.data.holdings.
+   ladder_order_null``: equal to ``ladder_order_test`` under the permuted order, one set of
+   permutation draws for all orders); NULL_DRAWS draws. The null is coarse: only the order
+   of the five rungs below SSE 50 enters any spec (120 worlds), and the 24 specs with base
+   CSI 300 or SSE 50 rank just the four from CSI 500 down, which one draw in 24 leaves in
+   size order; so even a perfect ladder gets a joint p-value of the median near 1/24, not
+   1/(NULL_DRAWS + 1).
 
 Verdict rules (declared). C12, C14 without user data: *untestable with the data at hand*,
 with the files needed, the implied leads, the cycle count and the power in the reason.
@@ -63,7 +75,7 @@ from econ.data.loader import DataLoader
 from econ.data.panel import build_panel
 from econ.models.turning_points import TurningPointResult, date_turning_points
 from econ.policy import ALPHA
-from econ.robust import Grid, GridResult, Spec, SpecEstimate, run_grid
+from econ.robust import Grid, GridResult, NullDraws, Spec, SpecEstimate, run_grid
 from econ.study import Figure, GridRun, Outcome, Study, StudyResult, Table, Verdict
 from studies.common import ARTICLES
 
@@ -85,6 +97,8 @@ QUARTERLY_RULE = (2, 2, 5)
 MATCH_WINDOW_MONTHS = 36
 LADDER_SLACK_MONTHS, LADDER_HORIZON_MONTHS = 6, 36
 N_PERM = 9999
+NULL_DRAWS = 199           # C13 grid: joint test / Romano–Wolf
+NULL_SEED = 20240402
 WINDOWS = {"C12": ("2010-01-01", "2023-06-30"), "C14": ("2013-01-01", "2024-12-31")}
 CLAIMED_LEAD = {"C12": 2, "C14": 2}        # in the claim's periods
 PERIOD_MONTHS = {"C12": 6, "C14": 12}
@@ -224,12 +238,41 @@ def ladder_test(loader: DataLoader, freq: str, base: str, rule: str, start: str)
     return H.ladder_order_test(episodes, order, n_perm=N_PERM, seed=0)
 
 
-def estimate(spec: Spec, loader: DataLoader) -> SpecEstimate:
-    """C13 grid: mean Spearman rho (size order vs peak date) and its permutation p-value."""
-    res = ladder_test(loader, spec["freq"], spec["base"], spec["rule"], spec["start"])
+_LAST_EPISODES: tuple = (None, "", None)  # (loader, spec key, episodes) of the last call: the null hook reuses it
+
+
+def _spec_episodes(spec: Spec, loader: DataLoader) -> tuple[dict, list[str]]:
+    global _LAST_EPISODES
+    last_loader, last_key, last = _LAST_EPISODES  # one read: safe with threaded workers
+    if last_loader is loader and last_key == spec.key:
+        return last
+    out = ladder_episodes(loader, spec["freq"], spec["base"], spec["rule"], spec["start"])
+    _LAST_EPISODES = (loader, spec.key, out)
+    return out
+
+
+def null_order(order: list[str], rng: np.random.Generator) -> list[str]:
+    """``order``'s rungs in the order of one random permutation of the whole LADDER (a null draw)."""
+    shuffled = [LADDER[i] for i in rng.permutation(len(LADDER))]
+    return [r for r in shuffled if r in order]
+
+
+def estimate(spec: Spec, loader: DataLoader, null: NullDraws | None = None) -> SpecEstimate | list[SpecEstimate]:
+    """C13 grid: mean Spearman rho (size order vs peak date) and its permutation p-value.
+
+    se = the permutation standard deviation of the mean rho. With ``null``: the same under
+    a random order of the ladder per draw (module docstring), one estimate per draw.
+    """
+    episodes, order = _spec_episodes(spec, loader)
+    if null is not None:
+        f = H.ladder_order_null(episodes, [null_order(order, null.rng(k)) for k in null], n_perm=N_PERM, seed=0)
+        return [SpecEstimate(estimate=float(r.mean_rho), se=float(r.null_sd), pvalue=float(r.pvalue),
+                             nobs=int(r.n_episodes)) if r.n_episodes else SpecEstimate.failed("no episode")
+                for r in f.itertuples()]
+    res = H.ladder_order_test(episodes, order, n_perm=N_PERM, seed=0)
     if res.n_episodes == 0:
         return SpecEstimate.failed("no episode with >= 3 rungs peaking")
-    return SpecEstimate(estimate=res.mean_rho, se=float("nan"), pvalue=res.pvalue, nobs=res.n_episodes,
+    return SpecEstimate(estimate=res.mean_rho, se=res.null_sd, pvalue=res.pvalue, nobs=res.n_episodes,
                         extra={"share_positive": res.share_positive})
 
 
@@ -358,7 +401,8 @@ class LeadLagHoldings(Study):
         say("C13 ladder")
         ladder = ladder_test(loader, C13_HEADLINE["freq"], C13_HEADLINE["base"], C13_HEADLINE["rule"],
                              C13_HEADLINE["start"])
-        grid13 = run_grid(estimate, GRID, loader=loader, progress=lambda m: say(f"C13 {m}"))
+        grid13 = run_grid(estimate, GRID, loader=loader, null_draws=NULL_DRAWS, seed=NULL_SEED, name="C13 grid",
+                          progress=lambda m: say(f"C13 {m}"))
         gridcyc = run_grid(estimate_cycle, CYCLE_GRID, loader=loader, progress=lambda m: say(f"C12 {m}"))
         grid14 = _c14_view(gridcyc)
 

@@ -1,24 +1,25 @@
-"""Study leadlag_holdings (C12-C14) on the real vault.
+"""Study leadlag_holdings (C12-C14) on the real vault, and the C13 grid's null draws on synthetic episodes.
 
 What is tested: the style-cycle turning points (checked by hand from the raw index closes),
 the implied leads of the article's turning points, the market-weight benchmark against the
 concentration file, the three verdicts and their declared rules, the power numbers, the
 robustness grids; and, on a copy of the vault with user aggregates built to lead the real
 style by two half-years, that the study switches from "untestable" to a computed verdict
-and finds the lead.
+and finds the lead. Without the vault: the ladder statistic under permuted orders equals
+``ladder_order_test`` under those orders, and the C13 joint test is quiet when peak dates are
+random and rejects when every episode peaks in size order.
 """
 
 from __future__ import annotations
 
 import time
+import zlib
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from econ.study import Outcome
-
-pytestmark = pytest.mark.vault
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +35,7 @@ def table(res, name):
     return next(t for t in res.tables if t.name == name).frame
 
 
+@pytest.mark.vault
 def test_runs_fast_and_is_real(run):
     res, seconds = run
     assert seconds < 60
@@ -41,6 +43,7 @@ def test_runs_fast_and_is_real(run):
     assert [v.claim for v in res.claims] == ["C12", "C13", "C14"]
 
 
+@pytest.mark.vault
 def test_style_cycle_turning_points(run):
     cyc = table(run[0], "c12_style_cycle")
     row = cyc.loc["CSI 300 / CSI 1000"]
@@ -51,6 +54,7 @@ def test_style_cycle_turning_points(run):
                               for b in ("CSI 1000", "CSI 500", "CSI 2000", "Micro-cap")}
 
 
+@pytest.mark.vault
 def test_style_peak_by_hand(vault_loader):
     # the 2021-01 peak and the 2015-12 trough straight from the daily closes
     large = vault_loader.series("cn.index.csi300.close").resample("ME").last()
@@ -60,6 +64,7 @@ def test_style_peak_by_hand(vault_loader):
     assert r.loc["2014-06":"2017-06"].idxmin().strftime("%Y-%m") == "2015-12"
 
 
+@pytest.mark.vault
 def test_implied_leads(run):
     n = run[0].numbers
     assert (n["C12_lead_top50_trough_2010"], n["C12_lead_top50_peak_end2012"], n["C12_lead_top50_trough_end2015"],
@@ -71,6 +76,7 @@ def test_implied_leads(run):
     assert n["C14_n_style_tps_matched"] == 1
 
 
+@pytest.mark.vault
 def test_market_weight_benchmark(run, vault):
     tp = table(run[0], "c12_c14_turning_points").reset_index()
     conc = pd.read_csv(vault / "mktcap_concentration_quarterly_2005_2025.csv", index_col="date", parse_dates=True)
@@ -82,6 +88,7 @@ def test_market_weight_benchmark(run, vault):
     assert np.isnan(row["Lead (m)"])  # a sample end is not a turning point
 
 
+@pytest.mark.vault
 def test_verdicts(run):
     c12, c13, c14 = run[0].claims
     for v in (c12, c14):
@@ -100,6 +107,7 @@ def test_verdicts(run):
     assert n["C13_headline_rank"] == 5  # low in the specification curve
 
 
+@pytest.mark.vault
 def test_power_numbers(run):
     n = run[0].numbers
     assert 0.02 <= n["C12_size_T27_lead2"] <= 0.09 and 0.02 <= n["C14_size_T13_lead2"] <= 0.09
@@ -110,6 +118,7 @@ def test_power_numbers(run):
     assert n["C12_power_T27_lead1_r05"] > n["C12_power_T27_lead2_r05"] > n["C14_power_T13_lead2_r05"]
 
 
+@pytest.mark.vault
 def test_grids(run):
     from studies.leadlag_holdings import CYCLE_GRID, GRID
 
@@ -121,11 +130,14 @@ def test_grids(run):
     assert g13.headline in [s.key for s in g13.result.specs]
     head = g13.result.to_frame().set_index(g13.result.dimensions).loc[("M", "All Share", "A", "2005-01-01")]
     assert head["estimate"] == pytest.approx(res.numbers["C13_rho_mean"])
+    assert g13.result.null_draws == 199 and np.isfinite(g13.result.null_estimates).all()
+    assert np.isfinite(g13.result.null_se).all() and (g13.result.null_se > 0).all()
     rob = table(res, "c13_robustness")
     assert rob.loc["All specifications", "Specs"] == len(GRID)
     assert table(res, "c12_lead_robustness").loc["All specifications", "Specs"] == len(CYCLE_GRID)
 
 
+@pytest.mark.vault
 def test_figures(run):
     figs = {f.name: f for f in run[0].figures}
     assert set(figs) == {"c12_style_cycle", "c12_c14_power"}
@@ -162,6 +174,7 @@ def user_vault(vault, tmp_path, vault_loader):
     return root
 
 
+@pytest.mark.vault
 def test_user_data_turns_untestable_into_a_verdict(user_vault, tmp_path, monkeypatch):
     import studies.leadlag_holdings as S
     from econ.config import Settings
@@ -186,3 +199,92 @@ def test_user_data_turns_untestable_into_a_verdict(user_vault, tmp_path, monkeyp
     assert n["C14_share_csi300_best_lead"] == 2
     lead = table(res, "c12_c14_leadlag")
     assert bool(lead.loc["C12: share_top50", "Claimed in set"])
+
+
+# ------------------------------------------------------------------------------------------
+# C13 null draws on synthetic episodes (no vault)
+# ------------------------------------------------------------------------------------------
+def _episodes(names, n_episodes: int, ordered: bool, seed: int) -> dict:
+    """Peak dates per episode: in size order one month apart, or random months (some rungs missing)."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    for e in range(n_episodes):
+        start = pd.Timestamp(f"{2000 + 3 * e}-01-31")
+        months = np.arange(len(names)) * 2 if ordered else rng.integers(0, 24, len(names))
+        out[f"ep{e}"] = {n: (start + pd.DateOffset(months=int(m)) if ordered or rng.random() < 0.85 else None)
+                         for n, m in zip(names, months, strict=True)}
+    return out
+
+
+def test_ladder_order_null_equals_the_test_under_each_order():
+    from econ.data import holdings as H
+
+    names = ["b", "c", "d", "e", "f"]
+    eps = _episodes(names, 5, ordered=False, seed=1)
+    rng = np.random.default_rng(2)
+    orders = [names] + [list(rng.permutation(names)) for _ in range(6)]
+    f = H.ladder_order_null(eps, orders, n_perm=999, seed=3)
+    for o, row in zip(orders, f.itertuples(), strict=True):
+        ref = H.ladder_order_test(eps, o, n_perm=999, seed=3)
+        assert row.mean_rho == pytest.approx(ref.mean_rho, abs=1e-12)
+        assert row.pvalue == ref.pvalue and row.null_sd == pytest.approx(ref.null_sd, rel=1e-10)
+        assert row.n_episodes == ref.n_episodes
+    assert 0 < f["null_sd"].iloc[0] < 1
+    with pytest.raises(ValueError, match="permutation"):
+        H.ladder_order_null(eps, [names, names[:-1]])
+
+
+def _c13_null_run(monkeypatch, tmp_path, ordered: bool, draws: int = 99):
+    import studies.leadlag_holdings as S
+    from econ.config import Settings
+    from econ.data.loader import DataLoader
+    from econ.robust import run_grid
+    from econ.robust.curve import spec_curve
+
+    def fake(loader, freq, base, rule, start):  # each spec its own episodes, on its own rungs
+        rungs = [r for r in S.LADDER if r != base]
+        seed = zlib.crc32(f"{freq}|{base}|{rule}|{start}".encode()) if not ordered else 0
+        return _episodes(rungs[1:], 4, ordered, seed), rungs[1:]
+
+    monkeypatch.setattr(S, "ladder_episodes", fake)
+    monkeypatch.setattr(S, "N_PERM", 999)
+    loader = DataLoader(Settings.resolve(vault=None, cache=tmp_path / "c", live=False))
+    res = run_grid(S.estimate, S.GRID, loader=loader, null_draws=draws, seed=S.NULL_SEED)
+    return res, spec_curve(res, sign_claimed=1)
+
+
+def test_c13_joint_test_quiet_under_random_peaks_and_rejects_size_order(monkeypatch, tmp_path):
+    res, curve = _c13_null_run(monkeypatch, tmp_path, ordered=False)
+    assert res.null_estimates.shape == (99, 36) and np.isfinite(res.null_estimates).all()
+    assert all(curve.joint.pvalue(s) > 0.05 for s in ("median", "share_significant", "stouffer"))
+    res, strong = _c13_null_run(monkeypatch, tmp_path, ordered=True)
+    assert np.allclose(strong.frame["estimate"], 1.0)
+    assert abs(np.nanmean(res.null_estimates)) < 0.1  # the null ladder has no order
+    # 24 of the 36 specs rank only CSI 500 → micro-cap: a draw keeping those four in order (1 in 24)
+    # gives them rho = 1 and the null curve a median of 1, as extreme as the data; no other draw does
+    import studies.leadlag_holdings as S
+
+    lower = ["CSI 500", "CSI 1000", "CSI 2000", "Micro-cap"]
+    kept = np.array([S.null_order(lower, np.random.default_rng([S.NULL_SEED, k])) == lower for k in range(99)])
+    assert np.array_equal(np.isclose(np.median(res.null_estimates, axis=1), 1.0), kept)
+    assert strong.joint.pvalue("median") == pytest.approx((1 + kept.sum()) / 100) and kept.sum() < 5
+    assert strong.joint.pvalue("stouffer") <= strong.joint.pvalue("median") < 0.06
+    five = strong.frame["base"] == "All Share"  # the specs ranking five rungs: 1 draw in 120 keeps them
+    assert (strong.frame.loc[five, "p_rw"] < 0.05).all() and (strong.frame["p_rw"] <= 0.1).all()
+
+
+def test_c13_null_draws_are_deterministic_and_share_one_order(monkeypatch, tmp_path):
+    import studies.leadlag_holdings as S
+
+    a, _ = _c13_null_run(monkeypatch, tmp_path, ordered=True, draws=19)
+    b, _ = _c13_null_run(monkeypatch, tmp_path, ordered=True, draws=19)
+    assert np.array_equal(a.null_estimates, b.null_estimates) and np.array_equal(a.null_pvalues, b.null_pvalues)
+    # ordered episodes: a spec's null rho is the Spearman rho of the draw's order with the true one,
+    # so specs on the same rungs agree in every draw (one permutation of the ladder per draw)
+    same = [i for i, s in enumerate(a.specs) if s["base"] == "All Share"]
+    assert np.allclose(a.null_estimates[:, same], a.null_estimates[:, same[:1]])
+    order = [r for r in S.LADDER if r != "All Share"][1:]
+    k = 7
+    drawn = S.null_order(order, np.random.default_rng([S.NULL_SEED, k]))
+    expected = pd.Series(range(len(order))).corr(pd.Series([drawn.index(r) for r in order]), method="spearman")
+    assert a.null_estimates[k, same[0]] == pytest.approx(expected)
