@@ -28,6 +28,17 @@ Caveats stated in the tables: index P/E moves with constituent changes (a small-
 drops its winners at each review books that as valuation); CSI P/E is TTM, the Shenwan P/E
 definition is not stated by the source.
 
+Robustness grid (``econ.robust``): pair × period anchor × returns × parts × years (below). Each
+spec reports share − 1/2 with the exact two-sided binomial p, the Clopper–Pearson interval and,
+as its standard error, the binomial one under share = 1/2, ``0.5/sqrt(n)`` (so est/se is the
+binomial score statistic, finite when every year goes one way). **Null of the joint test**
+(Simonsohn–Simmons–Nelson) and of the Romano–Wolf p-values: valuation and earnings parts are
+exchangeable, so neither dominates. Draw k flips, for each calendar year independently with
+probability 1/2, which part is called "valuation" (``null.rng(k)``, one coin per year keyed by
+the year, so every spec of draw k flips the same years), and recomputes the share and its
+binomial p; NULL_DRAWS draws. Under it each spec's count is Binomial(n, 1/2) (the null share is
+centred on 1/2) while the specs stay dependent through their common years.
+
 Verdict rule (declared before estimation), on the headline pair, years 2001–2024 with at
 least MIN_PERIOD_DAYS: (a) *match* — the share of valuation-dominant years lies within
 ± SHARE_TOLERANCE (3 of 24 years) of 14/24 and above one-half; (b) *significance* — exact
@@ -50,7 +61,7 @@ from econ.data.errors import DataError
 from econ.data.loader import DataLoader
 from econ.models.attribution import AttributionResult, decompose_relative_return
 from econ.policy import ALPHA
-from econ.robust import Grid, Spec, SpecEstimate, run_grid
+from econ.robust import Grid, NullDraws, Spec, SpecEstimate, run_grid
 from econ.study import Figure, GridRun, Outcome, Study, StudyResult, Table, Verdict
 from studies.common import ARTICLES
 
@@ -95,6 +106,9 @@ MIN_PERIOD_DAYS = 85  # a counted period spans ≥ ~3 months (the article's own 
 FULL_YEAR_DAYS = 330  # "full years only": ≥ 11 months
 MIN_PERIODS_BREADTH = 3
 MIN_PERIODS_SPEC = 2
+NULL_DRAWS = 199               # joint test / Romano–Wolf of the grid
+NULL_SEED = 20240415
+NULL_YEARS = (1990, 2100)      # calendar years a null draw flips a coin for (one coin per year)
 
 YEARS = {  # grid choice -> (first year, last year, minimum days)
     "article window": (ARTICLE_WINDOW[0], ARTICLE_WINDOW[1], MIN_PERIOD_DAYS),
@@ -161,19 +175,59 @@ def dominance(table: pd.DataFrame) -> dict[str, float]:
     return out
 
 
-def estimate(spec: Spec, loader: DataLoader) -> SpecEstimate:
-    """Grid estimate: share of valuation-dominant years minus one-half (two-sided binomial p)."""
+_LAST_TABLE: tuple = (None, "", None)  # (loader, spec key, counted table) of the last call: the null hook reuses it
+
+
+def _spec_table(spec: Spec, loader: DataLoader) -> pd.DataFrame:
+    global _LAST_TABLE
+    last_loader, last_key, last = _LAST_TABLE  # one read: safe with threaded workers
+    if last_loader is loader and last_key == spec.key:
+        return last
     pair = PAIR_BY_LABEL[spec["pair"]]
     res = attribution(loader, pair, anchor=spec["anchor"], returns=spec["returns"], kind=spec["kind"])
     t = counted(res.table, spec["years"])
+    _LAST_TABLE = (loader, spec.key, t)
+    return t
+
+
+def null_flips(rng: np.random.Generator) -> dict[int, bool]:
+    """One null draw's coins: calendar year -> whether its valuation and earnings parts swap roles."""
+    first, last = NULL_YEARS
+    return dict(zip(range(first, last + 1), (rng.random(last - first + 1) < 0.5).tolist(), strict=True))
+
+
+def null_counts(table: pd.DataFrame, flips: list[dict[int, bool]]) -> np.ndarray:
+    """Valuation-dominant years of ``table`` in each null draw (its years' parts swapped where flipped)."""
+    val, earn = np.abs(table["valuation"].to_numpy(dtype=float)), np.abs(table["earnings"].to_numpy(dtype=float))
+    years = [p.year for p in table.index]
+    swap = np.array([[f[y] for y in years] for f in flips], dtype=bool)   # (draws, years)
+    return np.where(swap, earn > val, val > earn).sum(axis=1)
+
+
+def _share_estimate(k: int, n: int, **kw) -> SpecEstimate:
+    return SpecEstimate(estimate=k / n - 0.5, se=0.5 / np.sqrt(n), pvalue=float(stats.binomtest(k, n, 0.5).pvalue),
+                        nobs=n, **kw)
+
+
+def estimate(spec: Spec, loader: DataLoader, null: NullDraws | None = None) -> SpecEstimate | list[SpecEstimate]:
+    """Grid estimate: share of valuation-dominant years minus one-half (two-sided binomial p).
+
+    se = 0.5 / sqrt(n), the binomial standard error at share 1/2. With ``null``: the same after
+    each draw's year-by-year coin flips of the two parts (module docstring), one per draw.
+    """
+    t = _spec_table(spec, loader)
     if len(t) < MIN_PERIODS_SPEC:
         return SpecEstimate.failed(f"only {len(t)} counted period(s)")
+    n = len(t)
+    if null is not None:
+        counts = null_counts(t, [null_flips(null.rng(k)) for k in null])
+        memo = {k: _share_estimate(k, n) for k in set(counts.tolist())}
+        return [dataclasses.replace(memo[k]) for k in counts.tolist()]
     d = dominance(t)
-    share = d["share"]
-    return SpecEstimate(estimate=share - 0.5, se=float(np.sqrt(share * (1 - share) / d["n"])), pvalue=d["p_two"],
-                        nobs=int(d["n"]), ci_low=d["ci_low"] - 0.5, ci_high=d["ci_high"] - 0.5,
-                        extra={"n_valuation": d["n_valuation"], "share": share, "var_valuation": d["var_valuation"],
-                               "max_abs_residual": float(t["residual"].abs().max())})
+    return _share_estimate(int(d["n_valuation"]), n, ci_low=d["ci_low"] - 0.5, ci_high=d["ci_high"] - 0.5,
+                           extra={"n_valuation": d["n_valuation"], "share": d["share"],
+                                  "var_valuation": d["var_valuation"],
+                                  "max_abs_residual": float(t["residual"].abs().max())})
 
 
 # ----------------------------------------------------------------------------- study
@@ -240,7 +294,8 @@ class Attribution(Study):
 
         if progress:
             progress("C4 grid")
-        grid = run_grid(estimate, GRID, loader=loader)
+        grid = run_grid(estimate, GRID, loader=loader, null_draws=NULL_DRAWS, seed=NULL_SEED, name="C4 grid",
+                        progress=progress)
         verdict = self._verdict(results)
         numbers = self._numbers(results, grid, article_p)
 
@@ -294,7 +349,9 @@ class Attribution(Study):
                          f"{ARTICLE_WINDOW[1]} with ≥ {MIN_PERIOD_DAYS} days; full years only, ≥ {FULL_YEAR_DAYS} "
                          "days; all years to the latest data). Specifications with fewer than "
                          f"{MIN_PERIODS_SPEC} counted years are not estimated. p: exact binomial, two-sided, not "
-                         "adjusted for the number of specifications. Price vs total return cannot change the count "
+                         "adjusted for the number of specifications (the joint test and Romano–Wolf p-values use "
+                         f"{grid.null_draws} null draws that swap the two parts year by year with probability 1/2: "
+                         "specification-curve table). Price vs total return cannot change the count "
                          "(dividends enter neither part); it changes the excess return and the variance shares."]),
         ]
         grid_run = GridRun(name="c4_valuation_share", claim="C4", sign_claimed=1, result=grid, headline=HEADLINE_SPEC,

@@ -1,5 +1,7 @@
-"""C4 attribution study: a known decomposition recovered on a tiny vault, and the real vault's
-key numbers within tolerances, with one year's valuation part recomputed by hand from the CSV."""
+"""C4 attribution study: a known decomposition recovered on a tiny vault, the grid's null draws
+(centred on a share of 1/2, common to all specs, deterministic; the joint test quiet without
+dominance and rejecting when valuation always dominates), and the real vault's key numbers
+within tolerances, with one year's valuation part recomputed by hand from the CSV."""
 
 from __future__ import annotations
 
@@ -32,20 +34,20 @@ def _csv(s: pd.Series) -> str:
     return "date,v\n" + "".join(f"{d:%Y-%m-%d},{v:.12g}\n" for d, v in s.items())
 
 
-@pytest.fixture(scope="module")
-def known(tmp_path_factory):
+def _known_loader(tmp_path_factory, val: dict[int, float], earn: dict[int, float]) -> DataLoader:
+    """A vault whose small leg's P/E and EPS move by ``val[y]`` and ``earn[y]`` (log) in year ``y``."""
     from tests.conftest import _make_vault
 
-    days = pd.bdate_range("2011-12-30", "2017-12-29")
+    days = pd.bdate_range(f"{min(val) - 1}-12-30", f"{max(val)}-12-29")
     log_pe = pd.Series(np.log(20.0), index=days)
     log_eps = pd.Series(np.log(50.0), index=days)
-    for y in VAL:  # geometric path inside each year, ending exactly at the year's total
+    for y in val:  # geometric path inside each year, ending exactly at the year's total
         inside = days[days.year == y]
         frac = np.arange(1, len(inside) + 1) / len(inside)
         prev_pe = log_pe[days[days.year < y][-1]]
         prev_eps = log_eps[days[days.year < y][-1]]
-        log_pe[inside] = prev_pe + VAL[y] * frac
-        log_eps[inside] = prev_eps + EARN[y] * frac
+        log_pe[inside] = prev_pe + val[y] * frac
+        log_eps[inside] = prev_eps + earn[y] * frac
     price = np.exp(log_pe + log_eps)
     t = np.arange(len(days)) / 252.0
     files = {
@@ -55,6 +57,19 @@ def known(tmp_path_factory):
     }
     root = _make_vault(tmp_path_factory.mktemp("v"), files, ROWS)
     return DataLoader(Settings.resolve(vault=root, cache=tmp_path_factory.mktemp("c"), live=False))
+
+
+@pytest.fixture(scope="module")
+def known(tmp_path_factory):
+    return _known_loader(tmp_path_factory, VAL, EARN)
+
+
+@pytest.fixture(scope="module")
+def dominant(tmp_path_factory):
+    """Valuation dominates every year 2006–2019 (|P/E move| 0.3, |EPS move| 0.05, signs mixed)."""
+    years = range(2006, 2020)
+    return _known_loader(tmp_path_factory, {y: 0.3 * (-1) ** y for y in years},
+                         {y: 0.05 * (-1) ** (y // 2) for y in years})
 
 
 def _spec(**kw) -> Spec:
@@ -82,7 +97,56 @@ def test_estimate_counts_the_dominant_years(known):
     assert est.ok and est.nobs == 6
     assert est.estimate == pytest.approx(4 / 6 - 0.5)
     assert est.pvalue == pytest.approx(0.6875)  # exact two-sided binomial, 4 of 6
+    assert est.se == pytest.approx(0.5 / np.sqrt(6))  # binomial se at share 1/2
+    assert (est.ci_low, est.ci_high) == pytest.approx((0.2228 - 0.5, 0.9567 - 0.5), abs=1e-4)  # Clopper–Pearson
     assert est.extra["n_valuation"] == 4
+
+
+def test_null_counts_swap_the_parts_year_by_year():
+    t = pd.DataFrame({"valuation": [0.3, -0.1, 0.2, 0.0], "earnings": [0.1, 0.4, -0.5, 0.0]},
+                     index=pd.PeriodIndex(["2012", "2013", "2014", "2015"], freq="Y"))
+    none = {y: False for y in range(2012, 2016)}
+    every = {y: True for y in range(2012, 2016)}
+    counts = A.null_counts(t, [none, every, none | {2013: True}])
+    assert list(counts) == [1, 2, 2]  # a tie (2015) is never valuation-dominant
+    flips = A.null_flips(np.random.default_rng(0))
+    assert set(flips) == set(range(A.NULL_YEARS[0], A.NULL_YEARS[1] + 1))
+    assert flips == A.null_flips(np.random.default_rng(0))
+
+
+_SMALL_GRID = {"pair": ["CSI 500 vs CSI 300"], "anchor": ["prior_end", "within"], "returns": ["total", "price"],
+               "kind": ["log", "simple"], "years": ["article window", "full years"]}
+
+
+def _c4_null_run(loader, draws: int = 199):
+    from econ.robust import Grid, run_grid
+    from econ.robust.curve import spec_curve
+
+    res = run_grid(A.estimate, Grid(_SMALL_GRID), loader=loader, null_draws=draws, seed=A.NULL_SEED)
+    return res, spec_curve(res, sign_claimed=1)
+
+
+def test_c4_null_is_centred_and_the_joint_test_quiet_without_dominance(known):
+    res, curve = _c4_null_run(known)
+    assert res.null_estimates.shape == (199, 16) and np.isfinite(res.null_estimates).all()
+    share = res.null_estimates + 0.5
+    assert share.mean() == pytest.approx(0.5, abs=0.03)       # exchangeable parts: no dominance
+    assert share[:, 0].var() == pytest.approx(0.25 / 6, rel=0.25)  # Binomial(6, 1/2) / 6
+    # every spec counts the same six years, so one draw flips them alike in every spec
+    assert (res.null_estimates == res.null_estimates[:, :1]).all()
+    # 4 of 6 years valuation-dominant: P(Bin(6, 1/2) >= 4) = 0.34 under the null
+    assert curve.joint.pvalue("median") == pytest.approx(22 / 64, abs=0.08)
+    assert all(curve.joint.pvalue(s) > 0.05 for s in ("median", "share_significant", "stouffer"))
+    again, _ = _c4_null_run(known)
+    assert np.array_equal(res.null_estimates, again.null_estimates)  # deterministic
+
+
+def test_c4_joint_test_rejects_when_valuation_always_dominates(dominant):
+    res, curve = _c4_null_run(dominant)
+    assert np.allclose(curve.frame["estimate"], 0.5) and (curve.frame["nobs"] == 14).all()
+    for s in ("median", "stouffer"):  # no null draw flips all 14 years to valuation (2^-14)
+        assert curve.joint.pvalue(s) == pytest.approx(1 / 200)
+    assert np.allclose(curve.frame["p_rw"], 1 / 200)
 
 
 def test_price_and_total_return_give_the_same_count(known):
