@@ -83,7 +83,8 @@ class Table:
     def has_sample_size(self) -> bool:
         """Whether the table states its sample: a ``sample`` line or an N-type column."""
         cols = {str(c).strip().lower() for c in self.frame.columns}
-        return bool(self.sample) or bool(cols & {"n", "nobs", "obs.", "obs", "specs", "t", "n obs"})
+        sizes = {"n", "nobs", "obs.", "obs", "specs", "t", "n obs", "days", "touches", "rungs", "weeks", "months"}
+        return bool(self.sample) or bool(cols & sizes)
 
 
 @dataclasses.dataclass

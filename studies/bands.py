@@ -606,6 +606,7 @@ class Bands(Study):
                   frame=bands, digits={"Mean": 1, "−2 sd": 1, "−1 sd": 1, "+1 sd": 1, "+2 sd": 1,
                                        f"On {ARTICLE_DATE}": 1, "Latest": 1, "z latest": 2},
                   index_label="Ratio",
+                  sample="daily ratios over each pair's common history (first date and monthly N in the stationarity table)",
                   notes=["Daily ratios 100 × small / large; bands = mean ± 1 and 2 standard deviations over our "
                          "sample. SW small/large uses the published 801813 and 801811 levels (both based 1000 on "
                          "1999-12-30, so no rebasing is needed), but 801811 is public only from 2015-01-05: our "
@@ -651,6 +652,7 @@ class Bands(Study):
             Table(name="c11_touch_list",
                   caption="Every ±2 sd touch of the in-sample bands of the price and P/E ratios and what followed",
                   frame=touch_list, index_label="",
+                  sample="daily, in-sample bands over each ratio's full history; one row per touch",
                   digits={"z": 2, "Ratio (%)": 1, "3m (%)": 1, "6m (%)": 1, "12m (%)": 1},
                   notes=["In-sample bands (the article's construction). Forward log relative return of small over "
                          "large (percent) over 63, 126 and 252 trading days after the touch; -- where the sample "
@@ -658,6 +660,7 @@ class Bands(Study):
                          "the previous table."]),
             Table(name="c11_criteria", caption="The declared criteria of the C11 verdict, ratio by ratio",
                   frame=crit, index_label="Ratio",
+                  sample="monthly log ratios, spans and N as in the stationarity and predictive-regression tables",
                   notes=[f"S: ADF p < {ALPHA} and KPSS p ≥ {ALPHA} (monthly log ratio). P: 12-month slope on the "
                          f"real-time z < 0 with Hodrick p < {ALPHA} and random-walk bootstrap p < {ALPHA}. T: with "
                          "real-time (or in-sample) bands, the mean 12-month return after touches has the reversal "

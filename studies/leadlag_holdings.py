@@ -664,6 +664,7 @@ class LeadLagHoldings(Study):
             Table(name="c12_c14_turning_points",
                   caption="The articles' fund-holding and visit-share turning points against the style cycle",
                   frame=tp.set_index("Claim"),
+                  sample="monthly style cycle 2010-01 to 2023-06 (C12) and 2013-01 to 2024-12 (C14); article turning points as published",
                   notes=["Article % and the dates are the article's numbers (CLAIMS.md), not data. Year-only dates "
                          "are placed mid-year (± 6 months). Style TP: the log(CSI 300/CSI 1000) turning point the "
                          "article's turning point should precede (monthly BBQ, window 6, phase 6, cycle 15); the "
@@ -676,12 +677,14 @@ class LeadLagHoldings(Study):
                   digits={"Article %": 2, "Market-cap %": 1, "Lead (m)": 0, "vs market TP (m)": 0}),
             Table(name="c12_style_cycle", caption="Style-cycle turning points by proxy (monthly BBQ, rule A)",
                   frame=cycles, digits=0,
+                  sample="monthly closes from 2005; cycles counted inside 2010-01 to 2023-06 (C12) and 2013-01 to 2024-12 (C14)",
                   notes=["log(large/small) monthly; BBQ window 6, minimum phase 6, minimum cycle 15 months. "
                          "Complete cycles: peak-to-peak or trough-to-trough intervals inside the window "
                          "(2010-01 to 2023-06 for C12; 2013-01 to 2024-12 for C14)."]),
             Table(name="c12_c14_power",
                   caption="Power of a Granger test of the claimed lead at the articles' frequencies",
                   frame=pw, digits=2,
+                  sample=f"Monte Carlo, {POWER_REPS} replications per cell; T = 27 half-years (C12) and 13 years (C14)",
                   notes=[f"Rejection rate at 5% of the Granger F (lags = true lead) in {POWER_REPS} replications: "
                          "the signal is AR(1) with coefficient 0.5 and the style change equals rho times the signal "
                          "lead periods earlier plus independent noise, so rho is their correlation (rho = 0: size). "
@@ -690,6 +693,7 @@ class LeadLagHoldings(Study):
                          "Full Monte Carlo: benchmarks/leadlag_power.py."]),
             Table(name="c13_ladder", caption="Do relative-strength peaks walk down the size ladder?",
                   frame=ep, digits={"Rungs": 0, "rho": 2}, index_label="Anchor (SSE 50 peak)",
+                  sample="monthly relative strength from 2005 to the last common month; Rungs gives each episode's size",
                   notes=[f"Episodes: each BBQ peak of SSE 50 relative strength (log SSE 50 / CSI All Share, monthly, "
                          f"rule A, from 2005); for every other rung its first peak from {LADDER_SLACK_MONTHS} months "
                          f"before to {LADDER_HORIZON_MONTHS} months after. rho: Spearman correlation of size order "
