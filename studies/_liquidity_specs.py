@@ -13,7 +13,9 @@ headline choices, grids) and the small pieces of glue the study needs:
   one estimator ``econ.models`` lacks; it is written here in its minimal generic form
   (row resampling in blocks + least squares), not in ``econ/``;
 * :data:`GRID`, :data:`GRID_FLOWS`, :data:`GRID_FED` and the picklable module-level
-  :func:`estimate` that ``econ.robust.run_grid`` runs over them.
+  :func:`estimate` that ``econ.robust.run_grid`` runs over them, with the joint-test hook:
+  :func:`null_design` rebuilds a specification's rows and :class:`NullDesign` re-fits them
+  with the claim's driver circularly shifted (numpy OLS + HAC, :func:`hac_sum` for lag sums).
 
 Units throughout: ``y`` in percent (100 × log points), rates and yields in percentage
 points, northbound flows in percent of CSI 300 turnover of the same period (headline),
@@ -29,13 +31,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from econ.data.loader import DataLoader
 from econ.data.panel import build_panel
 from econ.models import levels_vs_differences, ols_hac
+from econ.models.cointegration import engle_granger
+from econ.models.hac import choose_bandwidth
 from econ.models.regression import LevelsVsDifferences, RegressionResult
 from econ.policy import ALPHA, HAC_RULE
-from econ.robust import Grid, Spec, SpecEstimate
+from econ.robust import Grid, NullDraws, Spec, SpecEstimate
+from econ.robust.fastols import slope_hac
 from studies.common import PROXIES, Proxy, proxy_by_label
 
 # ----------------------------------------------------------------------------- series
@@ -95,6 +101,17 @@ M1_BASIS_END = "2024-12-31"        # M1 yoy is on the old definition through 202
 FLOW_TRANSFORMS = ("% turnover", "trailing z", "CNY 100bn", "cumulated")
 HEADLINE_FLOW = "% turnover"
 TRAILING = {"W": 52, "M": 12}
+
+#: Joint test (Simonsohn, Simmons & Nelson 2020) and Romano–Wolf p-values of the three grids:
+#: every specification is re-fitted on NULL_DRAWS null worlds in which the claim's driver (C5
+#: the rate change, A3 the northbound flow, C7 Fed-asset growth) is circularly shifted by a
+#: common fraction U(NULL_SHIFT) of its whole history in the spec's panel — the same fraction
+#: for every spec of a draw, and every sample is cut from the shifted history, so nested
+#: samples share the null world. Lags are built from the shifted series; in levels
+#: specifications the shifted increments are re-cumulated. Outcome and controls stay as observed.
+NULL_DRAWS = 199
+NULL_SEED = 20240416
+NULL_SHIFT = (0.1, 0.9)
 
 
 # ----------------------------------------------------------------------------- panels
@@ -521,7 +538,8 @@ def _levels_estimate(lvd: LevelsVsDifferences, term: str) -> SpecEstimate:
         lvd.cointegration.pvalue if lvd.cointegration is not None else math.nan))
 
 
-def estimate(spec: Spec, loader: DataLoader) -> SpecEstimate:
+def estimate(spec: Spec, loader: DataLoader,
+             null: NullDraws | None = None) -> SpecEstimate | list[SpecEstimate]:
     """One specification of :data:`GRID`, :data:`GRID_FLOWS` or :data:`GRID_FED`.
 
     Returns the coefficient the claim is about: C5 β_0 of ΔDR007/SHIBOR (claimed < 0);
@@ -529,7 +547,14 @@ def estimate(spec: Spec, loader: DataLoader) -> SpecEstimate:
     over lags when there are lags (claimed > 0). Levels specifications are estimated only
     when :func:`econ.models.levels_vs_differences` finds them admissible; otherwise the spec
     is reported as failed with the reason.
+
+    With ``null`` (the joint-test hook of ``econ.robust.run_grid``) it returns one estimate
+    per null draw: draw ``k`` shifts the claim's driver by the fraction
+    ``null.uniform(k, *NULL_SHIFT)`` of its history in the spec's panel, then cuts the spec's
+    sample (see :class:`NullDesign`).
     """
+    if null is not None:
+        return null_design(spec, loader).fit_many([null.uniform(k, *NULL_SHIFT) for k in null])
     relation = spec["relation"]
     if relation == "C5":
         dl = c5_fit(loader, proxy_by_label(spec["proxy"]), spec["freq"], spec["rate"], spec["sample"],
@@ -546,4 +571,296 @@ def estimate(spec: Spec, loader: DataLoader) -> SpecEstimate:
         dl = c7_fit(loader, spec["freq"], spec["sample"], spec["lags"], spec["hac"])
         fit = dl.total if dl.lags else dl.contemp
         return fit.to_spec_estimate()
+    raise ValueError(f"unknown relation {relation!r}")
+
+
+# ----------------------------------------------------------------------------- null draws
+def hac_sum(y: np.ndarray, x: np.ndarray, *, rule: str = HAC_RULE, terms: int | None = None,
+            ) -> tuple[float, float, float, int]:
+    """OLS of ``y`` on a constant and ``x`` with Newey–West errors: inference on a slope sum.
+
+    The sum of the first ``terms`` slopes (default all) with the covariance
+    :func:`econ.robust.fastols.slope_hac` uses (Bartlett kernel, bandwidth from the
+    regressor-by-residual scores, ``T/(T-k)`` correction, Student-t with ``T - k`` df): what
+    :func:`distributed_lag` reports as ``total`` through statsmodels' ``t_test``, in numpy.
+    (Re-parametrising so that the sum becomes one coefficient would change the scores the
+    Andrews rule sees, hence this function.) Returns ``(sum, se, pvalue, nobs)``.
+    """
+    yy = np.asarray(y, dtype=float)
+    xx = np.asarray(x, dtype=float)
+    if xx.ndim == 1:
+        xx = xx[:, None]
+    n = len(yy)
+    Z = np.column_stack([np.ones(n), xx])
+    k = Z.shape[1]
+    zz_inv = np.linalg.inv(Z.T @ Z)
+    beta = zz_inv @ (Z.T @ yy)
+    u = Z * (yy - Z @ beta)[:, None]
+    data = u[:, 1:] if rule in ("andrews", "nw-auto") else None
+    L = choose_bandwidth(n, rule, data=data).lags
+    S = u.T @ u
+    for j in range(1, L + 1):
+        g = u[j:].T @ u[:-j]
+        S += (1 - j / (L + 1)) * (g + g.T)
+    V = zz_inv @ S @ zz_inv * n / (n - k)
+    r = np.zeros(k)
+    r[1:1 + (k - 1 if terms is None else terms)] = 1.0
+    b, se = float(r @ beta), float(np.sqrt(r @ V @ r))
+    p = float(2 * special.stdtr(n - k, -abs(b / se))) if se > 0 else math.nan
+    return b, se, p, n
+
+
+_MONTH_DAYS = 365.25 / 12
+
+
+@dataclasses.dataclass
+class Underlying:
+    """A series the null worlds rotate, on its own calendar (all periods of its panel).
+
+    ``kind="level"``: its increments between defined values are rotated and re-cumulated
+    from the first value (a rate, log Fed assets); ``"flow"``: its defined values are
+    rotated (northbound buying, turnover). Undefined periods stay undefined.
+    """
+
+    dates: pd.DatetimeIndex
+    values: np.ndarray
+    kind: str = "level"
+
+    def __post_init__(self) -> None:
+        self.values = np.asarray(self.values, dtype=float)
+        self._valid = np.flatnonzero(np.isfinite(self.values))
+        v = self.values[self._valid]
+        self._rotated = np.diff(v) if self.kind == "level" else v
+
+    def worlds(self, shifts: Sequence[int]) -> np.ndarray:
+        """The series rotated by each of ``shifts`` periods, ``(len(shifts), len(dates))``.
+
+        Row ``b`` equals :func:`econ.robust.curve.circular_shift` of what is rotated by the
+        fraction ``shifts[b] / m`` (``m`` rotated values).
+        """
+        m = len(self._rotated)
+        s = np.asarray(shifts, dtype=int)[:, None]
+        rolled = self._rotated[(np.arange(m)[None, :] - s) % max(m, 1)]
+        if self.kind == "level":
+            first = self.values[self._valid[0]]
+            rolled = first + np.concatenate([np.zeros((len(s), 1)), np.cumsum(rolled, axis=1)], axis=1)
+        out = np.full((len(s), len(self.values)), np.nan)
+        out[:, self._valid] = rolled
+        return out
+
+    @property
+    def span_months(self) -> float:
+        """Calendar length of the defined history, in months."""
+        first, last = self.dates[self._valid[0]], self.dates[self._valid[-1]]
+        return (last - first).days / _MONTH_DAYS
+
+
+def null_shift(u: float, span_months: float, freq: str) -> int:
+    """Periods a null world rotates the drivers by: ``round(u · span)`` months (weeks: the same
+    calendar time), so weekly and monthly specifications see the same world."""
+    months = int(round(float(u) * span_months))
+    return months if freq == "M" else int(round(months * _MONTH_DAYS / 7))
+
+
+@dataclasses.dataclass
+class NullDesign:
+    """One specification's regression rows, ready to be re-fitted in null worlds.
+
+    The regression is ``y`` on a constant, ``x_t, …, x_{t−lags}`` and ``controls``, where
+    ``x`` is the claim's driver built from ``underlying`` series (C5 the rate level, C7 log
+    Fed assets, A3 northbound buying and turnover). A null world rotates every underlying
+    series over its own whole history by the same calendar shift — ``null_shift(u, span)``
+    periods, ``span`` the calendar length of the claim's primary series (``span_of``) — then
+    rebuilds the driver on the spec's panel rows (``frame_dates``) as the spec builds it from
+    the data: ``how="diff"`` the change between consecutive rows, ``"level"`` the level, or a
+    northbound flow transform (:func:`flow_transform`). Every specification of the grid — any
+    sample, frequency, proxy, rate or flow scaling — is thus cut from one world per draw;
+    shifting each spec's own sample instead would give nested samples different worlds and
+    over-reject (tested). ``rows`` are the positions of the estimation rows among the
+    panel's rows; ``y`` and ``controls`` stay as observed. ``target``: ``"first"`` (the
+    coefficient of ``x_t``) or ``"sum"`` (``β_0 + … + β_lags``).
+
+    ``coint_alpha``: the levels regression was admitted because its I(1) variables are
+    cointegrated; a null world must pass the same Engle–Granger test at this level, or the
+    draw fails (re-fitting a spurious regression would give the null curve t-statistics of
+    10 and more).
+    """
+
+    y: np.ndarray
+    rows: np.ndarray
+    frame_dates: pd.DatetimeIndex
+    underlying: dict[str, Underlying]
+    span_of: str
+    freq: str
+    how: str = "diff"
+    lags: int = 0
+    controls: np.ndarray | None = None
+    rule: str = HAC_RULE
+    target: str = "first"
+    coint_alpha: float | None = None
+
+    def __post_init__(self) -> None:  # where each panel row sits in each underlying series (-1: absent)
+        self._at = {k: u.dates.get_indexer(self.frame_dates) for k, u in self.underlying.items()}
+
+    def shifts(self, us: Sequence[float]) -> list[int]:
+        span = self.underlying[self.span_of].span_months
+        return [null_shift(u, span, self.freq) for u in us]
+
+    def drivers(self, us: Sequence[float]) -> np.ndarray:
+        """The driver on the panel's rows in each null world, ``(len(us), len(frame_dates))``."""
+        s = self.shifts(us)
+        paths = {}
+        for k, u in self.underlying.items():
+            at = self._at[k]
+            paths[k] = np.where(at >= 0, u.worlds(s)[:, np.maximum(at, 0)], np.nan)
+        if self.how == "level":
+            return paths["x"]
+        if self.how == "diff":
+            x = paths["x"]
+            return np.concatenate([np.full((len(s), 1), np.nan), np.diff(x, axis=1)], axis=1)
+        cols = pd.RangeIndex(len(s))
+        frame = {"nb": pd.DataFrame(paths["nb"].T, columns=cols)}
+        if "to" in paths:
+            frame["to"] = pd.DataFrame(paths["to"].T, columns=cols)
+        return flow_transform(frame, self.how, self.freq).to_numpy(dtype=float).T
+
+    def _design(self, x: np.ndarray) -> np.ndarray:
+        """Regressors from driver paths ``x`` ``(B, T)``: lags first, then controls, ``(B, n, p)``."""
+        X = np.stack([x[:, self.rows - j] for j in range(self.lags + 1)], axis=-1)
+        if self.controls is not None:
+            ctrl = self.controls.reshape(len(self.y), -1)
+            X = np.concatenate([X, np.broadcast_to(ctrl, (len(x), *ctrl.shape))], axis=-1)
+        return X
+
+    def _spurious(self, X: np.ndarray) -> bool:
+        """Levels regression whose null-world variables are not cointegrated (Engle–Granger)."""
+        if self.coint_alpha is None:
+            return False
+        eg = engle_granger(pd.Series(self.y, name="y"), pd.DataFrame(X, columns=[f"x{j}" for j in range(X.shape[1])]),
+                           trend="c", alpha=self.coint_alpha)
+        return not eg.cointegrated
+
+    def fit(self, u: float) -> SpecEstimate:
+        """The specification's estimate in the null world ``u`` (0: the data), one fit at a time
+        through :func:`econ.robust.fastols.slope_hac` / :func:`hac_sum` (the reference path)."""
+        try:
+            X = self._design(self.drivers([u]))[0]
+            if not (np.isfinite(X).all() and np.isfinite(self.y).all()):
+                raise ValueError("missing values in the null world's rows")
+            if self._spurious(X):
+                return SpecEstimate.failed(_SPURIOUS)
+            if self.target == "sum" and self.lags:
+                b, se, p, n = hac_sum(self.y, X, rule=self.rule, terms=self.lags + 1)
+            else:
+                b, se, p, n = slope_hac(self.y, X, rule=self.rule)
+        except (ValueError, np.linalg.LinAlgError) as exc:
+            return SpecEstimate.failed(f"null draw: {type(exc).__name__}: {exc}")
+        return SpecEstimate(estimate=b, se=se, pvalue=p, nobs=n)
+
+    def fit_many(self, us: Sequence[float]) -> list[SpecEstimate]:
+        """:meth:`fit` for every ``u`` in ``us`` at once (batched numpy; equal to :meth:`fit`).
+
+        Falls back to :meth:`fit` one world at a time when the batch cannot be formed.
+        """
+        if len(us) == 0:
+            return []
+        X = self._design(self.drivers(us))                                       # (B, n, p)
+        n, k = len(self.y), X.shape[2] + 1
+        if n <= k or not (np.isfinite(X).all() and np.isfinite(self.y).all()):
+            return [self.fit(u) for u in us]
+        Y = np.broadcast_to(self.y, (len(us), n))
+        Z = np.concatenate([np.ones((len(us), n, 1)), X], axis=2)
+        Zt = Z.transpose(0, 2, 1)
+        try:
+            inv = np.linalg.inv(Zt @ Z)
+        except np.linalg.LinAlgError:
+            return [self.fit(u) for u in us]
+        beta = (inv @ (Zt @ Y[:, :, None]))[:, :, 0]
+        U = Z * (Y - np.einsum("bnk,bk->bn", Z, beta))[:, :, None]              # scores
+        if self.rule in ("andrews", "nw-auto"):
+            L = np.array([choose_bandwidth(n, self.rule, data=U[b, :, 1:]).lags for b in range(len(us))])
+        else:
+            L = np.full(len(us), choose_bandwidth(n, self.rule).lags)
+        S = U.transpose(0, 2, 1) @ U
+        for j in range(1, int(L.max()) + 1):
+            w = np.clip(1 - j / (L + 1), 0.0, None)[:, None, None]
+            G = U[:, j:].transpose(0, 2, 1) @ U[:, :-j]
+            S += w * (G + G.transpose(0, 2, 1))
+        V = inv @ S @ inv * n / (n - k)
+        r = np.zeros(k)
+        r[1:1 + (self.lags + 1 if self.target == "sum" and self.lags else 1)] = 1.0
+        est = beta @ r
+        se = np.sqrt(np.einsum("i,bij,j->b", r, V, r))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = np.where(se > 0, 2 * special.stdtr(n - k, -np.abs(est / se)), np.nan)
+        return [SpecEstimate.failed(_SPURIOUS) if self._spurious(X[i])
+                else SpecEstimate(estimate=float(est[i]), se=float(se[i]), pvalue=float(p[i]), nobs=n)
+                for i in range(len(us))]
+
+
+_SPURIOUS = "null draw: levels not admissible (variables not cointegrated)"
+
+
+def _array(frame: pd.DataFrame | pd.Series) -> np.ndarray:
+    return frame.to_numpy(dtype=float)
+
+
+def _rows(frame: pd.DataFrame, data: pd.DataFrame) -> np.ndarray:
+    """Positions of ``data``'s rows (a subset of ``frame``'s dates) in ``frame``."""
+    pos = frame.index.get_indexer(data.index)
+    if (pos < 0).any():
+        raise ValueError("estimation rows missing from the panel")
+    return pos
+
+
+def _underlying(loader: DataLoader, series_id: str, freq: str, kind: str, agg: str | None = None,
+                scale: str = "") -> Underlying:
+    p = panel(loader, {"v": series_id}, freq, {"v": agg} if agg else None)["v"]
+    values = 100.0 * np.log(p) if scale == "100log" else p
+    return Underlying(dates=p.index, values=_array(values), kind=kind)
+
+
+def null_design(spec: Spec, loader: DataLoader) -> NullDesign:
+    """The rows :func:`estimate` fits for ``spec``, as a :class:`NullDesign`.
+
+    ``null_design(spec, loader).fit(0.0)`` reproduces the reported estimate. A levels
+    specification reaches the null draws only if it was admissible on the data (the executor
+    skips the null draws of failed specifications); if it was admitted by cointegration, each
+    null world must pass the same Engle–Granger test (see :class:`NullDesign`).
+    """
+    relation, freq = spec["relation"], spec["freq"]
+    if relation == "C5":
+        start, end = C5_SAMPLES[spec["sample"]]
+        f = c5_frame(loader, proxy_by_label(spec["proxy"]), freq, spec["rate"])
+        lags = LAGS[freq][spec["lags"]]
+        data = _lag_data(f, "dy", "drate", lags, (), start, end)
+        rate = _underlying(loader, RATES[spec["rate"]], freq, "level", agg="mean")
+        return NullDesign(y=_array(data["dy"]), rows=_rows(f, data), frame_dates=f.index, underlying={"x": rate},
+                          span_of="x", freq=freq, lags=lags, rule=spec["hac"])
+    if relation == "A3":
+        proxy, how = proxy_by_label(spec["proxy"]), spec["flow"]
+        f = flow_frame(loader, proxy, freq, how)
+        flows = {"nb": _underlying(loader, NORTHBOUND, freq, "flow"), "to": _underlying(loader, TURNOVER, freq, "flow")}
+        if how == "cumulated":
+            data = a3_levels_data(loader, proxy, freq, spec["sample"])
+            coint = a3_levels(loader, proxy, freq, spec["sample"]).cointegration
+            return NullDesign(y=_array(data["y"]), rows=_rows(f, data), frame_dates=f.index, underlying=flows,
+                              span_of="nb", freq=freq, how=how, controls=_array(data[["us"]]),
+                              coint_alpha=None if coint is None else coint.alpha)
+        data = a3_flow_data(loader, proxy, freq, how, spec["sample"])
+        return NullDesign(y=_array(data["dy"]), rows=_rows(f, data), frame_dates=f.index, underlying=flows,
+                          span_of="nb", freq=freq, how=how, controls=_array(data[["dus"]]), rule=spec["hac"])
+    if relation == "C7":
+        f = fed_frame(loader, freq)
+        fed = {"x": _underlying(loader, FED_ASSETS, freq, "level", scale="100log")}
+        if spec["form"] == "levels":
+            data = c7_levels_data(loader, freq, spec["sample"])
+            coint = c7_levels(loader, freq, spec["sample"]).cointegration
+            return NullDesign(y=_array(data["y"]), rows=_rows(f, data), frame_dates=f.index, underlying=fed,
+                              span_of="x", freq=freq, how="level", coint_alpha=None if coint is None else coint.alpha)
+        start, end = C7_SAMPLES[spec["sample"]]
+        lags = LAGS[freq][spec["lags"]]
+        data = _lag_data(f, "dy", "dx", lags, (), start, end)
+        return NullDesign(y=_array(data["dy"]), rows=_rows(f, data), frame_dates=f.index, underlying=fed,
+                          span_of="x", freq=freq, lags=lags, rule=spec["hac"], target="sum")
     raise ValueError(f"unknown relation {relation!r}")

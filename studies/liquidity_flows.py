@@ -77,12 +77,14 @@ from studies._liquidity_specs import (  # re-exported: the grid contract lives i
     GRID_HEADLINE,
     HEADLINE_PROXY,
     HEADLINE_RATE,
+    NULL_DRAWS,
+    NULL_SEED,
     Fit,
     estimate,
 )
 from studies.common import ARTICLES, Proxy, available_proxies, proxy_by_label
 
-__all__ = ["GRID", "GRID_FED", "GRID_FLOWS", "STUDY", "estimate"]
+__all__ = ["GRID", "GRID_FED", "GRID_FLOWS", "NULL_DRAWS", "NULL_SEED", "STUDY", "estimate"]
 
 # ----------------------------------------------------------------------------- declarations
 C9_WINDOWS = {  # (flow, window label): (start, end, claimed sign on Δ log ratio)
@@ -961,7 +963,8 @@ class LiquidityFlows(Study):
         rows = []
         for claim, grid, headline, sign, name, label in specs:
             say(f"grid {claim} ({len(grid)} specs)")
-            result = run_grid(estimate, grid, loader=loader)
+            result = run_grid(estimate, grid, loader=loader, null_draws=NULL_DRAWS, seed=NULL_SEED,
+                              name=f"{claim} grid")
             out.grids.append(GridRun(name=f"lf_{claim.lower()}_grid", claim=claim, sign_claimed=sign,
                                      result=result, headline=headline, label=label))
             summary = grid_summary(result, sign, headline, name)
