@@ -6,9 +6,16 @@ exactly) and its bootstrap interval covers the truth; the grid's ``estimate`` re
 DR007 effect end to end from a tiny vault of daily CSV files; the whole study runs on the
 synthetic world (where the ratio depends on nothing) and its intervals cover zero.
 
+Null draws (the joint-test hook): in a tiny world with all three drivers (DR007, northbound
+flows, Fed assets) a zero shift reproduces every spec's reported estimate, s.e. and p (so the
+null re-fits the same regressions; the batched path equals the one-at-a-time path), the joint
+test is small for strong effects and not small when the ratios depend on nothing, and draw
+``k`` is the same world in every spec and in every run.
+
 Real vault (marked ``vault``): headline numbers within tolerances (values from this study's
 run), the C5 and A3 headline regressions recomputed independently from the raw daily series
-with pandas resampling and statsmodels, computed verdicts, the grids' size and headline.
+with pandas resampling and statsmodels, computed verdicts, the grids' size and headline, the
+grids' null draws (zero shift = reported estimate) and joint tests.
 """
 
 from __future__ import annotations
@@ -22,8 +29,10 @@ import pytest
 import statsmodels.api as sm
 
 from econ.config import Settings
+from econ.data.catalog import default_catalog
 from econ.data.loader import DataLoader
-from econ.robust import Grid, run_grid
+from econ.robust import Grid, NullDraws, run_grid
+from econ.robust.curve import circular_shift, spec_curve
 from econ.study import Outcome
 from studies import _liquidity_specs as S
 from studies import liquidity_flows as LF
@@ -127,6 +136,177 @@ def test_estimate_is_picklable_and_grids_are_declared():
     assert all("nw1994 only" in why for s, why in LF.GRID_FLOWS.excluded())
 
 
+# --------------------------------------------------------------------------- null draws
+def _tiny_world(root, effect: float, seed: int = 5):
+    """Daily data for one pair and all three drivers; ``effect`` scales every true effect.
+
+    CSI 1000/CSI 300: 100·Δlog ratio = effect·(−1.5 ΔDR007 − 0.5·flow), flow = northbound net
+    buying in % of CSI 300 turnover (turnover constant, so weekly flow sums exactly); Russell
+    2000/S&P 500: 100·Δlog ratio = effect·0.5·100·Δlog Fed assets, which move on Wednesdays;
+    the ratio reacts on the Monday after, the day ``build_panel`` dates a weekly level's release
+    (end of its Friday week + 1 day). The US 10Y (the A3 control) is an independent random walk.
+    """
+    rng = np.random.default_rng(seed)
+    days = pd.bdate_range("2012-01-02", "2021-12-31")
+    n = len(days)
+    week = days.to_period("W-FRI")
+    codes = pd.factorize(week)[0]
+    first = np.r_[True, codes[1:] != codes[:-1]]
+    step = rng.normal(0, 0.15, codes.max() + 1)
+    rate = 2.5 + np.cumsum(step)[codes]
+    d_rate = np.where(first, np.r_[0.0, np.diff(rate)], 0.0)
+    turnover = 3000.0                                    # CNY 100m a day
+    nb = rng.normal(0, 3000, n)                          # CNY mn a day
+    flow = nb / (5 * turnover)                           # daily share of the week's % of turnover
+    wed = days.day_of_week == 2
+    dlog_fed = np.where(wed, rng.normal(0.2, 1.0, n), 0.0)  # 100·Δlog, weekly moves
+    log300 = np.log(3000) + np.cumsum(rng.normal(0, 0.01, n))
+    ratio = np.cumsum(effect * (-1.5 * d_rate - 0.5 * flow) + rng.normal(0, 0.1, n)) / 100
+    spx = np.log(2000) + np.cumsum(rng.normal(0, 0.01, n))
+    r2k = np.cumsum(effect * 0.5 * np.r_[np.zeros(3), dlog_fed[:-3]] + rng.normal(0, 0.1, n)) / 100
+    frame = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "c300": np.exp(log300),
+                          "c1000": np.exp(log300 + ratio), "dr": rate, "nb": nb, "to": turnover,
+                          "us": 2.0 + np.cumsum(rng.normal(0, 0.05, n)), "spx": np.exp(spx),
+                          "r2k": np.exp(spx + r2k)})
+    fed = pd.DataFrame({"date": frame["date"], "fed": 4e6 * np.exp(np.cumsum(dlog_fed) / 100)})[wed]
+    catalog = default_catalog()
+    rows = [f"{sid},{file},date,{col},{catalog[sid].unit},{freq},{sid}" for sid, file, col, freq in (
+        *((sid, "d.csv", col, "business daily") for sid, col in (
+            ("cn.index.csi300.close", "c300"), ("cn.index.csi1000.close", "c1000"), ("cn.rate.dr007", "dr"),
+            (S.NORTHBOUND, "nb"), (S.TURNOVER, "to"), (S.US10Y, "us"), (S.SP500, "spx"), (S.RUSSELL, "r2k"))),
+        (S.FED_ASSETS, "fed.csv", "fed", "weekly"))]
+    root.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(root / "d.csv", index=False)
+    fed.to_csv(root / "fed.csv", index=False)
+    (root / "MANIFEST.csv").write_text("series_id,file,date_column,value_column,unit,frequency,description\n"
+                                       + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return root
+
+
+#: One small grid per relation, every spec estimable on the tiny world.
+SMALL_GRIDS = {
+    "C5": Grid({"relation": ["C5"], "proxy": ["CSI 1000"], "freq": ["W", "M"], "rate": ["DR007"],
+                "sample": ["full", "2014–2020"], "hac": ["nw1994", "andrews"], "lags": ["short", "none"]}),
+    "A3": Grid({"relation": ["A3"], "proxy": ["CSI 1000"], "freq": ["W", "M"],
+                "flow": ["% turnover", "trailing z", "CNY 100bn"], "sample": ["full", "2014–2020"],
+                "hac": ["nw1994", "andrews"]}),
+    "C7": Grid({"relation": ["C7"], "freq": ["W", "M"], "sample": ["full", "2014–2020"], "hac": ["nw1994", "andrews"],
+                "form": ["differences"], "lags": ["none", "short"]}),
+}
+SIGNS = {"C5": -1, "A3": -1, "C7": +1}
+
+
+@pytest.fixture(scope="module")
+def tiny_worlds(tmp_path_factory):
+    """Loaders on the tiny world with strong effects and with none (the ratios depend on nothing)."""
+    out = {}
+    for label, effect in (("effect", 1.0), ("null", 0.0)):
+        root = _tiny_world(tmp_path_factory.mktemp(label) / "vault", effect)
+        out[label] = DataLoader(Settings.resolve(vault=root, cache=tmp_path_factory.mktemp(f"c{label}"), live=False))
+    return out
+
+
+def test_zero_shift_reproduces_every_spec(tiny_worlds):
+    loader = tiny_worlds["effect"]
+    us = [NullDraws(7, 3).uniform(k, *S.NULL_SHIFT) for k in range(7)]
+    for grid in SMALL_GRIDS.values():
+        for spec in grid:
+            obs = LF.estimate(spec, loader)
+            assert obs.ok, spec.key
+            design = S.null_design(spec, loader)
+            zero = design.fit(0.0)  # statsmodels (ols_hac, t_test) vs numpy (slope_hac, hac_sum)
+            assert zero.estimate == pytest.approx(obs.estimate, rel=1e-9), spec.key
+            assert zero.se == pytest.approx(obs.se, rel=1e-9) and zero.pvalue == pytest.approx(obs.pvalue, rel=1e-7)
+            assert zero.nobs == obs.nobs
+            many = design.fit_many(us)  # batched path = one draw at a time
+            for u, e in zip(us, many, strict=True):
+                one = design.fit(u)
+                assert (e.estimate, e.se, e.nobs) == pytest.approx((one.estimate, one.se, one.nobs), rel=1e-10)
+            assert abs(many[0].estimate - obs.estimate) > 1e-6  # a shift changes the data
+
+
+def test_null_worlds_rotate_the_underlying_series():
+    rng = np.random.default_rng(4)
+    dates = pd.date_range("2010-01-08", periods=300, freq="W-FRI")
+    level = np.r_[np.full(20, np.nan), 3 + np.cumsum(rng.normal(0, 0.1, 280))]
+    level[150] = np.nan  # a gap stays a gap
+    for kind in ("level", "flow"):
+        und = S.Underlying(dates=dates, values=level, kind=kind)
+        ok = np.isfinite(level)
+        for shift in (0, 37, 211):
+            w = und.worlds([shift])[0]
+            assert np.array_equal(np.isfinite(w), ok)
+            if kind == "flow":
+                expect = circular_shift(level[ok], shift / ok.sum())
+            else:  # increments rotated, re-cumulated from the first value
+                inc = circular_shift(np.diff(level[ok]), shift / (ok.sum() - 1))
+                expect = level[ok][0] + np.r_[0.0, np.cumsum(inc)]
+            np.testing.assert_allclose(w[ok], expect, rtol=1e-12)
+    # weekly and monthly worlds move the drivers by the same calendar time
+    for u in (0.1, 0.37, 0.9):
+        weeks, months = S.null_shift(u, 200.0, "W"), S.null_shift(u, 200.0, "M")
+        assert months == round(u * 200) and abs(weeks * 7 - months * 365.25 / 12) <= 3.5
+
+
+def test_hac_sum_is_the_lag_sum_of_distributed_lag():
+    frame, rng = _weekly_frame(400, 9)
+    x = np.cumsum(rng.normal(0, 0.2, 400)) * 0.1 + rng.normal(0, 0.2, 400)  # persistent regressor
+    frame["x"] = x
+    frame["y"] = 0.5 * x - 0.3 * np.roll(x, 2) + rng.normal(0, 0.3, 400)
+    for rule in ("nw1994", "andrews"):
+        dl = S.distributed_lag(frame.iloc[2:], "y", "x", 3, rule=rule)
+        data = dl.res.model.model.exog[:, 1:]
+        b, se, p, n = S.hac_sum(dl.res.model.model.endog, data, rule=rule)
+        assert (b, se, p, n) == pytest.approx((dl.total.beta, dl.total.se, dl.total.p, dl.total.nobs), rel=1e-9)
+
+
+def _joint(loader, claim: str, draws: int = 99):
+    res = run_grid(LF.estimate, SMALL_GRIDS[claim], loader=loader, null_draws=draws, seed=LF.NULL_SEED)
+    return res, spec_curve(res, sign_claimed=SIGNS[claim], name=claim)
+
+
+@pytest.mark.parametrize("claim", ["C5", "A3", "C7"])
+def test_joint_test_small_under_an_effect_not_under_the_null(tiny_worlds, claim):
+    res, curve = _joint(tiny_worlds["effect"], claim)
+    assert res.null_draws == 99 and np.isfinite(res.null_estimates).all()
+    assert curve.share_significant_claimed == 1.0
+    for stat in ("median", "share_significant", "stouffer"):
+        assert curve.joint.pvalue(stat) == pytest.approx(1 / 100), stat  # no null curve as extreme
+    _, null_curve = _joint(tiny_worlds["null"], claim)
+    for stat in ("median", "share_significant", "stouffer"):
+        assert null_curve.joint.pvalue(stat) > 0.01, stat
+
+
+def test_draw_k_is_one_world_in_every_spec_and_every_run(tiny_worlds):
+    loader = tiny_worlds["null"]
+    grid = SMALL_GRIDS["C5"]
+    a = run_grid(LF.estimate, grid, loader=loader, null_draws=20, seed=LF.NULL_SEED)
+    b = run_grid(LF.estimate, grid, loader=loader, null_draws=20, seed=LF.NULL_SEED)
+    np.testing.assert_array_equal(a.null_estimates, b.null_estimates)
+    np.testing.assert_array_equal(a.null_pvalues, b.null_pvalues)
+    # draw k does not depend on how many draws are asked for
+    spec = next(iter(grid))
+    first = LF.estimate(spec, loader, null=NullDraws(5, LF.NULL_SEED))
+    assert [e.estimate for e in first] == list(a.null_estimates[:5, 0])
+    # the same world in every spec: specs that differ only in the HAC rule share each draw's slope
+    keys = [s.key for s in a.specs]
+    for i, s in enumerate(a.specs):
+        if s["hac"] == "nw1994":
+            j = keys.index(s.key.replace("hac=nw1994", "hac=andrews"))
+            np.testing.assert_allclose(a.null_estimates[:, i], a.null_estimates[:, j], rtol=1e-12)
+    # nested samples are cut from one world: the driver's whole history is rotated, then cut
+    u = NullDraws(1, LF.NULL_SEED).uniform(0, *S.NULL_SHIFT)
+    for g in SMALL_GRIDS.values():
+        for s in g:
+            if s["sample"] == "2014–2020":
+                full = next(f for f in g if f.key == s.key.replace("sample=2014–2020", "sample=full"))
+                np.testing.assert_array_equal(S.null_design(s, loader).drivers([u]),
+                                              S.null_design(full, loader).drivers([u]))
+    # a different seed is a different set of worlds
+    c = run_grid(LF.estimate, grid, loader=loader, null_draws=20, seed=LF.NULL_SEED + 1)
+    assert not np.allclose(a.null_estimates, c.null_estimates)
+
+
 @pytest.fixture(scope="module")
 def synth_result(tmp_path_factory):
     loader = DataLoader(Settings.resolve(vault=None, cache=tmp_path_factory.mktemp("c"), synthetic=True))
@@ -142,6 +322,12 @@ def test_synthetic_world_runs_flags_and_finds_nothing(synth_result):
     assert n["C5_contemp_lo"] < 0 < n["C5_contemp_hi"]
     assert n["A3_indirect_lo"] < 0 < n["A3_indirect_hi"]
     assert res.claims[1].outcome == Outcome.NOT_SUPPORTED  # C5
+    # the grids carry null draws, and their joint tests find nothing either
+    for g in res.grids:
+        assert g.result.null_draws == LF.NULL_DRAWS and g.result.null_seed == LF.NULL_SEED
+        joint = spec_curve(g.result, sign_claimed=g.sign_claimed, headline=g.headline).joint
+        assert joint.n_draws == LF.NULL_DRAWS
+        assert (joint.statistics["pvalue"] > 0.01).all(), (g.claim, joint.statistics)
 
 
 # --------------------------------------------------------------------------- real vault
@@ -243,6 +429,30 @@ def test_grids_follow_the_contract(result):
     head = a3.iloc[[s.key for s in result.grids[1].result.specs].index(LF.GRID_FLOWS_HEADLINE)]
     assert head["estimate"] == pytest.approx(result.numbers["A3_b"], rel=1e-12)
     assert result.numbers["C5_grid_share_sign"] > 0.8 and result.numbers["C7_grid_share_sig"] == 0
+
+
+@vault
+def test_grids_null_draws_and_joint_tests(result, vault_loader):
+    grids = {g.claim: g for g in result.grids}
+    for g in grids.values():
+        r = g.result
+        assert r.null_draws == LF.NULL_DRAWS and r.null_estimates.shape == (LF.NULL_DRAWS, len(r.specs))
+        for j, (spec, est) in enumerate(zip(r.specs, r.estimates, strict=True)):
+            if not est.ok:
+                assert np.isnan(r.null_estimates[:, j]).all()
+                continue
+            zero = S.null_design(spec, vault_loader).fit(0.0)  # the null re-fits the reported regression
+            assert zero.estimate == pytest.approx(est.estimate, rel=1e-9) and zero.nobs == est.nobs, spec.key
+            assert zero.pvalue == pytest.approx(est.pvalue, rel=1e-6, abs=1e-12), spec.key
+            if "cumulated" not in spec.key:  # a levels spec may fail in null worlds without cointegration
+                assert np.isfinite(r.null_estimates[:, j]).all(), spec.key
+    curves = {c: spec_curve(g.result, sign_claimed=g.sign_claimed, headline=g.headline) for c, g in grids.items()}
+    for claim in ("C5", "A3"):  # both curves lean the claimed way far more than any null curve
+        np.testing.assert_allclose(curves[claim].joint.statistics["pvalue"], 1 / (LF.NULL_DRAWS + 1))
+    assert (curves["C7"].joint.statistics["pvalue"] > 0.9).all()  # C7 leans the other way
+    head = {c: float(cv.headline_row["p_rw"]) for c, cv in curves.items()}
+    assert head["C5"] == pytest.approx(0.415, abs=0.1) and head["A3"] == pytest.approx(0.50, abs=0.1)
+    assert head["C7"] > 0.5
 
 
 @vault
