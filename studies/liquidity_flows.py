@@ -44,7 +44,11 @@ sub-samples 2014–2020 and 2021–.
 * C7: Δ100·log(Russell 2000 / S&P 500) on 100·Δlog Fed assets, monthly headline, weekly
   and in the article's episodes (2008-09 → 2010-12, 2020-03 → 2021-06).
 * Every ratio specification runs for every small-cap proxy with data; three robustness
-  grids (C5, A3 flows, C7) run through ``econ.robust.run_grid``.
+  grids (C5, A3 flows, C7) run through ``econ.robust.run_grid`` with NULL_DRAWS null worlds
+  each (seeded) for the specification-curve joint test and Romano–Wolf p-values: a world
+  rotates the claim's underlying series (the rate, northbound buying and turnover, Fed
+  assets) over its whole history by one calendar shift, and every spec is re-estimated on
+  its rows of that world (``studies._liquidity_specs.NullDesign``).
 
 Verdict rules are declared next to each claim below (the ``*_RULE`` constants); p-values
 are two-sided and compared with ``econ.policy.ALPHA``. "Holds" means the claimed sign and
@@ -993,7 +997,9 @@ class LiquidityFlows(Study):
                    "1994. C7: frequency × sample (2003– / 2008–2010 / 2014–2020 / 2021–) × HAC rule × form × lags. "
                    "Levels specifications are estimated only where admissible (cointegrated I(1) variables); the "
                    "others count as not estimated. Shares are over estimated specifications; p<.05: two-sided p < "
-                   f"{ALPHA}, unadjusted for multiplicity. Headline specifications: {heads}."],
+                   f"{ALPHA}, unadjusted for multiplicity; the joint test of each grid and Romano–Wolf adjusted "
+                   f"p-values ({NULL_DRAWS} null worlds) are in the specification-curve summary. Headline "
+                   f"specifications: {heads}."],
             digits={"Specs": 0, "Estimated": 0, "Claimed sign": 2, "Claimed sign, p<.05": 2, "Opposite, p<.05": 2,
                     "Median est.": 3}, index_label=""))
 
