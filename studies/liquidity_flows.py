@@ -867,6 +867,7 @@ class LiquidityFlows(Study):
         out.tables.append(Table(
             name="lf_samples", caption="Headline relations by frequency and sample",
             frame=pd.DataFrame(cols), kind="estimates", index_label="Relation (CSI 1000/CSI 300)",
+            sample="weekly and monthly, over the spans in the note; N of the full samples in the per-claim tables",
             notes=["W weekly (Friday), M month end; HAC s.e. (Newey–West 1994 rule) in each column. 'full' is each "
                    "relation's own longest span: C5 from 2007 (DR007 to 2024-12, SHIBOR 1W to 2026), A3 the northbound "
                    "data 2014-11 to 2023-12, C7 from 2003; 2021– ends where the data end. C5 rows: β0 of the "
@@ -940,6 +941,7 @@ class LiquidityFlows(Study):
         out.tables.append(Table(
             name="lf_proxies", caption="Every small-cap proxy: the headline specifications",
             frame=frame, kind="estimates", index_label="Specification (vs CSI 300; SW: small vs large)",
+            sample="each pair's longest common span for the headline specification; N as in the per-claim tables",
             notes=["Each cell: the headline specification's coefficient for that small/large pair (HAC s.e.), as in "
                    "the C5, A3, C9 and D1 tables. Samples end where each "
                    "pair's data end: CSI 2000 is back-calculated before 2023-08, Shenwan small/large covers 2015–2024. "
@@ -1031,6 +1033,7 @@ class LiquidityFlows(Study):
         out.tables.insert(1, Table(
             name="lf_articles", caption="The articles' statements beside our headline numbers",
             frame=pd.DataFrame(art).set_index("Claim"),
+            sample="the headline specification of each claim (period and N in the claim's own table)",
             notes=["Ours: the verdict's headline estimate — A3 the indirect effect a·b (% per pp); C5 β0 of ΔDR007; C8 "
                    "stage-1 sum β; C9 the 2016–2020 northbound slope; D1 the northbound slope; C7 the Fed-assets slope. "
                    "None of the articles gives a coefficient; their evidence is episodes and charts."]))
