@@ -440,6 +440,7 @@ class US10yCSI300(Study):
             numbers["A2_headline_p_rw"] = p_rw
         tables = [
             Table(name="a2_placebo", caption="Placebo tests of the weekly CSI 300–US 10Y relation",
+                  sample=f"weekly, {frame.index[0]:%Y-%m-%d} to {frame.index[-1]:%Y-%m-%d}, N = {len(frame)}",
                   frame=placebo.rename(columns={"observed": "Observed", "se": "s.e.", "placebo_mean": "Placebo mean",
                                                 "placebo_q95": "Placebo 95th pct.", "p": "p"}),
                   notes=[f"Weekly Δlog CSI 300 on ΔUS10Y (pp), {HEADLINE_SAMPLE} sample, HAC (NW 1994 rule). Rows 1–"

@@ -44,7 +44,9 @@ _NATIVE_TO_TARGET = {"D": "D", "W": "W", "M": "M", "Q": "Q"}
 def _release_dated(s: pd.Series, native: str, lag_days: int) -> pd.Series:
     if lag_days <= 0:
         return s
-    if native == "D":
+    if native in ("D", "W"):
+        # daily and weekly values are dated by their observation day (WALCL: the Wednesday level,
+        # published Thursday); monthly/quarterly values by their period end
         idx = s.index + pd.Timedelta(days=lag_days)
     else:
         idx = period_end_labels(s.index, native) + pd.Timedelta(days=lag_days)

@@ -163,7 +163,7 @@ def _tiny_world(root, effect: float, seed: int = 5):
     log300 = np.log(3000) + np.cumsum(rng.normal(0, 0.01, n))
     ratio = np.cumsum(effect * (-1.5 * d_rate - 0.5 * flow) + rng.normal(0, 0.1, n)) / 100
     spx = np.log(2000) + np.cumsum(rng.normal(0, 0.01, n))
-    r2k = np.cumsum(effect * 0.5 * np.r_[np.zeros(3), dlog_fed[:-3]] + rng.normal(0, 0.1, n)) / 100
+    r2k = np.cumsum(effect * 0.5 * np.r_[np.zeros(1), dlog_fed[:-1]] + rng.normal(0, 0.1, n)) / 100
     frame = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "c300": np.exp(log300),
                           "c1000": np.exp(log300 + ratio), "dr": rate, "nb": nb, "to": turnover,
                           "us": 2.0 + np.cumsum(rng.normal(0, 0.05, n)), "spx": np.exp(spx),
