@@ -41,7 +41,7 @@ from econ.models.hac import choose_bandwidth
 from econ.models.regression import LevelsVsDifferences, RegressionResult
 from econ.policy import ALPHA, HAC_RULE
 from econ.robust import Grid, NullDraws, Spec, SpecEstimate
-from econ.robust.fastols import slope_hac
+from econ.robust.fastols import ols_hac_cov, slope_hac
 from studies.common import PROXIES, Proxy, proxy_by_label
 
 # ----------------------------------------------------------------------------- series
@@ -586,23 +586,7 @@ def hac_sum(y: np.ndarray, x: np.ndarray, *, rule: str = HAC_RULE, terms: int | 
     (Re-parametrising so that the sum becomes one coefficient would change the scores the
     Andrews rule sees, hence this function.) Returns ``(sum, se, pvalue, nobs)``.
     """
-    yy = np.asarray(y, dtype=float)
-    xx = np.asarray(x, dtype=float)
-    if xx.ndim == 1:
-        xx = xx[:, None]
-    n = len(yy)
-    Z = np.column_stack([np.ones(n), xx])
-    k = Z.shape[1]
-    zz_inv = np.linalg.inv(Z.T @ Z)
-    beta = zz_inv @ (Z.T @ yy)
-    u = Z * (yy - Z @ beta)[:, None]
-    data = u[:, 1:] if rule in ("andrews", "nw-auto") else None
-    L = choose_bandwidth(n, rule, data=data).lags
-    S = u.T @ u
-    for j in range(1, L + 1):
-        g = u[j:].T @ u[:-j]
-        S += (1 - j / (L + 1)) * (g + g.T)
-    V = zz_inv @ S @ zz_inv * n / (n - k)
+    beta, V, n, k = ols_hac_cov(y, x, rule=rule)
     r = np.zeros(k)
     r[1:1 + (k - 1 if terms is None else terms)] = 1.0
     b, se = float(r @ beta), float(np.sqrt(r @ V @ r))

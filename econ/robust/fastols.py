@@ -16,7 +16,34 @@ from scipy import special
 
 from econ.models.hac import choose_bandwidth
 
-__all__ = ["slope_hac"]
+__all__ = ["ols_hac_cov", "slope_hac"]
+
+
+def ols_hac_cov(y: np.ndarray, x: np.ndarray, *, rule: str = "nw1994", lags: int | None = None,
+                horizon: int | None = None) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """OLS of ``y`` on a constant and ``x``: coefficients and their Newey–West covariance.
+
+    Bartlett kernel, lags from :func:`econ.models.hac.choose_bandwidth` (data-dependent rules
+    see the regressor-by-residual scores, intercept excluded), ``T/(T-k)`` correction.
+    Returns ``(beta, V, nobs, k)`` with the intercept first.
+    """
+    yy = np.asarray(y, dtype=float)
+    xx = np.asarray(x, dtype=float)
+    if xx.ndim == 1:
+        xx = xx[:, None]
+    n = len(yy)
+    Z = np.column_stack([np.ones(n), xx])
+    k = Z.shape[1]
+    zz_inv = np.linalg.inv(Z.T @ Z)
+    beta = zz_inv @ (Z.T @ yy)
+    u = Z * (yy - Z @ beta)[:, None]
+    data = u[:, 1:] if rule in ("andrews", "nw-auto") else None
+    L = choose_bandwidth(n, rule, lags=lags, horizon=horizon, data=data).lags
+    S = u.T @ u
+    for j in range(1, L + 1):
+        g = u[j:].T @ u[:-j]
+        S += (1 - j / (L + 1)) * (g + g.T)
+    return beta, zz_inv @ S @ zz_inv * n / (n - k), n, k
 
 
 def slope_hac(y: np.ndarray, x: np.ndarray, *, rule: str = "nw1994", lags: int | None = None,
@@ -38,24 +65,7 @@ def slope_hac(y: np.ndarray, x: np.ndarray, *, rule: str = "nw1994", lags: int |
     tuple
         ``(beta, se, pvalue, nobs)``.
     """
-    yy = np.asarray(y, dtype=float)
-    xx = np.asarray(x, dtype=float)
-    if xx.ndim == 1:
-        xx = xx[:, None]
-    n = len(yy)
-    Z = np.column_stack([np.ones(n), xx])
-    k = Z.shape[1]
-    zz_inv = np.linalg.inv(Z.T @ Z)
-    beta = zz_inv @ (Z.T @ yy)
-    e = yy - Z @ beta
-    u = Z * e[:, None]
-    data = u[:, 1:] if rule in ("andrews", "nw-auto") else None
-    L = choose_bandwidth(n, rule, lags=lags, horizon=horizon, data=data).lags
-    S = u.T @ u
-    for j in range(1, L + 1):
-        g = u[j:].T @ u[:-j]
-        S += (1 - j / (L + 1)) * (g + g.T)
-    V = zz_inv @ S @ zz_inv * n / (n - k)
+    beta, V, n, k = ols_hac_cov(y, x, rule=rule, lags=lags, horizon=horizon)
     se = float(np.sqrt(V[1, 1]))
     b = float(beta[1])
     p = float(2 * special.stdtr(n - k, -abs(b / se))) if se > 0 else float("nan")
