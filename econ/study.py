@@ -3,8 +3,9 @@
 A study (one module in ``studies/``) declares the claim ids it tests, the article's numbers,
 the series it needs, its headline specification and its robustness choices, calls
 ``econ.models`` and returns a :class:`StudyResult`: plain numbers, tables as DataFrames,
-figure data, and one :class:`Verdict` per claim computed from declared thresholds. It holds
-no estimator code and no LaTeX; ``econ.report`` turns results into tables and figures.
+figure data, and one :class:`PartResult` per part of each claim it tests (the parts are
+declared in the claims registry). It holds no estimator code, no thresholds, no verdicts and
+no LaTeX: :mod:`econ.verdict` decides, ``econ.report`` turns results into tables and figures.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import dataclasses
 import json
 import math
 from collections.abc import Callable, Mapping
-from enum import StrEnum
 from typing import Any, ClassVar
 
 import numpy as np
@@ -23,44 +23,55 @@ from econ.data.loader import DataLoader
 from econ.models.base import Result
 
 
-class Outcome(StrEnum):
-    """The four verdicts a claim can get."""
-
-    SUPPORTED = "supported"
-    NOT_SUPPORTED = "not supported"
-    MIXED = "mixed"
-    UNTESTABLE = "untestable with the data at hand"
-
-
 @dataclasses.dataclass
-class Verdict:
-    """The verdict on one claim, with the numbers it rests on.
+class PartResult:
+    """A study's numbers for one part of a claim (the part is declared in the claims registry).
 
-    ``rule`` states the declared threshold(s) in words; ``reason`` says what the numbers did
-    against them. Both are generated from the study's declarations and estimates.
+    The study computes; :mod:`econ.verdict` decides. Which fields matter depends on the part's
+    kind: ``estimate``, ``se``, ``ci`` and ``pvalue`` (two-sided, of a zero effect) for a
+    direction part; ``estimate`` and ``ci`` (or ``pvalue`` of a test of the article's number)
+    for a value part; ``estimate`` (the realised move), ``right`` and ``pvalue`` (against the
+    base rate) for a forecast; ``date`` and ``date_ci`` for a dating part. ``missing`` names the
+    data the study could not find (the part is then untestable). ``detail`` describes in words
+    what was computed, never what it means for the claim. ``pvalue_adjusted`` is filled by the
+    runner from the part's specification grid.
     """
 
     claim: str
-    article: str
-    statement: str
-    article_value: str
-    estimate: float | None
-    outcome: Outcome
-    rule: str
-    reason: str
-    test: str = ""
+    part: str
+    estimate: float | None = None
+    se: float | None = None
     ci: tuple[float, float] | None = None
     pvalue: float | None = None
-    proxy: str = ""
-    needs: str = ""  # for UNTESTABLE: which data would settle it
-    pvalue_adjusted: float | None = None  # multiplicity-adjusted p (method in adjustment)
+    pvalue_adjusted: float | None = None
     adjustment: str = ""
+    power: float | None = None
+    right: bool | None = None
+    date: str | None = None
+    date_ci: tuple[str, str] | None = None
+    n: int | None = None
+    proxy: str = ""
+    test: str = ""
+    detail: str = ""
+    missing: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.claim}.{self.part}"
 
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
-        d["outcome"] = str(self.outcome)
         d["ci"] = list(self.ci) if self.ci is not None else None
+        d["date_ci"] = list(self.date_ci) if self.date_ci is not None else None
         return d
+
+
+def z_ci(estimate: float, se: float, level: float = 0.95) -> tuple[float, float]:
+    """Normal-approximation confidence interval ``estimate ± z * se``."""
+    from scipy import stats
+
+    z = float(stats.norm.ppf(0.5 + level / 2))
+    return (float(estimate - z * se), float(estimate + z * se))
 
 
 @dataclasses.dataclass
@@ -127,7 +138,7 @@ class StudyResult(Result):
     """Everything a study found."""
 
     study: str
-    claims: list[Verdict]
+    parts: list[PartResult]
     title: str = ""
     tables: list[Table] = dataclasses.field(default_factory=list)
     figures: list[Figure] = dataclasses.field(default_factory=list)
@@ -139,14 +150,22 @@ class StudyResult(Result):
     grids: list[GridRun] = dataclasses.field(default_factory=list)
 
     def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([v.to_dict() for v in self.claims])
+        return pd.DataFrame([p.to_dict() for p in self.parts])
+
+    def part(self, key: str) -> PartResult:
+        """The numbers of part ``"<claim>.<part>"``."""
+        for p in self.parts:
+            if p.key == key:
+                return p
+        raise KeyError(f"{self.study} returned no part {key}")
 
     def summary(self) -> str:
         head = f"{self.title} [{self.study}]" + ("  ** SYNTHETIC DATA **" if self.synthetic else "")
         lines = [head, "=" * len(head), f"headline proxy: {self.headline_proxy}"]
-        for v in self.claims:
-            est = "" if v.estimate is None else f" ours {v.estimate:.4g};"
-            lines.append(f"{v.claim}: {v.outcome} —{est} article {v.article_value}. {v.reason}")
+        for p in self.parts:
+            est = "" if p.estimate is None else f" {p.estimate:.4g}"
+            pval = "" if p.pvalue is None else f" (p {p.pvalue:.3g})"
+            lines.append(f"{p.key}:{est}{pval} {p.missing or p.detail}".rstrip())
         for t in self.tables:
             lines.append(f"table {t.name}: {t.caption}")
         return "\n".join(lines)
@@ -155,7 +174,7 @@ class StudyResult(Result):
         """Verdicts and headline numbers as canonical JSON (sorted keys, stable floats)."""
         payload = {
             "study": self.study, "title": self.title, "headline_proxy": self.headline_proxy,
-            "synthetic": self.synthetic, "claims": [v.to_dict() for v in self.claims],
+            "synthetic": self.synthetic, "parts": [p.to_dict() for p in self.parts],
             "numbers": self.numbers, "notes": self.notes, "data_ids": self.data_ids,
         }
         return json.dumps(_plain(payload), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
@@ -185,6 +204,8 @@ class Study:
     name: ClassVar[str]
     title: ClassVar[str]
     claims: ClassVar[tuple[str, ...]]
+    #: the parts it estimates, ``"<claim>.<part>"``, each declared in the claims registry
+    parts: ClassVar[tuple[str, ...]] = ()
     series: ClassVar[tuple[str, ...]] = ()
 
     def run(self, loader: DataLoader, *, progress: Callable[[str], None] | None = None) -> StudyResult:
