@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -132,6 +131,16 @@ def run(studies: Annotated[list[str] | None, typer.Argument(help="Study module n
     except KeyError as exc:
         err.print(f"[red]error:[/red] {exc.args[0]}")
         raise typer.Exit(2) from exc
+    from econ.runner import default_registry
+    from econ.verdict import RegistryError
+
+    try:
+        registry = default_registry()
+        for s in chosen:
+            registry.check_study(s.name, s.claims, s.parts)
+    except RegistryError as exc:
+        err.print(f"[red]claims registry error:[/red] {exc}")
+        raise typer.Exit(2) from exc
     settings = _settings(vault, cache, paper, live=live, synthetic=synthetic)
     if settings.vault is None and not settings.synthetic and not settings.live:
         err.print("[yellow]no vault configured[/yellow] (--vault or ECON_VAULT): only cached series can be used")
@@ -147,7 +156,8 @@ def run(studies: Annotated[list[str] | None, typer.Argument(help="Study module n
 
         report = RunReport()
         for s in chosen:
-            one = run_studies([s], settings, progress=step, loader=loader, jobs=jobs, scheduler=scheduler)
+            one = run_studies([s], settings, progress=step, loader=loader, jobs=jobs, scheduler=scheduler,
+                              registry=registry)
             report.results.update(one.results)
             report.errors.update(one.errors)
             report.seconds.update(one.seconds)
@@ -155,10 +165,14 @@ def run(studies: Annotated[list[str] | None, typer.Argument(help="Study module n
             prog.advance(task)
     for name, res in report.results.items():
         console.print(f"[green]{name}[/green] ({report.seconds[name]:.1f}s)" + (" [red]SYNTHETIC[/red]" if res.synthetic else ""))
-        for v in res.claims:
-            console.print(f"  {v.claim}: [bold]{v.outcome}[/bold] — {v.reason}")
     for name, msg in report.errors.items():
         console.print(f"[red]{name} failed[/red]: {msg}")
+    claims_path = settings.paper / "results" / "claims.json"
+    if report.results and claims_path.is_file():
+        ran = {c for s in chosen for c in s.claims}
+        for rec in json.loads(claims_path.read_text(encoding="utf-8")):
+            if rec["claim"] in ran:
+                console.print(f"  {rec['claim']}: [bold]{rec['verdict']}[/bold] — {rec['reason']}")
     console.print(f"outputs in {settings.paper}")
     if report.errors:
         raise typer.Exit(1)
@@ -166,26 +180,31 @@ def run(studies: Annotated[list[str] | None, typer.Argument(help="Study module n
 
 @app.command("claims")
 def claims(paper: PaperOpt = None,
-           as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
-    """The verdict table from the last run of each study."""
-    from econ.report.claims import claims_frame
-    from econ.runner import load_results
-
+           as_json: Annotated[bool, typer.Option("--json", help="Strict JSON: every claim with its verdict and parts.")] = False) -> None:
+    """The verdict of every claim id (and its parts) from the last run."""
     settings = _settings(None, None, paper)
-    frame = claims_frame(load_results(settings.paper))
-    if frame.empty:
-        err.print(f"no study results in {settings.paper / 'results'}; run `econ run all` first")
-        raise typer.Exit(1)
+    path = settings.paper / "results" / "claims.json"
+    try:
+        records = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        err.print(f"[red]error:[/red] no readable verdict table at {path}; run `econ run all` first")
+        raise typer.Exit(1) from exc
     if as_json:
-        sys.stdout.write(json.dumps(frame.to_dict(orient="records"), indent=1, ensure_ascii=False, default=str) + "\n")
+        sys.stdout.write(json.dumps(records, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
         return
-    t = RichTable(title="claims")
-    for c in ("claim", "study", "article's number", "estimate", "p", "verdict"):
+    t = RichTable(title="claims (verdicts from econ.verdict; p: the part's own; RW: grid-adjusted; Holm/BH: across parts)")
+    for c in ("claim", "part", "estimate", "p; RW; Holm; BH", "outcome / verdict"):
         t.add_column(c, overflow="fold")
-    for r in frame.itertuples(index=False):
-        est = "" if r.estimate is None or pd.isna(r.estimate) else f"{r.estimate:.4g}"
-        p = "" if r.pvalue is None or pd.isna(r.pvalue) else f"{r.pvalue:.3g}"
-        t.add_row(r.claim, r.study, r.article_value, est, p, r.outcome + (" (SYNTHETIC)" if r.synthetic else ""))
+    for rec in records:
+        t.add_row(rec["claim"], rec["statement"], "", "",
+                  f"[bold]{rec['verdict']}[/bold]" + (" (SYNTHETIC)" if rec.get("synthetic") else ""))
+        for p in rec["parts"]:
+            est = "" if p["estimate"] is None else f"{p['estimate']:.4g}"
+            if p.get("date"):
+                est = p["date"]
+            ps = "; ".join("" if p[k] is None else f"{p[k]:.3g}" for k in ("pvalue", "pvalue_adjusted", "pvalue_holm",
+                                                                          "pvalue_bh"))
+            t.add_row("", f"  {p['name']} ({p['kind']})", est, ps.strip("; "), f"{p['outcome']}: {p['reason']}")
     console.print(t)
 
 

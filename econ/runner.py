@@ -42,12 +42,13 @@ from econ.data.loader import DataLoader
 from econ.io import atomic_write_text
 from econ.report import figures as figs
 from econ.report.appendix import render_data_appendix, render_manifest_appendix
-from econ.report.claims import claim_sort_key, claims_frame, claims_json, render_claims_table
+from econ.report.claims import claims_json, render_claims_table, render_conclusion
 from econ.report.latex import escape, render_table
 from econ.report.macros import render_macros
 from econ.robust.curve import spec_curve
 from econ.robust.executor import execution
 from econ.study import Study, StudyResult, Table
+from econ.verdict import ClaimVerdict, Registry, RegistryError, Verdict, claim_sort_key, judge_all
 
 LIBRARIES = ("numpy", "pandas", "scipy", "statsmodels", "arch", "linearmodels", "matplotlib", "pyarrow")
 
@@ -60,6 +61,7 @@ class RunReport:
     errors: dict[str, str] = dataclasses.field(default_factory=dict)
     seconds: dict[str, float] = dataclasses.field(default_factory=dict)
     written: list[Path] = dataclasses.field(default_factory=list)
+    registry_sha256: str = ""
 
 
 def publish(result: StudyResult, paper: Path, *, png: bool = True) -> list[Path]:
@@ -228,25 +230,97 @@ def load_results(paper: Path) -> list[dict[str, Any]]:
     return out
 
 
-def rebuild_summaries(paper: Path) -> list[Path]:
-    """Claims table and number macros from all result JSONs present."""
+def default_registry() -> Registry:
+    """The claims registry of the installed studies (``studies/claims.toml``)."""
+    from studies.declared import registry
+
+    return registry()
+
+
+def collect_parts(results: list[dict[str, Any]], curves: list[dict[str, Any]],
+                  registry: Registry) -> tuple[dict[str, dict[str, Any]], set[str]]:
+    """Every part's numbers from the published results, with its grid's Romano–Wolf p attached.
+
+    Returns ``(numbers by "<claim>.<part>", ids of claims resting on synthetic data)``. A part
+    returned twice, a part the registry does not declare, or a grid part whose headline spec is
+    missing from its grid or whose estimate differs from it are errors naming the claim and part.
+    """
+    by_grid = {f"{c['study']}/{c['grid']}": c for c in curves}
+    numbers: dict[str, dict[str, Any]] = {}
+    synthetic: set[str] = set()
+    for res in results:
+        for p in res.get("parts", []):
+            key = f"{p['claim']}.{p['part']}"
+            if key in numbers:
+                raise RegistryError(f"claim {p['claim']}, part {p['part']}: returned by two studies")
+            spec = registry.claim(p["claim"]).part(p["part"])  # raises for an undeclared part
+            p = dict(p)
+            if spec.grid and not p.get("missing"):
+                curve = by_grid.get(spec.grid)
+                if curve is None:
+                    raise RegistryError(f"claim {p['claim']}, part {p['part']}: grid '{spec.grid}' was not published")
+                row = next((r for r in curve["specs"] if r.get("key") == spec.headline), None)
+                if row is None:
+                    raise RegistryError(f"claim {p['claim']}, part {p['part']}: headline spec '{spec.headline}' is "
+                                        f"not in grid '{spec.grid}'")
+                est = p.get("estimate")
+                if est is not None and row.get("estimate") is not None and not math.isclose(
+                        est, row["estimate"], rel_tol=1e-6, abs_tol=1e-9):
+                    raise RegistryError(f"claim {p['claim']}, part {p['part']}: estimate {est} differs from its "
+                                        f"grid's headline spec ({row['estimate']})")
+                p["pvalue_adjusted"] = row.get("p_rw")
+                if row.get("p_rw") is not None:
+                    s = curve["summary"]
+                    p["adjustment"] = (f"Romano–Wolf stepdown over the {s['n_specs']} specifications of grid "
+                                       f"{spec.grid} ({s.get('null_draws', 0)} null draws)")
+            numbers[key] = p
+            if res.get("synthetic"):
+                synthetic.add(p["claim"])
+    return numbers, synthetic
+
+
+def judge_published(paper: Path, registry: Registry | None = None) -> list[ClaimVerdict]:
+    """The verdict of every registry claim from what is published in ``paper``."""
+    registry = registry or default_registry()
+    numbers, synthetic = collect_parts(load_results(paper), load_curves(paper), registry)
+    return judge_all(registry, numbers, synthetic=synthetic)
+
+
+def rebuild_summaries(paper: Path, registry: Registry | None = None) -> list[Path]:
+    """Claims table, claims JSON, conclusion and number macros from all published results."""
+    registry = registry or default_registry()
     results = load_results(paper)
-    frame = claims_frame(results)  # with Holm / BH p-values adjusted across the claims
+    verdicts = judge_published(paper, registry)
     numbers: dict[str, Any] = {}
     for r in results:
         numbers.update(r.get("numbers", {}))
     curves = load_curves(paper)
     numbers.update(curve_numbers(curves))
+    numbers.update(verdict_numbers(verdicts))
     paths = [paper / "tables" / "claims.tex", paper / "results" / "claims.json", paper / "tables" / "numbers.tex",
-             paper / "tables" / "spec_curves.tex", paper / "tables" / "spec_curve_figures.tex"]
-    atomic_write_text(paths[0], render_claims_table(frame) if len(frame) else "% no study results yet\n")
-    atomic_write_text(paths[1], claims_json(frame) if len(frame) else "[]\n")
+             paper / "tables" / "spec_curves.tex", paper / "tables" / "spec_curve_figures.tex",
+             paper / "tables" / "conclusion.tex"]
+    atomic_write_text(paths[0], render_claims_table(verdicts, registry))
+    atomic_write_text(paths[1], claims_json(verdicts, registry.sha256))
     atomic_write_text(paths[2], render_macros(numbers))
     synthetic = any(c.get("synthetic") for c in curves)
     atomic_write_text(paths[3], render_table(curve_summary_table(curves), synthetic=synthetic)
                       if curves else "% no specification grids yet\n")
     atomic_write_text(paths[4], render_curve_figures(curves))
+    atomic_write_text(paths[5], render_conclusion(verdicts))
     return paths
+
+
+def verdict_numbers(verdicts: list[ClaimVerdict]) -> dict[str, Any]:
+    """``\\res{verdict_<id>}`` (the verdict in words) and counts per verdict for the prose."""
+    out: dict[str, Any] = {f"verdict_{v.claim}": str(v.verdict) for v in verdicts}
+    for v in verdicts:
+        for p in v.parts:
+            out[f"outcome_{v.claim}_{p.name}"] = str(p.outcome)
+    for kind in Verdict:
+        out[f"verdicts_n_{kind.name.lower()}"] = sum(1 for v in verdicts if v.verdict == kind)
+    out["verdicts_n_claims"] = len(verdicts)
+    return out
 
 
 def _git_commit() -> str:
@@ -266,7 +340,8 @@ def write_manifest(paper: Path, loader: DataLoader, report: RunReport) -> Path:
     inputs = dict(old.get("inputs", {}))
     for name, res in report.results.items():
         studies[name] = {"seconds": round(report.seconds[name], 2), "synthetic": res.synthetic,
-                         "claims": [v.claim for v in res.claims], "inputs": res.data_ids}
+                         "claims": sorted({p.claim for p in res.parts}, key=claim_sort_key),
+                         "inputs": res.data_ids}
         for sid in res.data_ids:
             f = loader.fetch(sid)
             prov = loader.store.provenance(sid) or {}
@@ -286,6 +361,7 @@ def write_manifest(paper: Path, loader: DataLoader, report: RunReport) -> Path:
         "vault": str(loader.settings.vault) if loader.settings.vault else None,
         "synthetic": loader.settings.synthetic, "seeds": {"default": 0, "synthetic_world": 20240205},
         "studies": dict(sorted(studies.items())), "inputs": dict(sorted(inputs.items())),
+        "claims_registry": {"path": "studies/claims.toml", "sha256": report.registry_sha256},
     }
     atomic_write_text(path, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     # appendices: the data appendix is a pure function of the inputs; the manifest appendix
@@ -299,7 +375,7 @@ def write_manifest(paper: Path, loader: DataLoader, report: RunReport) -> Path:
 def run_studies(studies: list[Study], settings: Settings, *,
                 progress: Callable[[str], None] | None = None, png: bool = True,
                 loader: DataLoader | None = None, jobs: int = 1, scheduler: str | None = None,
-                cache_grids: bool = True) -> RunReport:
+                cache_grids: bool = True, registry: Registry | None = None) -> RunReport:
     """Run ``studies`` and publish their outputs into ``settings.paper``.
 
     Parameters
@@ -309,9 +385,16 @@ def run_studies(studies: list[Study], settings: Settings, *,
         or a Dask scheduler address (see :func:`econ.robust.run_grid`).
     cache_grids
         Cache spec results under ``<settings.cache>/grid`` (by content).
+    registry
+        The claims registry (default: the studies' ``studies/claims.toml``). Every study's
+        declared claims and parts are checked against it before anything is estimated, and
+        what each study returns is checked against its declaration before it is published.
     """
+    registry = registry or default_registry()
+    for study in studies:
+        registry.check_study(study.name, study.claims, study.parts)
     loader = loader or DataLoader(settings)
-    report = RunReport()
+    report = RunReport(registry_sha256=registry.sha256)
     cache_dir = Path(settings.cache) / "grid" if cache_grids else None
     for study in studies:
         t0 = time.perf_counter()
@@ -321,10 +404,18 @@ def run_studies(studies: list[Study], settings: Settings, *,
         except Exception as exc:  # one failing study must not stop the others
             report.errors[study.name] = f"{type(exc).__name__}: {exc}"
             continue
+        returned = [p.key for p in result.parts]
+        if sorted(returned) != sorted(study.parts):
+            extra = sorted(set(returned) - set(study.parts)) or sorted({k for k in returned if returned.count(k) > 1})
+            miss = sorted(set(study.parts) - set(returned))
+            what = (f"returned undeclared or duplicate part {extra[0]}" if extra
+                    else f"did not return declared part {miss[0]}")
+            report.errors[study.name] = f"RegistryError: study '{study.name}' {what}"
+            continue
         report.seconds[study.name] = time.perf_counter() - t0
         report.results[study.name] = result
         report.written += publish(result, settings.paper, png=png)
     if report.results:
-        report.written += rebuild_summaries(settings.paper)
+        report.written += rebuild_summaries(settings.paper, registry)
         report.written.append(write_manifest(settings.paper, loader, report))
     return report

@@ -581,8 +581,7 @@ def judge_claim(spec: ClaimSpec, parts: Sequence[PartVerdict], *, article: str =
             verdict = Verdict.NOT_SUPPORTED
         else:
             verdict = Verdict.MIXED
-        counts = pd.Series([str(p.outcome) for p in studied]).value_counts()
-        reason = ", ".join(f"{v} {k}" for k, v in counts.items()) + " of " + str(len(parts)) + " parts"
+        reason = "; ".join(f"{p.name} {p.outcome}" for p in studied)
         if verdict == Verdict.NOT_SUPPORTED:
             powers = [p.power for p in neg if p.outcome == PartOutcome.NO_EVIDENCE and p.power is not None]
             if powers:

@@ -39,9 +39,10 @@ from econ.models import levels_vs_differences, ols_hac
 from econ.models.cointegration import engle_granger
 from econ.models.hac import choose_bandwidth
 from econ.models.regression import LevelsVsDifferences, RegressionResult
-from econ.policy import ALPHA, HAC_RULE
+from econ.policy import HAC_RULE
 from econ.robust import Grid, NullDraws, Spec, SpecEstimate
 from econ.robust.fastols import ols_hac_cov, slope_hac
+from studies import declared
 from studies.common import PROXIES, Proxy, proxy_by_label
 
 # ----------------------------------------------------------------------------- series
@@ -223,10 +224,6 @@ class Fit:
     @property
     def ok(self) -> bool:
         return not math.isnan(self.beta)
-
-    def holds(self, sign: int, alpha: float = ALPHA) -> bool:
-        """Claimed sign and two-sided p below ``alpha``."""
-        return self.ok and np.sign(self.beta) == sign and self.p < alpha
 
     def to_spec_estimate(self, **extra: Any) -> SpecEstimate:
         return SpecEstimate(estimate=self.beta, se=self.se, pvalue=self.p, nobs=self.nobs,
@@ -491,7 +488,7 @@ GRID = Grid({
     "hac": ["nw1994", "andrews"],
     "lags": ["short", "none"],
 })
-GRID_HEADLINE = "relation=C5|proxy=CSI 1000|freq=W|rate=DR007|sample=full|hac=nw1994|lags=short"
+GRID_HEADLINE = declared.headline("C5.direction")
 
 
 def _levels_one_rule(spec: Spec) -> str | None:
@@ -510,7 +507,7 @@ GRID_FLOWS = Grid({
     "sample": list(A3_SAMPLES),
     "hac": ["nw1994", "andrews"],
 }, exclude=[_levels_one_rule])
-GRID_FLOWS_HEADLINE = "relation=A3|proxy=CSI 1000|freq=W|flow=% turnover|sample=full|hac=nw1994"
+GRID_FLOWS_HEADLINE = declared.headline("A3.flow_to_ratio")
 
 
 def _levels_no_lags_rule(spec: Spec) -> str | None:
@@ -528,7 +525,7 @@ GRID_FED = Grid({
     "form": ["differences", "levels"],
     "lags": ["none", "short"],
 }, exclude=[_levels_no_lags_rule])
-GRID_FED_HEADLINE = "relation=C7|freq=M|sample=full|hac=nw1994|form=differences|lags=none"
+GRID_FED_HEADLINE = declared.headline("C7.direction")
 
 
 def _levels_estimate(lvd: LevelsVsDifferences, term: str) -> SpecEstimate:

@@ -39,12 +39,10 @@ the year, so every spec of draw k flips the same years), and recomputes the shar
 binomial p; NULL_DRAWS draws. Under it each spec's count is Binomial(n, 1/2) (the null share is
 centred on 1/2) while the specs stay dependent through their common years.
 
-Verdict rule (declared before estimation), on the headline pair, years 2001–2024 with at
-least MIN_PERIOD_DAYS: (a) *match* — the share of valuation-dominant years lies within
-± SHARE_TOLERANCE (3 of 24 years) of 14/24 and above one-half; (b) *significance* — exact
-binomial test of share ≤ 1/2, one-sided p < ALPHA; (c) *breadth* — the share exceeds one-half
-in a majority of pairs with at least MIN_PERIODS_BREADTH counted years. Supported: (a or b)
-and (c); mixed: one of (a or b), (c); not supported: neither.
+Parts (declared in ``studies/claims.toml``): *valuation dominates* — the headline pair's
+share of valuation-dominant years minus one-half (its grid's Romano–Wolf p enters the
+verdict); *the article's share* — 14/24 inside the exact binomial 95% CI of our share.
+The verdict engine decides.
 """
 
 from __future__ import annotations
@@ -62,8 +60,8 @@ from econ.data.loader import DataLoader
 from econ.models.attribution import AttributionResult, decompose_relative_return
 from econ.policy import ALPHA
 from econ.robust import Grid, NullDraws, Spec, SpecEstimate, run_grid
-from econ.study import Figure, GridRun, Outcome, Study, StudyResult, Table, Verdict
-from studies.common import ARTICLES
+from econ.study import Figure, PartResult, Study, StudyResult, Table
+from studies import declared
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,12 +97,10 @@ HEADLINE = "CSI 500 vs CSI 300"
 
 ARTICLE_VALUATION_YEARS = 14
 ARTICLE_YEARS = 24
-ARTICLE_SHARE = ARTICLE_VALUATION_YEARS / ARTICLE_YEARS
+ARTICLE_SHARE = declared.part("C4.article_share").value
 ARTICLE_WINDOW = (2001, 2024)
-SHARE_TOLERANCE = 3 / 24  # ± 3 of the article's 24 years
 MIN_PERIOD_DAYS = 85  # a counted period spans ≥ ~3 months (the article's own 2024 is Jan–Mar/Apr)
 FULL_YEAR_DAYS = 330  # "full years only": ≥ 11 months
-MIN_PERIODS_BREADTH = 3
 MIN_PERIODS_SPEC = 2
 NULL_DRAWS = 199               # joint test / Romano–Wolf of the grid
 NULL_SEED = 20240415
@@ -122,7 +118,7 @@ GRID = Grid(
     exclude=[lambda s: "no public total-return index for this pair"
              if s["returns"] == "total" and not PAIR_BY_LABEL[s["pair"]].has_tr else None],
 )
-HEADLINE_SPEC = f"pair={HEADLINE}|anchor=prior_end|returns=total|kind=log|years=article window"
+HEADLINE_SPEC = declared.headline("C4.valuation_dominates")
 
 
 # ----------------------------------------------------------------------------- estimates
@@ -254,6 +250,7 @@ class Attribution(Study):
     name = "attribution"
     title = "Valuation vs earnings in the small-vs-large excess return"
     claims = ("C4",)
+    parts = ("C4.valuation_dominates", "C4.article_share")
     series = tuple(sorted({sid for p in PAIRS for sid in (p.price_small, p.price_large, p.pe_small, p.pe_large,
                                                           p.tr_small, p.tr_large) if sid is not None}))
 
@@ -296,7 +293,7 @@ class Attribution(Study):
             progress("C4 grid")
         grid = run_grid(estimate, GRID, loader=loader, null_draws=NULL_DRAWS, seed=NULL_SEED, name="C4 grid",
                         progress=progress)
-        verdict = self._verdict(results)
+        parts = self._parts(results)
         numbers = self._numbers(results, grid, article_p)
 
         summary = pd.DataFrame(summary_rows).set_index("pair")
@@ -354,10 +351,9 @@ class Attribution(Study):
                          "specification-curve table). Price vs total return cannot change the count "
                          "(dividends enter neither part); it changes the excess return and the variance shares."]),
         ]
-        grid_run = GridRun(name="c4_valuation_share", claim="C4", sign_claimed=1, result=grid, headline=HEADLINE_SPEC,
-                           label="share of valuation-dominant years minus 1/2")
+        grid_run = declared.grid_run("C4.valuation_dominates", grid, label="share of valuation-dominant years minus 1/2")
         return StudyResult(
-            study=self.name, title=self.title, claims=[verdict], tables=tables, figures=figures, numbers=numbers,
+            study=self.name, title=self.title, parts=parts, tables=tables, figures=figures, numbers=numbers,
             headline_proxy=f"{HEADLINE} (longest pair with public P/E on both legs)",
             synthetic=self.is_synthetic(loader), grids=[grid_run],
             data_ids=sorted({sid for p in pairs for sid in (p.price_small, p.price_large, p.pe_small, p.pe_large,
@@ -386,49 +382,31 @@ class Attribution(Study):
                          if len(ok) else np.nan})
         return pd.DataFrame(rows).set_index("")
 
-    def _verdict(self, results: dict) -> Verdict:
-        lo, hi = ARTICLE_SHARE - SHARE_TOLERANCE, ARTICLE_SHARE + SHARE_TOLERANCE
-        rule = (f"headline {HEADLINE}, years {ARTICLE_WINDOW[0]}–{ARTICLE_WINDOW[1]} of ≥ {MIN_PERIOD_DAYS} days: "
-                f"(a) share of valuation-dominant years in [{lo:.3f}, {hi:.3f}] (14/24 ± 3/24) and > 1/2; (b) "
-                f"one-sided exact binomial p < {ALPHA} against 1/2; (c) share > 1/2 in a majority of pairs with "
-                f"≥ {MIN_PERIODS_BREADTH} counted years. Supported: (a or b) and (c); mixed: one of them; "
-                "not supported: neither")
-        common = dict(claim="C4", article=ARTICLES["002"],
-                      statement="Valuation (P/E change), not earnings, dominates the yearly small-vs-large excess "
-                                "return in most years",
-                      article_value="14 of 24 years (58%), Shenwan small vs large 2001–2024", rule=rule,
-                      test="exact log decomposition; exact binomial test")
+    @staticmethod
+    def _parts(results: dict) -> list[PartResult]:
+        """The headline pair's count of valuation-dominant years (exact binomial inference)."""
         if HEADLINE not in results or results[HEADLINE]["dom"]["n"] == 0:
-            return Verdict(**common, estimate=None, outcome=Outcome.UNTESTABLE, reason=f"{HEADLINE} not available",
-                           needs="P/E of CSI 500 and CSI 300 (or Shenwan small and large P/E 2001–2024)",
-                           proxy=HEADLINE)
+            missing = "P/E of CSI 500 and CSI 300 (or Shenwan small and large P/E 2001–2024)"
+            return [PartResult("C4", "valuation_dominates", missing=missing),
+                    PartResult("C4", "article_share", missing=missing)]
         d = results[HEADLINE]["dom"]
-        a = bool(lo <= d["share"] <= hi and d["share"] > 0.5)
-        b = bool(d["p_greater"] < ALPHA)
-        broad = {k: v["dom"] for k, v in results.items() if v["dom"]["n"] >= MIN_PERIODS_BREADTH}
-        n_above = sum(v["share"] > 0.5 for v in broad.values())
-        c = bool(broad and n_above > len(broad) / 2)
-        hits = int(a or b) + int(c)
-        outcome = {2: Outcome.SUPPORTED, 1: Outcome.MIXED, 0: Outcome.NOT_SUPPORTED}[hits]
         every = "; ".join(f"{k} {v['dom']['n_valuation']}/{v['dom']['n']}" for k, v in results.items())
-        al = results[HEADLINE]["all"]
-        reason = (f"{HEADLINE}: valuation dominates in {d['n_valuation']} of {d['n']} years ({d['share']:.0%}; "
-                  f"95% CI {d['ci_low']:.2f}–{d['ci_high']:.2f}; article 14/24 = {ARTICLE_SHARE:.0%}, exact test of "
-                  f"equality p = {d['p_vs_article']:.2f}): (a) {'met' if a else 'not met'}; one-sided binomial p = "
-                  f"{d['p_greater']:.3f}: (b) {'met' if b else 'not met'}; share > 1/2 in {n_above} of {len(broad)} "
-                  f"pairs with ≥ {MIN_PERIODS_BREADTH} years: (c) {'met' if c else 'not met'}. Counts by pair: "
-                  f"{every}. With the years after the article too: {al['n_valuation']}/{al['n']} "
-                  f"(p = {al['p_greater']:.3f}). Variance share of valuation {d['var_valuation']:.2f}.")
-        return Verdict(**common, estimate=float(d["share"]), outcome=outcome, reason=reason, proxy=HEADLINE,
-                       pvalue=float(d["p_greater"]), ci=(float(d["ci_low"]), float(d["ci_high"])))
+        detail = (f"{HEADLINE}: valuation dominates in {d['n_valuation']} of {d['n']} years; by pair: {every}")
+        test = "exact log decomposition; exact binomial test"
+        return [
+            PartResult("C4", "valuation_dominates", estimate=float(d["share"] - 0.5),
+                       se=float(np.sqrt(0.25 / d["n"])), pvalue=float(d["p_two"]), n=int(d["n"]), proxy=HEADLINE,
+                       ci=(float(d["ci_low"] - 0.5), float(d["ci_high"] - 0.5)), test=test, detail=detail),
+            PartResult("C4", "article_share", estimate=float(d["share"]), ci=(float(d["ci_low"]), float(d["ci_high"])),
+                       n=int(d["n"]), proxy=HEADLINE, test="exact (Clopper–Pearson) 95% CI of the share", detail=detail),
+        ]
 
     @staticmethod
     def _numbers(results: dict, grid, article_p: float) -> dict:
         keys = {"SW small vs CSI 300": "sw_csi300", "SW small vs SSE 50": "sw_sse50", "CSI 500 vs CSI 300": "csi500",
                 "CSI 1000 vs CSI 300": "csi1000", "CSI 2000 vs CSI 300": "csi2000"}
         out: dict = {"C4_article_valuation_years": ARTICLE_VALUATION_YEARS, "C4_article_years": ARTICLE_YEARS,
-                     "C4_article_share": ARTICLE_SHARE, "C4_article_p": float(article_p),
-                     "C4_tolerance_years": int(round(SHARE_TOLERANCE * ARTICLE_YEARS))}
+                     "C4_article_share": ARTICLE_SHARE, "C4_article_p": float(article_p)}
         for label, k in keys.items():
             if label not in results:
                 continue

@@ -44,14 +44,11 @@ What we do, for each ratio ``R`` (in %):
    (zero benchmark; placebo p-value from random dates outside the touch windows; one-sided
    in the reversal direction). In-sample and real-time bands are both reported.
 
-Verdict rule (declared), on the headline ratio (SW small/large, monthly):
-
-* S (stationarity): ADF p < ALPHA and KPSS p ≥ ALPHA on the log ratio;
-* P (predictability): 12-month slope on the real-time z < 0 with Hodrick p < ALPHA and
-  random-walk bootstrap p < ALPHA;
-* T (reversal after touches): with real-time bands, every side with a touch has a mean
-  12-month return in the reversal direction and at least one side with ≥ 2 touches has a
-  placebo p < ALPHA (no side with 2 touches: T not met, said so).
+Parts (declared in ``studies/claims.toml``), on the headline ratio (SW small/large, monthly):
+*stationary* (AR(1) ρ − 1 with the ADF p), *predictive* (12-month slope on the real-time
+z-score; its grid's Romano–Wolf p enters the verdict) and *on_article_date* (the level the
+article quotes for 2024-03-12). The band-touch events are reported as evidence. The verdict
+engine decides.
 
 Robustness grid (declared; ``econ.robust``): ratio × frequency (M, W) × z-score (real-time,
 in-sample) × horizon (3, 6, 12 months) × errors (Hodrick 1B, HAC), the slope of step 4 in every
@@ -94,9 +91,8 @@ from econ.models.regression import RegressionResult, ols_hac, overlapping_sum
 from econ.models.unitroot import unit_root_battery
 from econ.policy import ALPHA
 from econ.robust import Grid, NullDraws, Spec, SpecEstimate, run_grid
-from econ.robust.curve import spec_curve
-from econ.study import Figure, GridRun, Outcome, Study, StudyResult, Table, Verdict
-from studies.common import ARTICLES
+from econ.study import Figure, PartResult, Study, StudyResult, Table, z_ci
+from studies import declared
 
 
 @dataclasses.dataclass(frozen=True)
@@ -157,14 +153,13 @@ SEED = 20240312
 NULL_DRAWS = 199           # joint test / Romano–Wolf of the grid
 NULL_SEED = SEED
 NULL_SHIFT = (0.1, 0.9)    # circular shift of the z-score, as a fraction of each spec's sample
-SIGN_CLAIMED = -1          # mean reversion: a high z predicts a low future relative return
 
 GRID = Grid(
     {"ratio": [r.label for r in RATIOS], "freq": ["M", "W"], "z": ["real-time", "in-sample"],
      "horizon": list(HORIZONS), "errors": ["hodrick", "hac"]},
     exclude=[],  # every combination is estimable: each ratio has ≥ 9 years of data
 )
-HEADLINE_SPEC = f"ratio={HEADLINE}|freq={HEADLINE_FREQ}|z=real-time|horizon={HEADLINE_HORIZON}|errors=hodrick"
+HEADLINE_SPEC = declared.headline("C11.predictive")
 
 
 # ----------------------------------------------------------------------------- data
@@ -481,26 +476,16 @@ def _available(loader: DataLoader) -> list[Ratio]:
     return out
 
 
-def _criteria(ur: dict, pred: dict, ev: list[dict]) -> dict:
-    """The three declared criteria for one ratio."""
-    s = bool(ur["ADF"] < ALPHA and ur["KPSS"] >= ALPHA)
-    p = bool(pred["beta"] < 0 and pred["p_hodrick"] < ALPHA and pred["p_boot"] < ALPHA)
-    rows = [e for e in ev if e["horizon"] == HEADLINE_HORIZON and e["n_used"] > 0]
-    right_sign = all((e["mean"] < 0) if e["side"] == 1 else (e["mean"] > 0) for e in rows)
-    testable = [e for e in rows if e["n_used"] >= 2 and not np.isnan(e["p"])]
-    t = bool(rows and right_sign and any(e["p"] < ALPHA for e in testable))
-    return {"S": s, "P": p, "T": t, "T_testable": bool(testable)}
-
-
 class Bands(Study):
     name = "bands"
     title = "Mean-reversion bands of the small/large ratios"
     claims = ("C11",)
+    parts = ("C11.stationary", "C11.predictive", "C11.on_article_date")
     series = tuple(sorted({sid for r in RATIOS for sid in (r.small, r.large, r.price_small, r.price_large)}))
 
     def run(self, loader: DataLoader, *, progress: Callable[[str], None] | None = None) -> StudyResult:
         ratios = _available(loader)
-        band_rows, test_rows, pred_rows, touch_rows, touch_lists, crit_rows = [], [], [], [], [], []
+        band_rows, test_rows, pred_rows, touch_rows, touch_lists = [], [], [], [], []
         per_ratio: dict[str, dict] = {}
         for r in ratios:
             if progress:
@@ -559,11 +544,7 @@ class Bands(Study):
                 for e in ev:
                     touch_rows.append({"ratio": r.label, "bands": zt, **e})
                 touch_lists.append(touches.assign(ratio=r.label, bands=zt))
-            crit = _criteria(urp, head_pred, ev_all["real-time"])
-            crit_is = _criteria(urp, head_pred, ev_all["in-sample"])
-            crit_rows.append({"ratio": r.label, "S": crit["S"], "P": crit["P"], "T (real-time)": crit["T"],
-                              "T (in-sample)": crit_is["T"]})
-            per_ratio[r.label] = {"bands": (mean, sd), "ur": urp, "hl": hl, "pred": head_pred, "crit": crit,
+            per_ratio[r.label] = {"bands": (mean, sd), "ur": urp, "hl": hl, "pred": head_pred,
                                   "ev": ev_all, "touches": touch_lists[-2:], "daily": daily}
 
         # ---------------------------------------------------------------- grid
@@ -572,14 +553,7 @@ class Bands(Study):
         grid = run_grid(estimate, GRID, loader=loader, null_draws=NULL_DRAWS, seed=NULL_SEED, name="C11 grid",
                         progress=progress)
         gframe = grid.ok()
-        curve = spec_curve(grid, sign_claimed=SIGN_CLAIMED, headline=HEADLINE_SPEC)
-        head = curve.headline_row
-
-        verdict = self._verdict(per_ratio)
-        if head is not None and not pd.isna(head["p_rw"]):  # the headline spec is the verdict's own test
-            verdict.pvalue_adjusted = float(head["p_rw"])
-            verdict.adjustment = (f"Romano–Wolf stepdown over the {curve.n_specs} specifications of the C11 grid "
-                                  f"({grid.null_draws} null draws)")
+        parts = self._parts(per_ratio)
         numbers = self._numbers(per_ratio, gframe)
         figures = self._figures(per_ratio)
 
@@ -597,7 +571,6 @@ class Bands(Study):
         tl = tl.assign(side=tl["side"].map({1: "+2 sd", -1: "−2 sd"}),
                        **{f"fwd_{m}m": 100 * tl[f"fwd_{m}m"] for m in HORIZONS})
         touch_list = self._touch_list(tl)
-        crit = pd.DataFrame(crit_rows).set_index("ratio")
         robust = self._grid_summary(grid.to_frame())
 
         min_d = MIN_HISTORY_YEARS
@@ -658,14 +631,6 @@ class Bands(Study):
                          "large (percent) over 63, 126 and 252 trading days after the touch; -- where the sample "
                          "ends first. The turnover ratio's touches (mostly 2015–2016 and 2018–2020) are summarised in "
                          "the previous table."]),
-            Table(name="c11_criteria", caption="The declared criteria of the C11 verdict, ratio by ratio",
-                  frame=crit, index_label="Ratio",
-                  sample="monthly log ratios, spans and N as in the stationarity and predictive-regression tables",
-                  notes=[f"S: ADF p < {ALPHA} and KPSS p ≥ {ALPHA} (monthly log ratio). P: 12-month slope on the "
-                         f"real-time z < 0 with Hodrick p < {ALPHA} and random-walk bootstrap p < {ALPHA}. T: with "
-                         "real-time (or in-sample) bands, the mean 12-month return after touches has the reversal "
-                         f"sign on every side with a touch and a placebo p < {ALPHA} on a side with ≥ 2 touches. "
-                         f"The verdict uses the headline ratio ({HEADLINE}) with real-time bands."]),
             Table(name="c11_robustness",
                   caption="Robustness grid: slope of the forward relative return on the z-score across specifications",
                   frame=robust, index_label="",
@@ -678,10 +643,9 @@ class Bands(Study):
                          f"and Romano–Wolf p-values use {grid.null_draws} null draws that shift each z-score "
                          "circularly against its forward returns: specification-curve table)."]),
         ]
-        grid_run = GridRun(name="c11_slopes", claim="C11", sign_claimed=SIGN_CLAIMED, result=grid, headline=HEADLINE_SPEC,
-                           label="slope of the future relative return on the ratio z-score")
+        grid_run = declared.grid_run("C11.predictive", grid, label="slope of the future relative return on the ratio z-score")
         return StudyResult(
-            study=self.name, title=self.title, claims=[verdict], tables=tables, figures=figures, numbers=numbers,
+            study=self.name, title=self.title, parts=parts, tables=tables, figures=figures, numbers=numbers,
             headline_proxy=f"{HEADLINE} (the article's ratio; 2015–2024 only)", synthetic=self.is_synthetic(loader),
             data_ids=sorted({sid for r in ratios for sid in (r.small, r.large, r.price_small, r.price_large)}),
             grids=[grid_run],
@@ -731,52 +695,30 @@ class Bands(Study):
                          f"β > 0, p < {ALPHA}": float(((ok["estimate"] > 0) & (ok["pvalue"] < ALPHA)).mean())})
         return pd.DataFrame(rows).set_index("")
 
-    def _verdict(self, per: dict) -> Verdict:
-        rule = (f"on {HEADLINE} (monthly): S = ADF p < {ALPHA} and KPSS p ≥ {ALPHA} on the log ratio; P = 12-month "
-                f"slope on the real-time z < 0 with Hodrick p < {ALPHA} and random-walk bootstrap p < {ALPHA}; T = "
-                "after real-time ±2 sd touches the mean 12-month relative return reverses on every side touched and "
-                f"placebo p < {ALPHA} on a side with ≥ 2 touches. All three: supported; none: not supported; "
-                "otherwise mixed")
-        common = dict(claim="C11", article=ARTICLES["002"],
-                      statement="The small/large ratio mean-reverts inside mean ± 2 sd bands; a ±2 sd touch "
-                                "triggers a reversal",
-                      article_value="SW small/large mean 122.11%, ±2 sd [42.82%, 201.40%]; touch → reversal",
-                      rule=rule, test="ADF/KPSS; predictive regression with Hodrick and HAC errors and a "
-                                      "random-walk bootstrap; band-touch event study with placebo dates")
+    @staticmethod
+    def _parts(per: dict) -> list[PartResult]:
+        """Stationarity, the predictive slope and the level on the article's date, for the headline ratio."""
+        keys = ("stationary", "predictive", "on_article_date")
         if HEADLINE not in per:
-            return Verdict(**common, estimate=None, outcome=Outcome.UNTESTABLE, reason=f"{HEADLINE} not available",
-                           needs="Shenwan small 801813 and large 801811 daily closes", proxy=HEADLINE)
+            return [PartResult("C11", k, missing="Shenwan small 801813 and large 801811 daily closes") for k in keys]
         h = per[HEADLINE]
-        c = h["crit"]
-        hits = int(c["S"]) + int(c["P"]) + int(c["T"])
-        outcome = Outcome.SUPPORTED if hits == 3 else Outcome.NOT_SUPPORTED if hits == 0 else Outcome.MIXED
         pr, ur, hl = h["pred"], h["ur"], h["hl"]
-        ev12 = [e for e in h["ev"]["real-time"] if e["horizon"] == HEADLINE_HORIZON]
-        ev_is = [e for e in h["ev"]["in-sample"] if e["horizon"] == HEADLINE_HORIZON]
-
-        def ev_text(evs: list[dict]) -> str:
-            parts = []
-            for e in evs:
-                side = "+2 sd" if e["side"] == 1 else "−2 sd"
-                if e["n"] == 0:
-                    parts.append(f"no {side} touch")
-                else:
-                    p = "n/a" if np.isnan(e["p"]) else f"{e['p']:.3f}"
-                    mean = "n/a" if np.isnan(e["mean"]) else f"{100 * e['mean']:+.1f}%"
-                    parts.append(f"{e['n']} {side} touch(es), mean 12m {mean} (placebo p {p})")
-            return "; ".join(parts)
-
-        others = [k for k, v in per.items() if k != HEADLINE and v["crit"]["S"] + v["crit"]["P"] + v["crit"]["T"] == 3]
-        reason = (f"S {'met' if c['S'] else 'not met'}: ADF p = {ur['ADF']:.3f}, KPSS p = {ur['KPSS']:.3f}; "
-                  f"half-life {hl['halflife']:.1f} months (rho = {hl['rho']:.3f}). P {'met' if c['P'] else 'not met'}: "
-                  f"12-month β = {pr['beta']:.3f} per sd (Hodrick p = {pr['p_hodrick']:.3f}, HAC p = "
-                  f"{pr['p_hac']:.3f}, random-walk bootstrap p = {pr['p_boot']:.3f}, N = {pr['nobs']}). "
-                  f"T {'met' if c['T'] else 'not met'}: real-time bands: {ev_text(ev12)}; in-sample bands: "
-                  f"{ev_text(ev_is)}. Other ratios meeting all three: {', '.join(others) if others else 'none'}.")
-        return Verdict(**common, estimate=float(pr["beta"]), outcome=outcome, reason=reason, proxy=HEADLINE,
-                       pvalue=float(pr["p_hodrick"]),
-                       ci=(float(pr["beta"] - 1.959963984540054 * pr["se"]),
-                           float(pr["beta"] + 1.959963984540054 * pr["se"])))
+        on = h["daily"]["ratio"].loc[:ARTICLE_DATE]
+        on_date = on.index[-1] >= pd.Timestamp(ARTICLE_DATE) if len(on) else False
+        on_part = (PartResult("C11", "on_article_date", estimate=float(on.iloc[-1]), proxy=HEADLINE,
+                              test="ratio of the published closes", detail=f"close of {on.index[-1]:%Y-%m-%d}")
+                   if on_date else PartResult("C11", "on_article_date", missing=f"{HEADLINE} close on {ARTICLE_DATE}"))
+        return [
+            PartResult("C11", "stationary", estimate=float(hl["rho"] - 1), se=float(hl["se"]), pvalue=float(ur["ADF"]),
+                       proxy=HEADLINE, test="ADF (p) on the monthly log ratio; AR(1) ρ − 1 as the estimate",
+                       detail=f"ADF p {ur['ADF']:.3f}, KPSS p {ur['KPSS']:.3f}; half-life {hl['halflife']:.1f} months"),
+            PartResult("C11", "predictive", estimate=float(pr["beta"]), se=float(pr["se"]),
+                       ci=z_ci(pr["beta"], pr["se"]), pvalue=float(pr["p_hodrick"]), n=int(pr["nobs"]), proxy=HEADLINE,
+                       test="predictive regression on the real-time z-score, Hodrick (1992) errors",
+                       detail=f"12-month β {pr['beta']:.3f} per sd (HAC p {pr['p_hac']:.3f}, random-walk bootstrap "
+                              f"p {pr['p_boot']:.3f})"),
+            on_part,
+        ]
 
     @staticmethod
     def _numbers(per: dict, g: pd.DataFrame) -> dict:

@@ -50,13 +50,12 @@ data, on what, and how:
    size order; so even a perfect ladder gets a joint p-value of the median near 1/24, not
    1/(NULL_DRAWS + 1).
 
-Verdict rules (declared). C12, C14 without user data: *untestable with the data at hand*,
-with the files needed, the implied leads, the cycle count and the power in the reason.
-With user data: per aggregate, criterion = bootstrap Granger p < ALPHA and the claimed lead
-(2 periods) in the 90% confidence set of the best lead with the claimed sign; both aggregates
-meet it = supported, one = mixed, none = not supported. C13: criterion 1 = headline pooled
-permutation p < ALPHA with mean ρ > 0; criterion 2 = at least half of the grid's specs give
-p < ALPHA with mean ρ > 0; both = supported, one = mixed, none = not supported.
+Parts (declared in ``studies/claims.toml``). C12 and C14: *granger* (bootstrap Granger p,
+signed by the best lead's correlation) and the claimed lead (the best lead's 90% confidence
+set as the interval); without user data both are untestable and the implied leads, the
+cycle count and the power are shown as evidence. C13: *price_ladder* (mean Spearman ρ of the
+size order, permutation p; its grid's Romano–Wolf p enters the verdict) and
+*holdings_ladder* (needs fund holdings by stock). The verdict engine decides.
 """
 
 from __future__ import annotations
@@ -76,8 +75,8 @@ from econ.data.panel import build_panel
 from econ.models.turning_points import TurningPointResult, date_turning_points
 from econ.policy import ALPHA
 from econ.robust import Grid, GridResult, NullDraws, Spec, SpecEstimate, run_grid
-from econ.study import Figure, GridRun, Outcome, Study, StudyResult, Table, Verdict
-from studies.common import ARTICLES
+from econ.study import Figure, GridRun, PartResult, Study, StudyResult, Table
+from studies import declared
 
 INDEX = {
     "SSE 50": "cn.index.sse50.close", "CSI 300": "cn.index.csi300.close", "CSI 500": "cn.index.csi500.close",
@@ -339,6 +338,8 @@ class LeadLagHoldings(Study):
     name = "leadlag_holdings"
     title = "Fund holdings, research visits and the cap ladder"
     claims = ("C12", "C13", "C14")
+    parts = ("C12.granger", "C12.lead_one_year", "C13.price_ladder", "C13.holdings_ladder", "C14.granger",
+             "C14.lead_two_years")
     series = tuple(INDEX.values()) + tuple(CONCENTRATION.values())
 
     def run(self, loader: DataLoader, *, progress: Callable[[str], None] | None = None) -> StudyResult:
@@ -410,15 +411,14 @@ class LeadLagHoldings(Study):
         user = self._user_data(loader, say)
 
         numbers = self._numbers(leads, cycles, power, mde, ladder, grid13, gridcyc, user)
-        verdicts = [self._verdict_c12_c14(c, leads, power, mde, numbers, user) for c in ("C12", "C14")]
-        verdicts.insert(1, self._verdict_c13(ladder, grid13, numbers))
+        parts = [*self._parts_c12_c14("C12", leads, power, mde, numbers, user), *self._parts_c13(ladder),
+                 *self._parts_c12_c14("C14", leads, power, mde, numbers, user)]
         tables = self._tables(leads, cycles, power, mde, ladder, grid13, gridcyc, grid14, user)
         figures = self._figures(loader, head_tp, conc, power)
-        head13 = "|".join(f"{k}={v}" for k, v in C13_HEADLINE.items())
         headcyc = "|".join(f"{k}={HEADLINE[k]}" for k in ("freq", "large", "small", "rule"))
         grids = [
-            GridRun(name="c13_ladder", claim="C13", sign_claimed=1, result=grid13, headline=head13,
-                    label="mean Spearman rho of size order vs relative-strength peak date"),
+            declared.grid_run("C13.price_ladder", grid13,
+                              label="mean Spearman rho of size order vs relative-strength peak date"),
             GridRun(name="c12_implied_lead", claim="C12", sign_claimed=0, result=gridcyc, headline=headcyc,
                     label="median implied lead of the article's fund-share turning points (months; claimed +12, "
                           "a magnitude, not a sign)"),
@@ -426,7 +426,7 @@ class LeadLagHoldings(Study):
                     label="median implied lead of the article's visit-share turning points (months; claimed +24)"),
         ]
         return StudyResult(
-            study=self.name, title=self.title, claims=verdicts, tables=tables, figures=figures, numbers=numbers,
+            study=self.name, title=self.title, parts=parts, tables=tables, figures=figures, numbers=numbers,
             headline_proxy=f"{HEADLINE['large']} / {HEADLINE['small']} (style cycle); ladder vs CSI All Share",
             synthetic=synthetic, grids=grids, data_ids=sorted(set(self.series)),
             notes=["The article's turning points (Table c12_c14_turning_points) are the article's numbers, "
@@ -548,87 +548,68 @@ class LeadLagHoldings(Study):
         n = {k: v for k, v in n.items() if not (isinstance(v, float) and math.isnan(v))}  # none quoted as "None"
         return {k: _tidy(v) if "lead" in k and "power" not in k and "hit" not in k else v for k, v in n.items()}
 
-    # -- verdicts -----------------------------------------------------------------------------
+    # -- parts ---------------------------------------------------------------------------------
     @staticmethod
-    def _verdict_c12_c14(claim, leads, power, mde, n, user) -> Verdict:
+    def _parts_c12_c14(claim, leads, power, mde, n, user) -> list[PartResult]:
         T, k, per = POWER_T[claim], CLAIMED_LEAD[claim], PERIOD_MONTHS[claim]
         unit = "half-years" if claim == "C12" else "years"
-        common = dict(
-            claim=claim, article=ARTICLES["002"],
-            statement=("Fund holdings (share in the top-50 / beyond rank 500) lead the size style by about a year"
-                       if claim == "C12" else
-                       "Research visits (share to CSI 300 / to CSI 2000 + others) lead the size style by about two "
-                       "years"),
-            article_value=("lead ≈ 1 year (2 half-years); T = 27 half-years 2010H1-2023H1" if claim == "C12" else
-                           "lead ≈ 2 years; annual 2012-2024"),
-            proxy=f"{HEADLINE['large']} / {HEADLINE['small']}",
-            test="bootstrap Granger + lead-lag correlation confidence set (user data); article turning points vs "
-                 "BBQ style cycle; Monte Carlo power",
-            rule=(f"with user data: per aggregate, bootstrap Granger p < {ALPHA} and the claimed lead ({k} {unit}) in "
-                  "the 90% confidence set of the best lead with the claimed sign; both = supported, one = mixed, "
-                  "none = not supported. Without: untestable."))
+        lead_part = "lead_one_year" if claim == "C12" else "lead_two_years"
+        proxy = f"{HEADLINE['large']} / {HEADLINE['small']}"
         sub = leads[(leads["claim"] == claim) & leads["lead_months"].notna()]
         g = power[(power["claim"] == claim) & (power["lead"] == k)].set_index("rho")
         mde_k = mde[(claim, k)]
         mde_txt = (f"80% power needs rho ≥ {mde_k:.2f}" if not math.isnan(mde_k)
                    else f"80% power is not reached for rho ≤ {max(POWER_RHOS):.1f}")
         lo, hi = n.get(f"{claim}_grid_lead_min_months", math.nan), n.get(f"{claim}_grid_lead_max_months", math.nan)
-        grid_txt = (f"Across the {n['C12_grid_specs']} style-cycle specifications (frequency, large and small side, "
-                    f"BBQ rule) the median implied lead runs from {lo:+.0f} to {hi:+.0f} months.")
-        power_txt = (f"With T = {T} {unit}, a Granger F test at lead {k} rejects at 5% with probability "
-                     f"{g.loc[0.5, 'granger']:.2f} for rho = 0.5 and {g.loc[0.3, 'granger']:.2f} for rho = 0.3 "
-                     f"(rho = corr of the style change with the signal {k} {unit} earlier; {POWER_REPS} replications); "
-                     f"{mde_txt}.")
+        grid_txt = (f"across the {n['C12_grid_specs']} style-cycle specifications the median implied lead runs from "
+                    f"{lo:+.0f} to {hi:+.0f} months")
+        power_txt = (f"with T = {T} {unit}, a Granger F test at lead {k} rejects at 5% with probability "
+                     f"{g.loc[0.5, 'granger']:.2f} for rho = 0.5 and {g.loc[0.3, 'granger']:.2f} for rho = 0.3; "
+                     f"{mde_txt}")
         n_styles = int(sub["style_date"].nunique())
-        lead_txt = (f"The article's {len(sub)} turning points, matched to the nearest {common['proxy']} turning "
-                    f"point of the corresponding type, imply leads of {sub['lead_months'].median():+.0f} months "
+        lead_txt = (f"the article's {len(sub)} turning points imply leads of {sub['lead_months'].median():+.0f} months "
                     f"(median; range {sub['lead_months'].min():+.0f} to {sub['lead_months'].max():+.0f}) against the "
-                    f"claimed {k * per:+d}; they rest on {n_styles} style turning point(s), "
-                    f"{n[f'{claim}_style_cycles']} complete style cycle(s) in the article's window."
-                    if len(sub) else "No article turning point matched a style turning point.")
+                    f"claimed {k * per:+d}, resting on {n_styles} style turning point(s)"
+                    if len(sub) else "no article turning point matched a style turning point")
+        detail = f"{lead_txt}; {grid_txt}; {power_txt}"
+        test = "bootstrap Granger; lead–lag correlation confidence set; Monte Carlo power"
         res = user.get(claim)
         if not res:
             needs = (f"{H.needs_text('holdings')} (or {H.needs_text('aggregates')})" if claim == "C12"
                      else f"{H.needs_text('visits')} (or {H.needs_text('visit_aggregates')})")
             if claim in user.get("missing", {}):
                 needs += f"; and {user['missing'][claim]}"
-            reason = (f"No public {'fund holdings by stock' if claim == 'C12' else 'research-visit records'}; "
-                      f"put {needs.split(' with ')[0]} in the vault to run the test. " + lead_txt + " " + grid_txt + " "
-                      + power_txt)
-            return Verdict(**common, estimate=None, outcome=Outcome.UNTESTABLE, reason=reason, needs=needs)
-        hits = {col: bool(la.boot_p < ALPHA and la.claimed_in_set) for col, la in res.items()}
-        outcome = {2: Outcome.SUPPORTED, 1: Outcome.MIXED, 0: Outcome.NOT_SUPPORTED}[sum(hits.values())]
-        parts = [f"{col}: bootstrap Granger p = {la.boot_p:.3f}, TY p = {la.ty_p:.3f}, best lead {la.best_lead} "
-                 f"(corr {la.best_corr:+.2f}), 90% set {list(la.confidence_set)}" for col, la in res.items()]
-        first = next(iter(res.values()))
-        return Verdict(**common, estimate=float(first.best_lead), pvalue=float(first.boot_p), outcome=outcome,
-                       reason="User data (" + ", ".join(user["files"]) + "): " + "; ".join(parts) + ". "
-                       + lead_txt + " " + grid_txt + " " + power_txt)
+            implied = float(sub["lead_months"].median()) if len(sub) else None
+            return [PartResult(claim, "granger", missing=needs, proxy=proxy, test=test, detail=detail),
+                    PartResult(claim, lead_part, estimate=None if implied is None else implied / per, missing=needs,
+                               proxy=proxy, test="implied lead from the article's turning points (evidence only)",
+                               detail=detail)]
+        first_col, first = next(iter(res.items()))
+        cs = [int(x) for x in first.confidence_set]
+        return [
+            PartResult(claim, "granger", estimate=float(first.best_corr),
+                       pvalue=float(first.boot_p), proxy=proxy, test=test,
+                       detail=f"user data ({', '.join(user['files'])}), {first_col}: bootstrap Granger p "
+                              f"{first.boot_p:.3f}, TY p {first.ty_p:.3f}; {detail}"),
+            PartResult(claim, lead_part, estimate=float(first.best_lead),
+                       ci=(float(min(cs)), float(max(cs))) if cs else None, proxy=proxy,
+                       test="lead–lag correlation, 90% confidence set of the best lead",
+                       detail=f"{first_col}: best lead {first.best_lead} (corr {first.best_corr:+.2f}), 90% set {cs}"),
+        ]
 
     @staticmethod
-    def _verdict_c13(ladder: H.LadderResult, grid13: GridResult, n: dict) -> Verdict:
-        c1 = bool(ladder.pvalue < ALPHA and ladder.mean_rho > 0) if ladder.n_episodes else False
-        c2 = bool(n["C13_grid_share_p05"] >= 0.5)
-        outcome = Outcome.SUPPORTED if c1 and c2 else Outcome.MIXED if c1 or c2 else Outcome.NOT_SUPPORTED
-        reason = (f"Headline (monthly, relative strength vs CSI All Share, BBQ rule A, from 2005): {ladder.n_episodes} "
-                  f"episodes anchored on SSE 50 relative-strength peaks, mean Spearman rho = {ladder.mean_rho:+.2f} "
-                  f"(share of episodes with rho > 0: {ladder.share_positive:.2f}), permutation p = {ladder.pvalue:.3f}. "
-                  f"Grid: {n['C13_grid_estimated']} of {n['C13_grid_specs']} specs estimable, "
-                  f"{n['C13_grid_share_p05']:.0%} with p < {ALPHA} and rho > 0, median rho = "
-                  f"{n.get('C13_grid_median_rho', math.nan):+.2f}. Market-data proxy: the article's claim is about fund holdings "
-                  "by cap bucket, which no public source holds.")
-        return Verdict(claim="C13", article=ARTICLES["002"],
-                       statement="Rotation walks down the cap ladder: holdings / relative performance peak in order "
-                                 "of size",
-                       article_value="peaks in order >500bn, 100-500bn, ..., <1bn", estimate=ladder.mean_rho,
-                       pvalue=ladder.pvalue, outcome=outcome, proxy="SSE 50 → CSI 300 → CSI 500 → CSI 1000 → "
-                       "CSI 2000 → micro-cap (relative strength vs CSI All Share)",
+    def _parts_c13(ladder: H.LadderResult) -> list[PartResult]:
+        needs = "fund holdings by stock (fund_holdings_by_stock.csv) for holdings by cap bucket"
+        proxy = "SSE 50 → CSI 300 → CSI 500 → CSI 1000 → CSI 2000 → micro-cap (relative strength vs CSI All Share)"
+        return [
+            PartResult("C13", "price_ladder", estimate=float(ladder.mean_rho), pvalue=float(ladder.pvalue),
+                       se=float(ladder.null_sd) if ladder.null_sd == ladder.null_sd else None,
+                       n=int(ladder.n_episodes), proxy=proxy,
                        test="Spearman rho of size order vs BBQ peak dates per episode; permutation p-value",
-                       rule=(f"criterion 1: headline pooled permutation p < {ALPHA} with mean rho > 0; criterion 2: at "
-                             f"least half of the {len(grid13.specs)} grid specs give p < {ALPHA} with rho > 0; both = "
-                             "supported, one = mixed, none = not supported"),
-                       reason=reason, needs="fund holdings by stock (fund_holdings_by_stock.csv) for the article's "
-                       "own version (holdings by cap bucket)")
+                       detail=f"{ladder.n_episodes} episodes anchored on SSE 50 relative-strength peaks, mean rho "
+                              f"{ladder.mean_rho:+.2f}, share of episodes with rho > 0 {ladder.share_positive:.2f}"),
+            PartResult("C13", "holdings_ladder", missing=needs),
+        ]
 
     # -- tables and figures -------------------------------------------------------------------
     @staticmethod

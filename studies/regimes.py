@@ -59,20 +59,17 @@ No crowding measure exists in the vault. We date the peak (monthly, inside
 ``B2_WINDOW``) of four public symptoms of crowding and compare it with November 2023:
 Shenwan small/large relative turnover, the micro-cap / CSI 300 ratio, the 13-week realised
 volatility of that ratio (crowded trades unwind violently), and CSI 1000 / CSI 300 relative
-P/E. A proxy is *consistent* with the claim when its peak lies within ``B2_TOLERANCE``
-months of November 2023 and, where 2021 data exist, its November-2023 level exceeds its
-2021-Q1 average (the "grew from early 2021" part).
+P/E, and report the levels in November 2023 and early 2021 beside each peak.
 
-Verdict rules (declared)
-------------------------
-A4: C1 = the headline threshold test rejects at ``ALPHA``; C2 = the headline slopes change
-sign in the predicted direction (β below the threshold < 0 < β above); C3 = the headline
-ratio fell at ≥ ``FORECAST_MIN_HITS`` of the horizons ``HORIZONS`` after the call. All three
-→ supported; none → not supported; otherwise mixed. The switching regression, the rolling
-beta and the grid are reported beside the verdict, not used in it.
-B2: share of proxies consistent ≥ ``B2_SUPPORT_SHARE`` → supported (on proxies), at least
-one → mixed, none → not supported. The verdict rests on proxies only and says so; direct
-crowding data would settle it.
+Parts (declared in ``studies/claims.toml``)
+-------------------------------------------
+A4: *threshold_flip* (Δβ of the headline threshold regression, sup-LM bootstrap p; its grid's
+Romano–Wolf p from null draws enters the verdict), *markov_flip* (the lower-flow regime's
+yield slope minus the higher-flow regime's in the switching regression) and *forecast* (the
+headline ratio's move over ``FORECAST_HEADLINE`` months after the call, against the base
+rate). The rolling beta is reported beside them. B2: the dated peaks of two symptoms, proxy
+evidence only (the registry marks both parts proxy-only: no crowding measure is public).
+The verdict engine decides.
 
 Left out
 --------
@@ -100,9 +97,11 @@ from econ.data.panel import build_panel
 from econ.models.regimes import RegimeResult, fit_markov
 from econ.models.threshold import ThresholdResult, threshold_regression
 from econ.policy import ALPHA
-from econ.robust import Grid, GridResult, Spec, SpecEstimate, run_grid
-from econ.study import Figure, GridRun, Outcome, Study, StudyResult, Table, Verdict
-from studies.common import ARTICLES, PROXIES, Proxy, available_proxies, proxy_by_label
+from econ.robust import Grid, GridResult, NullDraws, Spec, SpecEstimate, run_grid
+from econ.robust.curve import circular_shift
+from econ.study import Figure, PartResult, Study, StudyResult, Table, z_ci
+from studies import declared
+from studies.common import PROXIES, Proxy, available_proxies, proxy_by_label
 
 # ---- data -------------------------------------------------------------------------------
 US10Y = "us.rate.ust10y"
@@ -128,8 +127,10 @@ WINDOWS = {"W": {"nb26": 26, "nb52": 52, "turnover": 26}, "M": {"nb26": 6, "nb52
 TRIM = 0.15
 N_BOOT = 999            # headline and per-proxy threshold tests
 GRID_BOOT = 199         # robustness grid
+NULL_DRAWS = 99         # null draws of the grid (Romano–Wolf); each re-estimates γ in every spec
+NULL_SEED = 20231031
+NULL_SHIFT = (0.1, 0.9)  # circular shift of the threshold variable, as a fraction of the sample
 SEED = 0
-PREDICTED_SIGN = -1     # Δβ = β(q ≤ γ) − β(q > γ): negative under the article's concavity
 K_REGIMES = (2, 3)
 N_STARTS = 10           # Markov starts, headline proxy
 N_STARTS_OTHER = 5      # Markov starts, other proxies (2-regime fits: 9-10 of 10 starts agree)
@@ -142,11 +143,9 @@ SWITCH_WINDOW = 13      # weeks: a regime change this close to a narrative date 
 ROLLING_WEEKS = 52
 FORECAST_DATE = "2023-10-31"
 HORIZONS = (3, 6, 12)   # months
-FORECAST_MIN_HITS = 2
+FORECAST_HEADLINE = 12  # months: the horizon the forecast part scores (the others are shown)
 B2_CLAIMED_PEAK = "2023-11-30"
 B2_WINDOW = ("2021-01-01", "2024-12-31")
-B2_TOLERANCE = 3        # months either side of November 2023
-B2_SUPPORT_SHARE = 0.75
 B2_VOL_WEEKS = 13
 
 FREQ_NAME = {"W": "weekly", "M": "monthly"}
@@ -221,6 +220,15 @@ def _threshold(frame: pd.DataFrame, q: str, trim: float, n_boot: int) -> tuple[T
     return res, out
 
 
+def _slope_gap(res: ThresholdResult) -> tuple[float, float]:
+    """Δβ = β(q ≤ γ) − β(q > γ) of ΔUS10Y and its standard error (independent regimes)."""
+    c = res.coefs
+    term, regime = c["term"].to_numpy(), c["regime"].to_numpy()
+    est, se = c["estimate"].to_numpy(dtype=float), c["std_err"].to_numpy(dtype=float)
+    lo, hi = (term == "dx") & (regime == "lower"), (term == "dx") & (regime == "upper")
+    return float(est[lo][0] - est[hi][0]), float(np.hypot(se[lo][0], se[hi][0]))
+
+
 # ---- robustness grid (module level, picklable) ------------------------------------------
 def _exclude_short_monthly(spec: Spec) -> str | None:
     if spec["freq"] == "M" and spec["trim"] < TRIM:
@@ -230,10 +238,10 @@ def _exclude_short_monthly(spec: Spec) -> str | None:
 
 GRID = Grid({"proxy": [p.label for p in PROXIES], "freq": ["W", "M"], "q": list(THRESHOLD_VARS),
              "trim": [0.10, 0.15]}, exclude=[_exclude_short_monthly])
-HEADLINE_SPEC = f"proxy={HEADLINE}|freq={HEADLINE_FREQ}|q={HEADLINE_Q}|trim={TRIM}"
+HEADLINE_SPEC = declared.headline("A4.threshold_flip")
 
 
-def estimate(spec: Spec, loader: DataLoader) -> SpecEstimate:
+def estimate(spec: Spec, loader: DataLoader, null: NullDraws | None = None) -> SpecEstimate | list[SpecEstimate]:
     """Δβ = β(q ≤ γ) − β(q > γ) of ratio returns on ΔUS10Y in a Hansen threshold regression.
 
     Parameters
@@ -243,6 +251,13 @@ def estimate(spec: Spec, loader: DataLoader) -> SpecEstimate:
         ``trim``.
     loader
         Serves the series.
+    null
+        Null draws (the joint-test hook): in draw k the threshold variable is circularly
+        shifted against the returns by a common fraction U(NULL_SHIFT) of the sample, so it
+        keeps its own dynamics but carries no regime information; γ is re-estimated in every
+        draw (the search enters the null distribution of Δβ / se, which Romano–Wolf uses).
+        Null draws skip the bootstrap, so their p-value is NaN (no joint test of the
+        share-significant statistics for this grid).
 
     Returns
     -------
@@ -253,7 +268,21 @@ def estimate(spec: Spec, loader: DataLoader) -> SpecEstimate:
     """
     proxy = proxy_by_label(spec["proxy"])
     frame = ratio_frame(loader, proxy, spec["freq"])
-    _, r = _threshold(frame, spec["q"], float(spec["trim"]), GRID_BOOT)
+    q, trim = spec["q"], float(spec["trim"])
+    if null is not None:
+        d = frame[["y", "dx", q]].dropna()
+        out = []
+        for k in null:
+            qk = circular_shift(d[q], null.uniform(k, *NULL_SHIFT))
+            try:
+                res = threshold_regression(d["y"], d[["dx"]], qk, trim=trim, n_boot=0, seed=SEED)
+            except ValueError as exc:
+                out.append(SpecEstimate.failed(str(exc)))
+                continue
+            dbeta, dse = _slope_gap(res)
+            out.append(SpecEstimate(estimate=dbeta, se=dse, pvalue=float("nan"), nobs=int(res.nobs)))
+        return out
+    _, r = _threshold(frame, q, trim, GRID_BOOT)
     return SpecEstimate(
         estimate=r["dbeta"], se=r["dbeta_se"], pvalue=r["p"], nobs=int(r["nobs"]),
         extra={"gamma": r["gamma"], "beta_low": r["beta_low"], "beta_high": r["beta_high"],
@@ -293,6 +322,7 @@ class Regimes(Study):
     name = "regimes"
     title = "Regimes in the size style: concavity (A4) and crowding (B2)"
     claims = ("A4", "B2")
+    parts = ("A4.threshold_flip", "A4.markov_flip", "A4.forecast", "B2.peak_nov2023", "B2.peak_jan2024")
     series = tuple(dict.fromkeys([p.small for p in PROXIES] + [p.large for p in PROXIES]
                                  + [US10Y, FLOW, TURNOVER, *B2_SERIES.values()]))
 
@@ -363,54 +393,18 @@ class Regimes(Study):
 
         # -- robustness grid
         say(f"A4 grid ({len(GRID)} specs)")
-        grid: GridResult = run_grid(estimate, GRID, loader=loader,
+        grid: GridResult = run_grid(estimate, GRID, loader=loader, null_draws=NULL_DRAWS, seed=NULL_SEED,
                                     progress=(lambda k: say(f"A4 grid {k}")) if progress else None)
         robust = self._grid_table(grid)
         gok = grid.ok()
 
-        # -- A4 verdict
-        c1 = bool(h["p"] < ALPHA)
-        c2 = bool(h["sign_flip"])
-        c3 = bool(hits >= FORECAST_MIN_HITS)
-        n_true = c1 + c2 + c3
-        outcome_a4 = (Outcome.SUPPORTED if n_true == 3 else Outcome.NOT_SUPPORTED if n_true == 0
-                      else Outcome.MIXED)
         hm = msr_flip.loc[head]
-        fc_txt = "; ".join(f"{int(hz)}m {row['change']:+.1f}% (pctile {row['percentile']:.2f})"
-                           for hz, row in fh.iterrows())
-        reason_a4 = (
-            f"{head}, weekly, q = {HEADLINE_Q}: threshold γ = "
-            f"{h['gamma']:.0f} CNY bn, sup-LM bootstrap p = {h['p']:.3f} (C1 {'met' if c1 else 'not met'}); "
-            f"ΔUS10Y slope {h['beta_low']:.2f} below vs {h['beta_high']:.2f} above the threshold "
-            f"(C2 {'met' if c2 else 'not met'}: the article needs below < 0 < above); ratio after "
-            f"{FORECAST_DATE}: {fc_txt} (C3 {'met' if c3 else 'not met'}, {hits}/{len(HORIZONS)} falls). "
-            f"Beside the rule: the switching regression {'has a' if hm['flip'] else 'has no'} pair of regimes "
-            f"with a negative and a positive yield slope"
-            + (f" (negative-slope regime {'is' if hm['predicted'] else 'is not'} the lower-flow one)"
-               if hm["flip"] else "")
-            + f"; rolling 52-week beta averaged {rb_2122:.2f} from the CSI 300 peak to end-2022 and "
-            f"{rb_2023:.2f} in 2023 up to the call; across {len(gok)} grid specs the predicted sign flip "
-            f"appears in {gok['x_sign_flip'].mean():.0%} and the threshold test rejects in "
-            f"{(gok['pvalue'] < ALPHA).mean():.0%}.")
-        verdict_a4 = Verdict(
-            claim="A4", article=ARTICLES["000"],
-            statement="Past a critical level of outflow/illiquidity the ratio's response to US 10Y flips sign "
-                      "(large caps resilient, small caps fragile) and the style returns to large caps",
-            article_value="sign flip past a critical outflow; 'the market will return to large caps' (Oct 2023)",
-            estimate=float(h["dbeta"]),
-            ci=(float(h["dbeta"] - 1.96 * h["dbeta_se"]), float(h["dbeta"] + 1.96 * h["dbeta_se"])),
-            pvalue=float(h["p"]), outcome=outcome_a4, proxy=head,
-            test="Hansen (2000) threshold regression (sup-LM, fixed-regressor bootstrap); Markov switching; "
-                 "out-of-sample scoring",
-            rule=(f"C1 threshold test p < {ALPHA}; C2 slope on ΔUS10Y below the threshold < 0 < above; C3 the "
-                  f"ratio fell at ≥ {FORECAST_MIN_HITS} of {', '.join(str(x) for x in HORIZONS)} months after "
-                  f"{FORECAST_DATE}. All → supported; none → not supported; else mixed"),
-            reason=reason_a4)
+        parts = self._a4_parts(h, hm, fc.loc[head], head)
 
         # -- B2
         say("B2 crowding proxies")
         b2, b2_paths = self._b2(loader, fits, frames)
-        verdict_b2 = self._b2_verdict(b2)
+        parts += self._b2_parts(b2)
 
         # -- tables, figures, numbers
         tables = [markov_fit, markov_reg, switching, dates_table, spells,
@@ -451,7 +445,7 @@ class Regimes(Study):
             "A4_grid_n_reject": int((gok["pvalue"] < ALPHA).sum()),
             "A4_grid_n_reject_wrong_sign": int(((gok["pvalue"] < ALPHA) & (gok["estimate"] > 0)).sum()),
             "A4_grid_n_reject_monthly": int(((gok["pvalue"] < ALPHA) & (gok["freq"] == "M")).sum()),
-            "B2_consistent": int(b2["consistent"].sum()), "B2_n_proxies": int(len(b2)),
+            "B2_n_proxies": int(len(b2)),
             "B2_vol_spells": b2.attrs.get("regime_note", "") or "none",
         }
         # rounded forms for the prose
@@ -473,7 +467,7 @@ class Regimes(Study):
             numbers[f"B2_peak_{key}"] = row["peak"].strftime("%Y-%m") if pd.notna(row["peak"]) else "--"
             numbers[f"B2_offset_{key}"] = int(row["offset"]) if pd.notna(row["offset"]) else np.nan
         return StudyResult(
-            study=self.name, title=self.title, claims=[verdict_a4, verdict_b2], tables=tables,
+            study=self.name, title=self.title, parts=parts, tables=tables,
             figures=figures, numbers=numbers, headline_proxy=head,
             synthetic=self.is_synthetic(loader),
             notes=[f"Headline proxy {head}/CSI 300: a live index over the whole Stock Connect sample "
@@ -482,9 +476,8 @@ class Regimes(Study):
             + ([f"Threshold specifications skipped: {'; '.join(skipped)}."] if skipped else []),
             data_ids=sorted({p.small for p in proxies} | {p.large for p in proxies}
                             | {US10Y, FLOW, TURNOVER, *B2_SERIES.values()}),
-            grids=[GridRun(name="a4_threshold_grid", claim="A4", sign_claimed=PREDICTED_SIGN, result=grid,
-                           headline=HEADLINE_SPEC,
-                           label="Δβ = β(q ≤ γ) − β(q > γ), ratio return (%) on ΔUS10Y (pp)")],
+            grids=[declared.grid_run("A4.threshold_flip", grid,
+                                     label="Δβ = β(q ≤ γ) − β(q > γ), ratio return (%) on ΔUS10Y (pp)")],
         )
 
     # ---- pieces ---------------------------------------------------------------------------
@@ -547,7 +540,8 @@ class Regimes(Study):
             b0, b1 = float(est.loc["dx", 0]), float(est.loc["dx", 1])
             flip = bool(b0 * b1 < 0)
             neg = 0 if b0 < 0 else 1
-            flips.append({"proxy": lab, "beta_0": b0, "beta_1": b1, "se_0": float(se.loc["dx", 0]),
+            flips.append({"proxy": lab, "beta_0": b0, "beta_1": b1, "flow_0": flow_mean[0], "flow_1": flow_mean[1],
+                          "se_0": float(se.loc["dx", 0]),
                           "se_1": float(se.loc["dx", 1]), "flip": flip,
                           "predicted": bool(flip and flow_mean[neg] < flow_mean[1 - neg]),
                           "nobs": res.nobs, "start": res.smoothed_probs.index[0],
@@ -655,7 +649,7 @@ class Regimes(Study):
                    f"changes of the same horizon, from its first month to {FORECAST_DATE}, at or below the "
                    "realised change (small = an unusually strong turn to large caps). P(fall): share of those "
                    "historical changes below zero (the base rate of the call). N: historical changes. "
-                   f"The call counts as true for a proxy when the ratio fell at ≥ {FORECAST_MIN_HITS} horizons."])
+                   f"The forecast part scores the {FORECAST_HEADLINE}-month horizon of the headline proxy."])
 
     @staticmethod
     def _threshold_table(thr: pd.DataFrame) -> Table:
@@ -752,10 +746,9 @@ class Regimes(Study):
             offset = _months_between(peak, claimed) if pd.notna(peak) else np.nan
             # a level should have risen since early 2021; volatility marks the unwind, not the build-up
             rose = bool(at_claim > early) if early == early and key != "micro_vol" else None
-            consistent = bool(pd.notna(peak) and abs(offset) <= B2_TOLERANCE and rose is not False)
             rows.append({"key": key, "proxy": desc[key], "from": s.index[0], "to": s.index[-1], "peak": peak,
                          "offset": offset, "at_peak": float(win.max()) if len(win) else np.nan,
-                         "at_claim": at_claim, "early_2021": early, "rose": rose, "consistent": consistent,
+                         "at_claim": at_claim, "early_2021": early, "rose": rose,
                          "later_max": float(s.loc[hi:].max()) if (s.index > hi).any() else np.nan})
         # the micro-cap volatility regime (2-regime MS of weekly micro-cap/CSI 300 returns)
         ms = fits.get(("ms", "Micro-cap", "W", 2))
@@ -770,46 +763,61 @@ class Regimes(Study):
         return b2, fig
 
     @staticmethod
-    def _b2_verdict(b2: pd.DataFrame) -> Verdict:
-        needs = ("direct crowding measures: valuation spread between the long and short legs of a size factor "
-                 "portfolio, average pairwise correlation of small-cap returns, mutual-fund and quant-product "
-                 "exposure to small caps (holdings, factor loadings, AUM of small-cap index enhancers), "
-                 "short interest / securities lending in small caps")
-        common = dict(claim="B2", article=ARTICLES["001"],
-                      statement="Small-cap factor crowding grew from early 2021 and peaked in November 2023",
-                      article_value="rise from early 2021; peak Nov 2023",
-                      test="peak dating of public crowding symptoms (no direct crowding measure)",
-                      rule=(f"a proxy is consistent if its {B2_WINDOW[0][:4]}–{B2_WINDOW[1][:4]} peak lies within "
-                            f"±{B2_TOLERANCE} months of Nov 2023 and (where 2021 data exist) its Nov-2023 level "
-                            f"exceeds its 2021-Q1 mean; share consistent ≥ {B2_SUPPORT_SHARE:.0%} → supported, "
-                            "some → mixed, none → not supported"),
-                      proxy="micro-cap, SW small/large, CSI 1000 vs CSI 300", needs=needs)
-        if b2.empty:
-            return Verdict(**common, estimate=None, outcome=Outcome.UNTESTABLE,
-                           reason="no crowding proxy has data in the window")
-        share = float(b2["consistent"].mean())
-        outcome = (Outcome.SUPPORTED if share >= B2_SUPPORT_SHARE else Outcome.MIXED if share > 0
-                   else Outcome.NOT_SUPPORTED)
-        parts = [f"{row['proxy']} peaks {row['peak']:%Y-%m} ({int(row['offset']):+d} months"
-                 + ("" if row["rose"] is None else f", {'rose' if row['rose'] else 'did not rise'} from 2021-Q1")
-                 + ")" for _, row in b2.iterrows() if pd.notna(row["peak"])]
-        note = b2.attrs.get("regime_note", "")
-        reason = ("Rests on public proxies only (no crowding data in the vault): " + "; ".join(parts)
-                  + f". {int(b2['consistent'].sum())} of {len(b2)} consistent."
-                  + (f" High-volatility Markov spells of micro-cap/CSI 300 in the window: {note}." if note else ""))
-        est = b2.loc["rel_turnover", "offset"] if "rel_turnover" in b2.index else b2["offset"].iloc[0]
-        return Verdict(**common, estimate=float(est), outcome=outcome, reason=reason)
+    def _a4_parts(h: pd.Series, hm: pd.Series, fh: pd.DataFrame, head: str) -> list[PartResult]:
+        """Threshold sign flip, Markov-switching sign flip and the forecast, on the headline proxy."""
+        test_thr = "Hansen (2000) threshold regression; sup-LM fixed-regressor bootstrap p"
+        # Markov: the article predicts the lower-flow regime to have the lower (negative) yield slope
+        lo_flow = int(np.argmin([hm["flow_0"], hm["flow_1"]]))
+        b_lo, b_hi = float(hm[f"beta_{lo_flow}"]), float(hm[f"beta_{1 - lo_flow}"])
+        se = float(np.hypot(hm["se_0"], hm["se_1"]))
+        markov = PartResult(
+            "A4", "markov_flip", estimate=b_lo - b_hi, se=se, ci=z_ci(b_lo - b_hi, se),
+            pvalue=float(2 * stats.norm.sf(abs(b_lo - b_hi) / se)), proxy=head,
+            test="2-regime Markov-switching regression; Wald test of equal yield slopes (numerical-Hessian errors)",
+            detail=f"yield slope {b_lo:.2f} in the lower-flow regime vs {b_hi:.2f} in the higher-flow regime")
+        if FORECAST_HEADLINE in fh.index:
+            f = fh.loc[FORECAST_HEADLINE]
+            forecast = PartResult(
+                "A4", "forecast", estimate=float(f["change"]), right=bool(f["change"] < 0),
+                pvalue=float(f["percentile"]), n=int(f["n_hist"]), proxy=head,
+                test="realised move against every earlier overlapping move of the same horizon",
+                detail=f"{FORECAST_DATE} to {f['to']:%Y-%m-%d}: {f['change']:+.1f}%; base rate of a fall "
+                       f"{f['p_fall']:.2f}; " + ", ".join(f"{int(hz)}m {row['change']:+.1f}%" for hz, row in fh.iterrows()))
+        else:
+            forecast = PartResult("A4", "forecast", missing=f"{FORECAST_HEADLINE} months of data after {FORECAST_DATE}")
+        return [
+            PartResult("A4", "threshold_flip", estimate=float(h["dbeta"]), se=float(h["dbeta_se"]),
+                       ci=z_ci(h["dbeta"], h["dbeta_se"]), pvalue=float(h["p"]), n=int(h["nobs"]), proxy=head,
+                       test=test_thr,
+                       detail=f"q = {HEADLINE_Q}: γ = {h['gamma']:.0f} CNY bn, sup-LM p {h['p']:.3f}; yield slope "
+                              f"{h['beta_low']:.2f} below vs {h['beta_high']:.2f} above the threshold"),
+            markov, forecast,
+        ]
+
+    @staticmethod
+    def _b2_parts(b2: pd.DataFrame) -> list[PartResult]:
+        """Dated peaks of the public crowding symptoms (proxy evidence only)."""
+        out = []
+        for name, key in (("peak_nov2023", "rel_turnover"), ("peak_jan2024", "micro_vol")):
+            if key not in b2.index or pd.isna(b2.loc[key, "peak"]):
+                out.append(PartResult("B2", name, missing=f"a dated peak of {key}"))
+                continue
+            row = b2.loc[key]
+            out.append(PartResult("B2", name, date=row["peak"].strftime("%Y-%m-%d"), proxy=row["proxy"],
+                                  test="month of the maximum in the window",
+                                  detail=f"{row['proxy']}: peak {row['peak']:%Y-%m} in {B2_WINDOW[0][:7]}..{B2_WINDOW[1][:7]}"))
+        return out
 
     @staticmethod
     def _b2_table(b2: pd.DataFrame) -> Table:
         frame = b2.set_index("proxy")[["from", "to", "peak", "offset", "at_peak", "at_claim", "early_2021",
-                                      "later_max", "consistent"]].copy()
+                                      "later_max"]].copy()
         frame["from"] = [d.strftime("%Y-%m") for d in frame["from"]]
         frame["to"] = [d.strftime("%Y-%m") for d in frame["to"]]
         frame["peak"] = [d.strftime("%Y-%m") if pd.notna(d) else "--" for d in frame["peak"]]
         frame = frame.rename(columns={"from": "From", "to": "To", "peak": "Peak", "offset": "Months",
                                       "at_peak": "At peak", "at_claim": "Nov 2023", "early_2021": "2021-Q1",
-                                      "later_max": "Max after", "consistent": "Consistent"})
+                                      "later_max": "Max after"})
         return Table(
             name="b2_crowding", caption="Public symptoms of small-cap crowding: when did they peak?",
             frame=frame, digits={"Months": 0, "At peak": 2, "Nov 2023": 2, "2021-Q1": 2, "Max after": 2},
@@ -820,8 +828,7 @@ class Regimes(Study):
                    "large (801811). Volatility: annualised s.d. of weekly 100 Δlog(micro-cap/CSI 300) over "
                    f"{B2_VOL_WEEKS} weeks, month-end. Relative P/E: CSI-published TTM P/E (2021-11..2024-11 only). "
                    "2021-Q1: mean over Jan–Mar 2021. Max after: maximum after the window (to the last date). "
-                   f"Consistent: peak within ±{B2_TOLERANCE} months of Nov 2023 and Nov-2023 level above the "
-                   "2021-Q1 mean where it exists. None of these is a crowding measure."])
+                   "None of these is a crowding measure."])
 
     # ---- figures --------------------------------------------------------------------------
     @staticmethod

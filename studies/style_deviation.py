@@ -24,8 +24,8 @@ Robustness (declared; ``econ.robust``):
   winning for a year", 2024-04-12), for every proxy at 3, 6 and 12 months, against the base
   rate of the same move in every earlier window of that length.
 
-Verdict rule (declared): the trough level is "matched" if within ±15% of −800, the rebound is
-"matched" if between 50 and 150 points; both → supported, one → mixed, none → not supported.
+Parts (declared in ``studies/claims.toml``): the trough level and the rebound, both value
+parts with the tolerance and convention stated in the registry; the verdict engine decides.
 """
 
 from __future__ import annotations
@@ -40,24 +40,23 @@ from econ.data.panel import build_panel
 from econ.robust import Grid, Spec, SpecEstimate, run_grid
 from econ.robust.oos import score_direction
 from econ.robust.stability import stability
-from econ.study import Figure, GridRun, Outcome, Study, StudyResult, Table, Verdict
+from econ.study import Figure, PartResult, Study, StudyResult, Table
 from econ.transforms import deviation_index
-from studies.common import ARTICLES, PROXIES, available_proxies, breaks_columns, proxy_by_label
+from studies import declared
+from studies.common import PROXIES, available_proxies, breaks_columns, proxy_by_label
 
 BP_RENAME, BP_DIGITS = breaks_columns("Mean before", "Mean after")
 
 BASE_DATE = "2021-02-18"
 ARTICLE_DATE = "2023-09-30"
-CLAIMED_TROUGH = -800.0
-CLAIMED_REBOUND = 100.0
-TROUGH_TOLERANCE = 0.15          # relative to |claimed trough|
-REBOUND_RANGE = (50.0, 150.0)    # points
+CLAIMED_TROUGH = declared.part("A1.trough").value
+CLAIMED_REBOUND = declared.part("A1.rebound").value
 HEADLINE = "CSI 2000"
 
 # -- robustness declarations ---------------------------------------------------------------
 GRID = Grid({"proxy": [p.label for p in PROXIES], "base_date": [BASE_DATE, "2021-02-10"],
              "window_end": [ARTICLE_DATE, "2023-10-31"], "closes": ["daily", "weekly"]})
-HEADLINE_SPEC = f"proxy={HEADLINE}|base_date={BASE_DATE}|window_end={ARTICLE_DATE}|closes=daily"
+HEADLINE_SPEC = declared.headline("A1.trough")
 BREAKS_START = "2014-11-17"      # weekly style returns from the Stock Connect era
 BP_TRIM = 0.15
 #: Dated directional forecasts scored after publication: claim -> (published, direction of
@@ -89,17 +88,18 @@ def estimate(spec: Spec, loader: DataLoader) -> SpecEstimate:
     dev = deviation_index(large, small, spec["base_date"])
     window = dev.loc[:spec["window_end"], "deviation"]
     tr = _trough_and_rebound(window)
-    lo, hi = CLAIMED_TROUGH * (1 + TROUGH_TOLERANCE), CLAIMED_TROUGH * (1 - TROUGH_TOLERANCE)
+    tol = declared.part("A1.trough").tolerance
     return SpecEstimate(estimate=tr["trough"], se=float("nan"), pvalue=float("nan"), nobs=len(window), extra={
-        **tr, "claim_matched": bool(lo <= tr["trough"] <= hi),
-        "rebound_matched": bool(REBOUND_RANGE[0] <= tr["rebound"] <= REBOUND_RANGE[1]),
-        "claim_value": CLAIMED_TROUGH, "claim_low": lo, "claim_high": hi})
+        **tr, "claim_matched": declared.reproduces("A1.trough", tr["trough"]),
+        "rebound_matched": declared.reproduces("A1.rebound", tr["rebound"]),
+        "claim_value": CLAIMED_TROUGH, "claim_low": CLAIMED_TROUGH - tol, "claim_high": CLAIMED_TROUGH + tol})
 
 
 class StyleDeviation(Study):
     name = "style_deviation"
     title = "Style deviation index (CSI 300 vs small caps, base 2021-02-18)"
     claims = ("A1",)
+    parts = ("A1.trough", "A1.rebound")
     series = ("cn.index.csi300.close", "cn.index.csi2000.close", "cn.index.csi1000.close",
               "cn.index.csi500.close", "cn.index.microcap.close", "cn.index.sw_small.close",
               "cn.index.sw_large.close")
@@ -115,8 +115,6 @@ class StyleDeviation(Study):
             trough_date = window.idxmin()
             after = window.loc[trough_date:]
             rebound_date = after.idxmax()
-            lo = CLAIMED_TROUGH * (1 + TROUGH_TOLERANCE)
-            hi = CLAIMED_TROUGH * (1 - TROUGH_TOLERANCE)
             rows.append({
                 "proxy": p.label,
                 "trough_date": trough_date.strftime("%Y-%m-%d"),
@@ -126,13 +124,11 @@ class StyleDeviation(Study):
                 "at_article_date": float(window.iloc[-1]),
                 "latest_date": dev.index[-1].strftime("%Y-%m-%d"),
                 "latest": float(dev["deviation"].iloc[-1]),
-                "trough_matched": bool(lo <= window.min() <= hi),
-                "rebound_matched": bool(REBOUND_RANGE[0] <= after.max() - window.min() <= REBOUND_RANGE[1]),
             })
             paths[p.label] = dev["deviation"]
             n_days[p.label] = len(dev)
         table = pd.DataFrame(rows).set_index("proxy")
-        verdict = self._verdict(table)
+        parts = self._parts(table)
         fig_data = pd.DataFrame(paths)
         synthetic = self.is_synthetic(loader)
         head = table.loc[HEADLINE] if HEADLINE in table.index else None
@@ -145,7 +141,7 @@ class StyleDeviation(Study):
         rob = self._robustness(loader, proxies, progress)
         numbers.update(rob["numbers"])
         return StudyResult(
-            study=self.name, title=self.title, claims=[verdict],
+            study=self.name, title=self.title, parts=parts,
             tables=[Table(
                 name="a1_deviation",
                 caption="Style deviation index: trough before the article date and the rebound after it",
@@ -177,8 +173,7 @@ class StyleDeviation(Study):
     def _robustness(self, loader: DataLoader, proxies: list, progress: Callable[[str], None] | None) -> dict:
         """The A1 grid, Bai–Perron mean shifts of each proxy's style return, the A4/C18 forecasts."""
         grid = run_grid(estimate, GRID, loader=loader, name="A1 grid", progress=progress)
-        grid_run = GridRun(name="a1", claim="A1", sign_claimed=0, result=grid, headline=HEADLINE_SPEC,
-                           label="trough of the deviation index (points)")
+        grid_run = declared.grid_run("A1.trough", grid, label="trough of the deviation index (points)")
         ok = [e for e in grid.estimates if e.ok]
         numbers: dict = {
             "A1_grid_n": len(ok),
@@ -252,25 +247,20 @@ class StyleDeviation(Study):
         ]
         return {"grid": grid_run, "tables": tables, "numbers": numbers}
 
-    def _verdict(self, table: pd.DataFrame) -> Verdict:
-        rule = (f"trough within ±{TROUGH_TOLERANCE:.0%} of {CLAIMED_TROUGH:.0f} and rebound of "
-                f"{REBOUND_RANGE[0]:.0f}–{REBOUND_RANGE[1]:.0f} points: both = supported, one = mixed")
-        common = dict(claim="A1", article=ARTICLES["000"],
-                      statement="Deviation index (CSI 300 − small cap, rebased 1000 on 2021-02-18) bottomed near −800, "
-                                "then rebounded ~100 points to −700",
-                      article_value="trough ≈ −800; rebound ≈ +100", rule=rule, test="descriptive replication")
+    @staticmethod
+    def _parts(table: pd.DataFrame) -> list[PartResult]:
+        """Trough and rebound of the headline proxy (descriptive: exact numbers, no sampling error)."""
         if HEADLINE not in table.index:
-            return Verdict(**common, estimate=None, outcome=Outcome.UNTESTABLE,
-                           reason=f"{HEADLINE} not available", needs=f"{HEADLINE} daily closes", proxy=HEADLINE)
+            missing = f"{HEADLINE} daily closes"
+            return [PartResult("A1", "trough", missing=missing), PartResult("A1", "rebound", missing=missing)]
         h = table.loc[HEADLINE]
-        hits = int(h["trough_matched"]) + int(h["rebound_matched"])
-        outcome = {2: Outcome.SUPPORTED, 1: Outcome.MIXED, 0: Outcome.NOT_SUPPORTED}[hits]
-        others = [i for i in table.index if i != HEADLINE and table.loc[i, "trough_matched"]]
-        reason = (f"{HEADLINE}: trough {h['trough']:.0f} on {h['trough_date']} "
-                  f"({'within' if h['trough_matched'] else 'outside'} tolerance), rebound {h['rebound']:.0f} points "
-                  f"to {h['rebound_date']} ({'within' if h['rebound_matched'] else 'outside'} range). "
-                  f"Proxies with a trough within tolerance: {', '.join(others) if others else 'none'}.")
-        return Verdict(**common, estimate=float(h["trough"]), outcome=outcome, reason=reason, proxy=HEADLINE)
+        test = "descriptive replication"
+        return [
+            PartResult("A1", "trough", estimate=float(h["trough"]), proxy=HEADLINE, test=test,
+                       detail=f"{HEADLINE}: trough {h['trough']:.0f} on {h['trough_date']}"),
+            PartResult("A1", "rebound", estimate=float(h["rebound"]), proxy=HEADLINE, test=test,
+                       detail=f"{HEADLINE}: rebound of {h['rebound']:.0f} points to {h['rebound_date']}"),
+        ]
 
 
 STUDY = StyleDeviation()

@@ -37,10 +37,10 @@ Robustness (declared; ``econ.robust``):
   and a random walk (Clark–West, Diebold–Mariano);
 * stability: Bai–Perron breaks in the headline differences relation (HAC, trim 0.15).
 
-Verdict rule (declared): criterion 1 = headline differences beta < 0 with p < ALPHA;
-criterion 2 = coincidence p < ALPHA. Both → supported; one → mixed; none → mixed if the
-episode's levels are cointegrated (Engle–Granger p < ALPHA) with a negative beta (the
-article's evidence holds in its own window only), otherwise not supported.
+Parts (declared in ``studies/claims.toml``): the headline differences beta (its grid's
+Romano–Wolf p enters the verdict), the turning-point coincidence (count minus the number
+expected by chance, circular-shift p) and the episode's levels cointegration (levels beta,
+Engle–Granger p). The verdict engine decides.
 """
 
 from __future__ import annotations
@@ -56,15 +56,15 @@ from econ.data.panel import build_panel
 from econ.models.coincidence import turning_point_coincidence
 from econ.models.regression import levels_vs_differences, ols_hac
 from econ.models.turning_points import date_turning_points
-from econ.policy import ALPHA
 from econ.robust import Grid, NullDraws, Spec, SpecEstimate, run_grid
 from econ.robust.curve import circular_shift, spec_curve
 from econ.robust.fastols import slope_hac
 from econ.robust.oos import oos_evaluation
 from econ.robust.placebo import fake_event_dates, lead_lag_placebo, permutation_placebo
 from econ.robust.stability import stability
-from econ.study import Figure, GridRun, Outcome, Study, StudyResult, Table, Verdict
-from studies.common import ARTICLES, available_proxies, breaks_columns
+from econ.study import Figure, PartResult, Study, StudyResult, Table, z_ci
+from studies import declared
+from studies.common import available_proxies, breaks_columns
 
 BP_RENAME, BP_DIGITS = breaks_columns("β before", "β after")
 
@@ -97,8 +97,8 @@ def _andrews_needs_long_samples(spec: Spec) -> str | None:
 
 GRID = Grid({"freq": ["W", "M"], "sample": list(SAMPLES), "hac": ["nw1994", "andrews"],
              "transform": list(TRANSFORMS)}, exclude=[_andrews_needs_long_samples])
-HEADLINE_SPEC = f"freq={HEADLINE_FREQ}|sample={HEADLINE_SAMPLE}|hac=nw1994|transform=changes"
-SIGN_CLAIMED = -1          # rising US yields push CSI 300 down
+HEADLINE_SPEC = declared.headline("A2.beta_changes")
+SIGN_CLAIMED = declared.part("A2.beta_changes").sign
 NULL_DRAWS = 199           # joint test / Romano–Wolf
 NULL_SEED = 20231031
 NULL_SHIFT = (0.1, 0.9)    # circular shift of the regressor, as a fraction of the sample
@@ -189,6 +189,7 @@ class US10yCSI300(Study):
     name = "us10y_csi300"
     title = "US 10Y yield and CSI 300"
     claims = ("A2",)
+    parts = ("A2.beta_changes", "A2.extrema_coincide", "A2.episode_cointegration")
     series = tuple(SERIES.values())
 
     def run(self, loader: DataLoader, *, progress: Callable[[str], None] | None = None) -> StudyResult:
@@ -241,31 +242,19 @@ class US10yCSI300(Study):
             })
         dates = pd.DataFrame(date_rows)
 
-        c1 = bool(head.beta_diff < 0 and head.p_diff < ALPHA)
-        c2 = bool(coin.pvalue < ALPHA)
-        episode_coint = bool(episode.eg_p < ALPHA and episode.beta_level < 0)
-        if c1 and c2:
-            outcome = Outcome.SUPPORTED
-        elif c1 or c2 or episode_coint:
-            outcome = Outcome.MIXED
-        else:
-            outcome = Outcome.NOT_SUPPORTED
-        reason = (f"weekly Δlog CSI 300 on ΔUS10Y, {HEADLINE_SAMPLE}: beta {head.beta_diff:.4f} "
-                  f"(HAC p = {head.p_diff:.3f}); turning-point coincidence {coin.count}/{coin.n_a} within "
-                  f"±{COINCIDENCE_WINDOW} months vs {coin.expected:.2f} by chance (p = {coin.pvalue:.3f}); "
-                  f"episode 2021-23 levels: beta {episode.beta_level:.3f}, Engle–Granger p = {episode.eg_p:.3f}.")
-        verdict = Verdict(
-            claim="A2", article=ARTICLES["000"],
-            statement="Rising US 10Y yields drive CSI 300 down; CSI 300 extremes coincide with US 10Y extremes",
-            article_value="3 coinciding extremes (2021-02-10, 2022-10-21, 2023-08-22)",
-            estimate=float(head.beta_diff), ci=(float(head.beta_diff - 1.96 * head.se_diff),
-                                               float(head.beta_diff + 1.96 * head.se_diff)),
-            pvalue=float(head.p_diff), outcome=outcome, proxy="CSI 300 (large cap)",
-            test="HAC regression in differences; Engle–Granger; circular-shift coincidence test",
-            rule=(f"supported: Δ-regression beta < 0 with p < {ALPHA} and coincidence p < {ALPHA}; mixed: one of "
-                  "them, or only the episode's levels cointegrated with beta < 0"),
-            reason=reason,
-        )
+        parts = [
+            PartResult("A2", "beta_changes", estimate=float(head.beta_diff), se=float(head.se_diff),
+                       ci=z_ci(head.beta_diff, head.se_diff), pvalue=float(head.p_diff), n=int(head.nobs),
+                       proxy="CSI 300 (large cap)", test="weekly HAC regression in differences",
+                       detail=f"weekly Δlog CSI 300 on ΔUS10Y, {HEADLINE_SAMPLE}: β {head.beta_diff:.4f}"),
+            PartResult("A2", "extrema_coincide", estimate=float(coin.count - coin.expected), pvalue=float(coin.pvalue),
+                       n=int(coin.n_a), test="circular-shift coincidence test of Bry–Boschan turning points",
+                       detail=f"{coin.count}/{coin.n_a} CSI 300 turns matched within ±{COINCIDENCE_WINDOW} months vs "
+                              f"{coin.expected:.2f} expected by chance"),
+            PartResult("A2", "episode_cointegration", estimate=float(episode.beta_level), pvalue=float(episode.eg_p),
+                       n=int(episode.nobs), test="Engle–Granger on weekly levels in the article's episode",
+                       detail=f"episode 2021-23: levels β {episode.beta_level:.3f}, Engle–Granger p {episode.eg_p:.3f}"),
+        ]
         desc = fits[(HEADLINE_FREQ, HEADLINE_SAMPLE)].differences.bandwidth_description
         reg_table = reg.set_index(["freq", "sample"])[["start", "end", "nobs", "beta_diff", "se_diff", "p_diff",
                                                        "beta_level", "eg_p", "recommended"]]
@@ -277,10 +266,9 @@ class US10yCSI300(Study):
             "A2_rolling_beta_share_negative": float((rolling_beta < 0).mean()),
         }
         rob = self._robustness(loader, frame, daily, progress)
-        verdict.pvalue_adjusted, verdict.adjustment = rob["p_rw"], rob["adjustment"]
         numbers.update(rob["numbers"])
         return StudyResult(
-            study=self.name, title=self.title, claims=[verdict],
+            study=self.name, title=self.title, parts=parts,
             tables=[
                 Table(name="a2_regressions",
                       caption="log CSI 300 on the US 10Y yield: differences (HAC) and levels, by frequency and sample",
@@ -337,11 +325,8 @@ class US10yCSI300(Study):
         curve = spec_curve(grid, sign_claimed=SIGN_CLAIMED, headline=HEADLINE_SPEC, name="a2", claim="A2")
         head = curve.headline_row
         p_rw = None if head is None or pd.isna(head["p_rw"]) else float(head["p_rw"])
-        adjustment = (f"Romano–Wolf stepdown over the {curve.n_specs} specifications of the A2 grid "
-                      f"({grid.null_draws} null draws)") if p_rw is not None else ""
         label = "β: log points per pp (changes); s.d. per s.d. (z-scored)"
-        grid_run = GridRun(name="a2", claim="A2", sign_claimed=SIGN_CLAIMED, result=grid, headline=HEADLINE_SPEC,
-                           label=label)
+        grid_run = declared.grid_run("A2.beta_changes", grid, label=label)
 
         # placebos on the headline weekly regression
         if progress:
@@ -472,7 +457,7 @@ class US10yCSI300(Study):
                          "whether or not it is significant, with the OLS slope before and after it."],
                   digits={**BP_DIGITS, "β before": 4, "β after": 4}, index_label="Frequency"),
         ]
-        return {"grid": grid_run, "curve": curve, "p_rw": p_rw, "adjustment": adjustment, "tables": tables,
+        return {"grid": grid_run, "curve": curve, "p_rw": p_rw, "tables": tables,
                 "numbers": numbers, "data_ids": sorted(used)}
 
 

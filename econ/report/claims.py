@@ -1,91 +1,27 @@
-"""The master claims table: one row per claim id across all study results (the paper's Table 1).
+"""The paper's Table 1 (every claim id with its parts and verdict), the claims JSON and the
+generated conclusion, all from the verdict engine's output (:mod:`econ.verdict`).
 
-Multiplicity: each verdict may carry ``pvalue_adjusted`` (the study's adjustment for the
-specifications it tried, e.g. Romano–Wolf over its grid) with ``adjustment`` saying how. Across
-the paper's claims, :func:`adjust_across_claims` adds Holm (family-wise error rate) and
-Benjamini–Hochberg (false discovery rate) adjusted p-values over every claim with a p-value,
-applied to the grid-adjusted p where a study gives one and to the raw p otherwise (a valid
-p-value either way, so Holm keeps its guarantee over the whole table).
+Nothing here decides anything: the verdicts and part outcomes come from
+:func:`econ.verdict.judge_all`; this module only lays them out.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
-import pandas as pd
-
+from econ.policy import ALPHA
 from econ.report.latex import escape
-from econ.robust.multiple import benjamini_hochberg, holm
+from econ.verdict import ClaimVerdict, PartVerdict, Registry, Verdict, claim_sort_key
 
-_ID = re.compile(r"([A-Z])(\d+)")
-
-
-def claim_sort_key(claim: str) -> tuple[str, int]:
-    m = _ID.fullmatch(claim)
-    return (m.group(1), int(m.group(2))) if m else (claim, 0)
-
-
-def claims_frame(results: Iterable[dict[str, Any]]) -> pd.DataFrame:
-    """Rows of every verdict in ``results`` (study-result JSON dicts), sorted by claim id."""
-    rows = []
-    for res in results:
-        for c in res["claims"]:
-            rows.append({
-                "claim": c["claim"], "study": res["study"], "article": c.get("article", ""),
-                "statement": c["statement"],
-                "article_value": c["article_value"], "estimate": c["estimate"], "ci": c["ci"],
-                "pvalue": c["pvalue"], "test": c["test"], "outcome": c["outcome"], "reason": c["reason"],
-                "rule": c["rule"], "proxy": c.get("proxy", ""), "needs": c.get("needs", ""),
-                "synthetic": res.get("synthetic", False),
-                "pvalue_adjusted": c.get("pvalue_adjusted"), "adjustment": c.get("adjustment", "") or "",
-            })
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return frame
-    frame = frame.sort_values("claim", key=lambda s: s.map(claim_sort_key), kind="stable").reset_index(drop=True)
-    return adjust_across_claims(frame)
-
-
-def adjust_across_claims(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add ``pvalue_holm`` and ``pvalue_bh``: adjusted over every claim with a p-value.
-
-    The p-value adjusted is ``pvalue_adjusted`` (the study's within-grid adjustment) where
-    present, else ``pvalue``; ``pvalue_family`` says which. Claims without a p-value get None.
-    """
-    out = frame.copy()
-    base, family = [], []
-    for adj, raw in zip(out.get("pvalue_adjusted", [None] * len(out)), out["pvalue"], strict=True):
-        if not _missing(adj):
-            base.append(float(adj))
-            family.append("grid-adjusted")
-        elif not _missing(raw):
-            base.append(float(raw))
-            family.append("raw")
-        else:
-            base.append(float("nan"))
-            family.append("")
-    arr = pd.Series(base, dtype=float).to_numpy()
-    out["pvalue_family"] = family
-    out["pvalue_holm"] = [None if x != x else float(x) for x in holm(arr)]
-    out["pvalue_bh"] = [None if x != x else float(x) for x in benjamini_hochberg(arr)]
-    return out
-
-
-def _missing(x: Any) -> bool:
-    return x is None or (isinstance(x, float) and x != x)
-
-
-def _num(x: Any) -> str:
-    if _missing(x):
-        return "--"
-    a = abs(x)
-    return f"{x:.0f}" if a >= 100 else f"{x:.3g}" if a >= 0.001 else f"{x:.2e}"
-
+__all__ = ["claim_sort_key", "claims_json", "render_claims_table", "render_conclusion", "short_article"]
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
+
+#: Verdict order in the conclusion.
+VERDICT_ORDER = (Verdict.SUPPORTED, Verdict.MIXED, Verdict.NOT_SUPPORTED, Verdict.UNTESTABLE, Verdict.NOT_STUDIED)
 
 
 def short_article(article: str) -> str:
@@ -100,28 +36,58 @@ def short_article(article: str) -> str:
     return _CJK.sub("", out).strip()
 
 
-_COLS = (r"@{}>{\raggedright\arraybackslash}p{0.85cm}>{\raggedright\arraybackslash}p{5.05cm}"
-         r">{\raggedright\arraybackslash}p{2.7cm}>{\raggedright\arraybackslash}p{3.6cm}"
+def _num(x: Any) -> str:
+    if x is None:
+        return "--"
+    a = abs(x)
+    return f"{x:.0f}" if a >= 1000 else f"{x:.3g}" if a >= 0.001 or a == 0 else f"{x:.1e}"
+
+
+def _estimate_cell(p: PartVerdict) -> str:
+    if p.kind == "dating":
+        out = p.date or "--"
+        if p.date_ci:
+            out += f" [{p.date_ci[0]}, {p.date_ci[1]}]"
+        return out
+    out = _num(p.estimate)
+    if p.ci is not None:
+        out += f" [{_num(p.ci[0])}, {_num(p.ci[1])}]"
+    return out
+
+
+def _p_cell(p: PartVerdict) -> str:
+    if p.pvalue is None:
+        return "--"
+    bits = [f"p {_num(p.pvalue)}"]
+    if p.pvalue_adjusted is not None:
+        bits.append(f"RW {_num(p.pvalue_adjusted)}")
+    if p.pvalue_holm is not None:
+        bits.append(f"Holm {_num(p.pvalue_holm)}")
+    if p.pvalue_bh is not None:
+        bits.append(f"BH {_num(p.pvalue_bh)}")
+    return "; ".join(bits)
+
+
+_COLS = (r"@{}>{\raggedright\arraybackslash}p{0.7cm}>{\raggedright\arraybackslash}p{5.6cm}"
+         r">{\raggedright\arraybackslash}p{3.0cm}>{\raggedright\arraybackslash}p{3.3cm}"
          r">{\raggedright\arraybackslash}p{1.9cm}@{}")
-_HEAD = r"Claim & What the article says & Article's number & Our estimate [95\% CI], p; adjusted p & Verdict \\"
+_HEAD = (r"Claim & Statement; \emph{parts} (kind: the article's side) & Article's number; \emph{ours} [95\% CI] & "
+         r"Source; \emph{p-values} & Verdict; \emph{outcome} \\")
 
 
-def render_claims_table(frame: pd.DataFrame) -> str:
-    """LaTeX fragment of the claims table: a ``longtable`` (it may run over two pages).
-
-    Each claim takes two lines: the statement, the article's number, our estimate and the
-    verdict; then the source article and the test behind the estimate.
-    """
-    n_family = int(frame["pvalue_holm"].notna().sum()) if "pvalue_holm" in frame else 0
-    synthetic = bool(frame["synthetic"].any()) if len(frame) else False
+def render_claims_table(verdicts: Sequence[ClaimVerdict], registry: Registry) -> str:
+    """LaTeX fragment of Table 1: a ``longtable`` with every claim, its parts and verdicts."""
+    n_family = sum(1 for v in verdicts for p in v.parts if p.pvalue_holm is not None)
+    synthetic = any(v.synthetic for v in verdicts)
+    counts = {str(k): sum(1 for v in verdicts if v.verdict == k) for k in VERDICT_ORDER}
     notes = [
-        "Verdicts are computed from the thresholds each study declares (stated with each study's results); "
-        "nothing in this table is typed by hand.",
-        "Adjusted p (after the semicolon): grid, the study's adjustment of the headline p-value for every "
-        "specification it tried (Romano–Wolf stepdown over the specification grid unless the study says "
-        f"otherwise); Holm and BH, adjusted across the {n_family} claims of this table with a p-value (Holm: "
-        "family-wise error rate; Benjamini–Hochberg: false discovery rate), applied to the grid-adjusted p "
-        "where there is one.",
+        "Verdicts and outcomes are computed by one engine from the parts' numbers under the policy of "
+        "Section~\\ref{sec:policy}; nothing in this table is typed by hand. "
+        + "; ".join(f"{k}: {n}" for k, n in counts.items() if n) + ".",
+        f"p: the part's own test; RW: Romano–Wolf stepdown over the part's specification grid (this p enters the "
+        f"rule where it exists); Holm and BH: adjusted across the {n_family} tested direction and forecast parts "
+        f"of this table (family-wise error rate; false discovery rate), reported beside the verdicts. Level "
+        f"{ALPHA:g}.",
     ]
     if synthetic:
         notes.insert(0, "SYNTHETIC DATA: at least one row rests on synthetic data.")
@@ -129,7 +95,7 @@ def render_claims_table(frame: pd.DataFrame) -> str:
         "% Generated by econ.report.claims -- do not edit; rerun `econ run` to regenerate.",
         r"\begin{footnotesize}",
         rf"\begin{{longtable}}{{{_COLS}}}",
-        r"\caption{The claims and what the data say}\label{tab:claims}\\",
+        r"\caption{The claims, their parts and what the data say}\label{tab:claims}\\",
         r"\toprule",
         _HEAD,
         r"\midrule\endfirsthead",
@@ -138,43 +104,85 @@ def render_claims_table(frame: pd.DataFrame) -> str:
         r"\midrule\endhead",
         r"\midrule\multicolumn{5}{r@{}}{\emph{continued on the next page}}\\ \endfoot",
         r"\bottomrule",
-        *[rf"\multicolumn{{5}}{{@{{}}p{{\linewidth}}@{{}}}}{{\scriptsize {escape(n)}}}\\" for n in notes],
+        *[rf"\multicolumn{{5}}{{@{{}}p{{\linewidth}}@{{}}}}{{\scriptsize {_escape_note(n)}}}\\" for n in notes],
         r"\endlastfoot",
     ]
-    for r in frame.itertuples(index=False):
-        est = _num(r.estimate)
-        if isinstance(r.ci, (list, tuple)) and len(r.ci) == 2:
-            est += f" [{_num(r.ci[0])}, {_num(r.ci[1])}]"
-        if not _missing(r.pvalue):
-            est += f", p = {_num(r.pvalue)}"
-        verdict = escape(r.outcome) + (r" (synthetic)" if r.synthetic else "")
-        adjusted = _adjusted_cell(r)
-        cell = escape(est) + (f"; {adjusted}" if adjusted else "")
-        lines.append(f"{escape(r.claim)} & {escape(r.statement)} & {escape(r.article_value)} & {cell} & "
-                     rf"\textbf{{{verdict}}} \\*")
-        source = short_article(str(getattr(r, "article", "") or ""))
-        test = str(r.test or "")
-        detail = "; ".join(x for x in (source, f"test: {test}" if test else "") if x)
-        lines.append(rf" & \multicolumn{{4}}{{@{{}}p{{13.8cm}}@{{}}}}{{\textcolor{{black!65}}{{{escape(detail)}}}}} "
-                     r"\\[3pt]")
+    for v in verdicts:
+        verdict = escape(str(v.verdict)) + (" (synthetic)" if v.synthetic else "")
+        lines.append(rf"\textbf{{{escape(v.claim)}}} & {escape(v.statement)} & {escape(v.article_numbers or '--')} & "
+                     rf"{escape(short_article(v.article))} & \textbf{{{verdict}}} \\*")
+        for p in v.parts:
+            what = rf"\emph{{{escape(p.name)}}} ({escape(p.kind)}: {escape(p.claimed)})"
+            if p.proxy:
+                what += rf"; {escape('proxy ' + p.proxy)}"
+            lines.append(rf" & \scriptsize {what} & \scriptsize {escape(_estimate_cell(p))} & "
+                         rf"\scriptsize {escape(_p_cell(p))} & \scriptsize\emph{{{escape(str(p.outcome))}}} \\*")
+        if v.needs and v.verdict in (Verdict.UNTESTABLE, Verdict.NOT_SUPPORTED, Verdict.MIXED):
+            lines.append(rf" & \multicolumn{{4}}{{@{{}}p{{13.8cm}}@{{}}}}{{\scriptsize\textcolor{{black!65}}"
+                         rf"{{{escape('would settle it: ' + v.needs)}}}}} \\*")
+        lines.append(r"\addlinespace[3pt]")
+    if registry.untestable:
+        lines.append(r"\midrule")
+        lines.append(r"\multicolumn{5}{@{}l}{\emph{Also claimed, without an id: untestable with public data}}\\")
+        for u in registry.untestable:
+            lines.append(rf"-- & {escape(u['what'])} & -- & {escape(short_article(registry.articles.get(u['seed'], '')))}"
+                         rf" & \textbf{{{escape(str(Verdict.UNTESTABLE))}}} \\*")
+            lines.append(rf" & \multicolumn{{4}}{{@{{}}p{{13.8cm}}@{{}}}}{{\scriptsize\textcolor{{black!65}}"
+                         rf"{{{escape('would settle it: ' + u['needs'])}}}}} \\[2pt]")
     lines += [r"\end{longtable}", r"\end{footnotesize}", ""]
     return "\n".join(lines)
 
 
-def _adjusted_cell(r: Any) -> str:
-    parts = []
-    adj = getattr(r, "pvalue_adjusted", None)
-    if not _missing(adj):
-        parts.append(f"grid {_num(adj)}")
-    for name, col in (("Holm", "pvalue_holm"), ("BH", "pvalue_bh")):
-        v = getattr(r, col, None)
-        if not _missing(v):
-            parts.append(f"{name} {_num(v)}")
-    return escape(", ".join(parts))
+def _escape_note(text: str) -> str:
+    """Escape a note but keep its ``\\ref{...}``."""
+    keep = re.findall(r"Section~\\ref\{[^}]*\}", text)
+    out = escape(text.replace("Section~\\ref{sec:policy}", "@@REF@@"))
+    return out.replace("@@REF@@", keep[0] if keep else "")
 
 
-def claims_json(frame: pd.DataFrame) -> str:
-    """The claims frame as JSON records (missing numbers as ``null``)."""
-    records = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
-               for r in frame.to_dict(orient="records")]
-    return json.dumps(records, indent=1, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+def claims_json(verdicts: Sequence[ClaimVerdict], registry_sha256: str) -> str:
+    """Strict JSON (``null``, never ``NaN``): one record per claim with its parts."""
+    records = [v.to_dict(registry_sha256) for v in verdicts]
+    return json.dumps(records, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def render_conclusion(verdicts: Sequence[ClaimVerdict]) -> str:
+    """The paper's conclusion, generated from the verdict table: every claim, grouped by verdict."""
+    lines = ["% Generated by econ.report.claims -- do not edit; rerun `econ run` to regenerate."]
+    total = len(verdicts)
+    groups = {k: [v for v in verdicts if v.verdict == k] for k in VERDICT_ORDER}
+    summary = ", ".join(f"{len(g)} {escape(str(k))}" for k, g in groups.items() if g)
+    lines.append(f"Of the {total} claims catalogued from the five articles, {summary}. "
+                 "Each verdict below is the engine's, with the part that decides it.")
+    lines.append("")
+    for k, group in groups.items():
+        if not group:
+            continue
+        lines.append(rf"\paragraph{{{escape(str(k)).capitalize()} ({len(group)}).}}")
+        if k == Verdict.NOT_STUDIED:
+            lines.append("No study of this package estimates "
+                         + ", ".join(escape(v.claim) for v in group) + " yet.")
+            lines.append("")
+            continue
+        sentences = []
+        for v in group:
+            decisive = _decisive(v)
+            sentences.append(f"\\textbf{{{escape(v.claim)}}} ({escape(_short(v.statement))}): {escape(decisive)}.")
+        lines.append(" ".join(sentences))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _short(statement: str, n: int = 90) -> str:
+    s = statement.split(";")[0].split(":")[0]
+    return s if len(s) <= n else s[: n - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _decisive(v: ClaimVerdict) -> str:
+    """The parts that decide a verdict, in a phrase each."""
+    if v.verdict == Verdict.UNTESTABLE:
+        shown = [p for p in v.parts if p.estimate is not None or p.date]
+        tail = f"; proxy evidence shown: {', '.join(p.name for p in shown)}" if shown else ""
+        return f"needs {v.needs}{tail}" if v.needs else "no testable part"
+    parts = [p for p in v.parts if p.outcome.value not in ("untestable", "not yet studied")]
+    return "; ".join(f"{p.name} {p.outcome.value} ({p.reason})" for p in parts)

@@ -40,3 +40,13 @@ def grid_run(key: str, result: Any, *, label: str = "") -> GridRun:
         raise ValueError(f"part {key} declares no grid in the registry")
     return GridRun(name=p.grid.split("/", 1)[1], claim=p.claim, sign_claimed=p.sign, result=result,
                    headline=p.headline, label=label)
+
+
+def reproduces(key: str, estimate: float) -> bool:
+    """Whether ``estimate`` reproduces the article's number of value part ``key`` under the engine's rule.
+
+    For descriptive specification grids that mark each spec as matching the article or not.
+    """
+    from econ.verdict import PartOutcome, judge_part
+
+    return judge_part(part(key), {"estimate": estimate}).outcome == PartOutcome.REPRODUCED
