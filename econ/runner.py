@@ -286,6 +286,24 @@ def judge_published(paper: Path, registry: Registry | None = None) -> list[Claim
     return judge_all(registry, numbers, synthetic=synthetic)
 
 
+def judge_results(results: list[StudyResult], registry: Registry | None = None) -> list[ClaimVerdict]:
+    """Verdicts straight from in-memory study results (their grids' curves computed here).
+
+    The same path as a published run (:func:`collect_parts` then :func:`econ.verdict.judge_all`),
+    without writing anything: for tests, notebooks and scripts.
+    """
+    registry = registry or default_registry()
+    curves = []
+    for r in results:
+        for gr in r.grids:
+            curve = spec_curve(gr.result, sign_claimed=gr.sign_claimed, headline=gr.headline, name=gr.name,
+                               claim=gr.claim, label=gr.label)
+            curves.append(_plain({"study": r.study, "grid": gr.name, "claim": gr.claim, **curve.to_dict()}))
+    plain = [json.loads(r.to_json()) for r in results]
+    numbers, synthetic = collect_parts(plain, curves, registry)
+    return judge_all(registry, numbers, synthetic=synthetic)
+
+
 def rebuild_summaries(paper: Path, registry: Registry | None = None) -> list[Path]:
     """Claims table, claims JSON, conclusion and number macros from all published results."""
     registry = registry or default_registry()

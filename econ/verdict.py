@@ -71,6 +71,7 @@ __all__ = [
     "judge_claim",
     "judge_part",
     "judge_all",
+    "reproduces",
 ]
 
 #: The kinds of part the policy knows.
@@ -166,7 +167,7 @@ class ClaimSpec:
         for p in self.parts:
             if p.name == name:
                 return p
-        raise RegistryError(f"claim {self.id}: no part named '{name}' in the registry "
+        raise RegistryError(f"claim {self.id}, part {name}: not declared in the registry "
                             f"(declared: {', '.join(p.name for p in self.parts) or 'none'})")
 
 
@@ -556,6 +557,11 @@ def judge_part(spec: PartSpec, numbers: Any | None, *, alpha: float = ALPHA) -> 
     pv.reason = (f"dated {pv.date}{interval}, {gap} days from the article's {spec.date}: "
                  f"{'within' if ok else 'outside'} ± {spec.window_days} days")
     return pv
+
+
+def reproduces(spec: PartSpec, estimate: float) -> bool:
+    """Whether ``estimate`` reproduces value part ``spec`` under the policy (for descriptive grids)."""
+    return judge_part(spec, {"estimate": estimate}).outcome == PartOutcome.REPRODUCED
 
 
 def judge_claim(spec: ClaimSpec, parts: Sequence[PartVerdict], *, article: str = "",

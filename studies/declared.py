@@ -10,6 +10,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
+from econ import verdict
 from econ.study import GridRun
 from econ.verdict import PartSpec, Registry
 
@@ -43,10 +44,8 @@ def grid_run(key: str, result: Any, *, label: str = "") -> GridRun:
 
 
 def reproduces(key: str, estimate: float) -> bool:
-    """Whether ``estimate`` reproduces the article's number of value part ``key`` under the engine's rule.
+    """Whether ``estimate`` reproduces the article's number of value part ``key`` (the engine's rule).
 
     For descriptive specification grids that mark each spec as matching the article or not.
     """
-    from econ.verdict import PartOutcome, judge_part
-
-    return judge_part(part(key), {"estimate": estimate}).outcome == PartOutcome.REPRODUCED
+    return verdict.reproduces(part(key), estimate)

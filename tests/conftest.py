@@ -69,3 +69,15 @@ def _make_vault(root: Path, files: dict[str, str], manifest_rows: list[str] | No
 def make_vault():
     """Factory writing a small vault folder (see ``_make_vault``)."""
     return _make_vault
+
+
+def verdicts_of(*results):
+    """Claim id -> the engine's verdict for in-memory study results (``econ.runner.judge_results``)."""
+    from econ.runner import judge_results
+
+    return {v.claim: v for v in judge_results(list(results)) if v.study in {r.study for r in results}}
+
+
+def outcomes_of(verdict):
+    """Part name -> outcome (as text) of one claim verdict."""
+    return {p.name: str(p.outcome) for p in verdict.parts}

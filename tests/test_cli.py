@@ -51,8 +51,11 @@ def test_run_a1_a2_then_claims(vault, env):
     assert len(manifest["inputs"]["cn.index.csi300.close"]["source_sha256"]) == 64
     res = runner.invoke(app, ["claims", "--paper", str(paper), "--json"])
     assert res.exit_code == 0
-    verdicts = {r["claim"]: r["outcome"] for r in json.loads(res.stdout)}
-    assert verdicts == {"A1": "mixed", "A2": "mixed"}
+    records = json.loads(res.stdout)  # strict JSON: every catalogued id, studied or not
+    verdicts = {r["claim"]: r["verdict"] for r in records}
+    assert verdicts["A1"] == "mixed" and verdicts["A2"] == "mixed" and verdicts["C17"].startswith("untestable")
+    assert verdicts["A3"] == "not yet studied" and len(records) >= 45  # not run here: no results for A3
+    assert all({"claim", "verdict", "parts", "needs", "registry_sha256"} <= set(r) for r in records)
 
 
 def test_run_unknown_study_is_a_clear_error(env):

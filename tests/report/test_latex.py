@@ -57,24 +57,27 @@ def test_macros():
 def test_failed_study_keeps_previous_tables(tmp_path):
     from econ.config import Settings
     from econ.runner import run_studies
-    from econ.study import Study, StudyResult, Verdict
+    from econ.study import PartResult, Study, StudyResult
+    from econ.verdict import Registry
+
+    registry = Registry.from_dict({"claims": [{"id": "Z1", "seed": "x", "statement": "s", "study": "good", "parts": [
+        {"name": "b", "kind": "value", "quantity": "q", "headline": "h", "value": 1.0}]}]})
 
     class Good(Study):
-        name, title, claims = "good", "g", ("Z1",)
+        name, title, claims, parts = "good", "g", ("Z1",), ("Z1.b",)
 
         def run(self, loader, *, progress=None):
-            v = Verdict(claim="Z1", article="a", statement="s", article_value="1", estimate=1.0,
-                        outcome="supported", rule="r", reason="because")
-            return StudyResult(study="good", claims=[v], tables=[_table()])
+            return StudyResult(study="good", parts=[PartResult("Z1", "b", estimate=1.0, ci=(0.5, 1.5))],
+                               tables=[_table()])
 
     class Bad(Good):
         def run(self, loader, *, progress=None):
             raise RuntimeError("boom")
 
     settings = Settings.resolve(vault=None, cache=tmp_path / "c", paper=tmp_path / "p", synthetic=True)
-    run_studies([Good()], settings)
+    run_studies([Good()], settings, registry=registry)
     before = (tmp_path / "p" / "tables" / "t1.tex").read_bytes()
-    report = run_studies([Bad()], settings)
+    report = run_studies([Bad()], settings, registry=registry)
     assert "boom" in report.errors["good"]
     assert (tmp_path / "p" / "tables" / "t1.tex").read_bytes() == before
 
@@ -96,17 +99,19 @@ def test_regenerating_gives_identical_bytes(vault, tmp_path):
         assert outs[0][name] == outs[1][name], name
 
 
-def test_claims_table_shows_article_and_test():
-    import pandas as pd
-
+def test_claims_table_shows_parts_and_source():
     from econ.report.claims import render_claims_table, short_article
+    from econ.verdict import Registry, judge_all
 
-    frame = pd.DataFrame([{
-        "claim": "A2", "article": "Seed 000: 关于股票市场大小市值风格的再平衡 (Sept–Oct 2023)", "statement": "s",
-        "article_value": "3 dates", "estimate": 0.013, "ci": [-0.01, 0.036], "pvalue": 0.274, "test": "HAC regression",
-        "outcome": "mixed", "synthetic": False, "pvalue_adjusted": 0.96, "pvalue_holm": 1.0, "pvalue_bh": 0.963}])
-    tex = render_claims_table(frame)
+    registry = Registry.from_dict({
+        "articles": {"000": "Seed 000: 关于股票市场大小市值风格的再平衡 (Sept–Oct 2023)"},
+        "claims": [{"id": "A2", "seed": "000", "statement": "s", "article_numbers": "3 dates", "study": "x",
+                    "parts": [{"name": "beta", "kind": "direction", "quantity": "β", "sign": "negative",
+                               "headline": "h", "grid": "x/g"}]}]})
+    verdicts = judge_all(registry, {"A2.beta": {"estimate": 0.013, "ci": [-0.01, 0.036], "pvalue": 0.274,
+                                                "pvalue_adjusted": 0.96}})
+    tex = render_claims_table(verdicts, registry)
     assert r"\begin{longtable}" in tex and r"\label{tab:claims}" in tex
-    assert "Seed 000 (Sept–Oct 2023); test: HAC regression" in tex
-    assert "0.013 [-0.01, 0.036], p = 0.274; grid 0.96, Holm 1, BH 0.963" in tex
+    assert "Seed 000 (Sept–Oct 2023)" in tex and r"\textbf{not supported}" in tex
+    assert "0.013 [-0.01, 0.036]" in tex and "p 0.274; RW 0.96; Holm 0.96; BH 0.96" in tex
     assert short_article("Seed 002: 财信证券 (Apr 2024)") == "Seed 002 (Apr 2024)"

@@ -8,11 +8,19 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 
 from econ.report import figures as figs
-from econ.report.claims import adjust_across_claims, claims_frame, claims_json, render_claims_table
 from econ.robust import Grid, GridResult, SpecEstimate
 from econ.robust.curve import spec_curve
 from econ.runner import publish, rebuild_summaries
-from econ.study import GridRun, Outcome, StudyResult, Verdict
+from econ.study import GridRun, PartResult, StudyResult
+from econ.verdict import Registry
+
+REGISTRY = Registry.from_dict({"claims": [
+    {"id": "Z1", "seed": "x", "statement": "s", "study": "zz",
+     "parts": [{"name": "beta", "kind": "direction", "quantity": "β", "sign": "negative",
+                "headline": "freq=W|sample=all", "grid": "zz/g1"}]},
+    {"id": "Z2", "seed": "x", "statement": "s", "study": "zz_other",
+     "parts": [{"name": "beta", "kind": "direction", "quantity": "β", "sign": "negative",
+                "headline": "freq=W|sample=all"}]}]})
 
 
 def _grid_run(name="g1", claim="Z1", shift=0.0):
@@ -29,14 +37,10 @@ def _grid_run(name="g1", claim="Z1", shift=0.0):
     return GridRun(name=name, claim=claim, sign_claimed=-1, result=res, headline="freq=W|sample=all", label="β")
 
 
-def _verdict(claim, p, p_adj=None):
-    return Verdict(claim=claim, article="a", statement="s", article_value="v", estimate=0.1, outcome=Outcome.MIXED,
-                   rule="r", reason="why", pvalue=p, pvalue_adjusted=p_adj,
-                   adjustment="Romano–Wolf over 4 specs" if p_adj is not None else "")
-
-
-def _result(study="zz", grids=None, claims=None):
-    return StudyResult(study=study, claims=claims or [_verdict("Z1", 0.01, 0.04)], grids=grids or [])
+def _result(study="zz", grids=None, parts=None):
+    default = PartResult("Z1", "beta", estimate=-0.3, se=0.1, pvalue=0.01) if study == "zz" else \
+        PartResult("Z2", "beta", estimate=-0.3, se=0.1, pvalue=0.01)
+    return StudyResult(study=study, parts=parts or [default], grids=grids or [])
 
 
 def test_publish_draws_curves_and_rebuild_tabulates(tmp_path):
@@ -46,7 +50,7 @@ def test_publish_draws_curves_and_rebuild_tabulates(tmp_path):
     data = json.loads((tmp_path / "results" / "curves" / "zz_g1.json").read_text())
     assert data["summary"]["n_specs"] == 4 and data["summary"]["share_claimed_sign"] == 0.5
     assert data["figure"] == "figures/zz_g1_curve.pdf" and len(data["specs"]) == 4
-    paths = rebuild_summaries(tmp_path)
+    paths = rebuild_summaries(tmp_path, REGISTRY)
     table = (tmp_path / "tables" / "spec_curves.tex").read_text()
     assert "Z1 & g1 & 4 &" in table and "Joint p" in table
     figs_tex = (tmp_path / "tables" / "spec_curve_figures.tex").read_text()
@@ -56,7 +60,7 @@ def test_publish_draws_curves_and_rebuild_tabulates(tmp_path):
     # regenerating gives identical bytes
     before = {p: p.read_bytes() for p in paths}
     publish(res, tmp_path, png=False)
-    rebuild_summaries(tmp_path)
+    rebuild_summaries(tmp_path, REGISTRY)
     assert {p: p.read_bytes() for p in paths} == before
     assert (tmp_path / "figures" / "zz_g1_curve.pdf").read_bytes() == figs_bytes(res)
 
@@ -82,30 +86,35 @@ def test_stale_curves_are_removed_only_for_their_study(tmp_path):
     assert names == ["zz_g1.json", "zz_other_g9.json"]
 
 
-def test_claims_adjusted_across_claims():
-    results = [{"study": "s1", "synthetic": False,
-                "claims": [_verdict("A1", 0.01, 0.04).to_dict(), _verdict("A2", 0.2).to_dict()]},
-               {"study": "s2", "synthetic": False,
-                "claims": [_verdict("B1", 0.003).to_dict(), _verdict("B2", None).to_dict()]}]
-    frame = claims_frame(results).set_index("claim")
-    base = [0.04, 0.2, 0.003]  # grid-adjusted p for A1, raw p otherwise; B2 has none
-    np.testing.assert_allclose(frame.loc[["A1", "A2", "B1"], "pvalue_holm"].astype(float),
-                               multipletests(base, method="holm")[1])
-    np.testing.assert_allclose(frame.loc[["A1", "A2", "B1"], "pvalue_bh"].astype(float),
-                               multipletests(base, method="fdr_bh")[1])
-    assert pd.isna(frame.loc["B2", "pvalue_holm"]) and frame.loc["A1", "pvalue_family"] == "grid-adjusted"
-    tex = render_claims_table(frame.reset_index())
-    assert "adjusted p" in tex and "p = 0.01; grid 0.04, Holm 0.08, BH 0.06" in tex and "across the 3 claims" in tex
-    text = claims_json(frame.reset_index())
+def test_grid_p_enters_and_holm_bh_across_parts(tmp_path):
+    from econ.runner import judge_published
+
+    publish(_result(grids=[_grid_run()]), tmp_path, png=False)
+    publish(_result(study="zz_other", parts=[PartResult("Z2", "beta", estimate=-0.2, se=0.1, pvalue=0.2)]),
+            tmp_path, png=False)
+    rebuild_summaries(tmp_path, REGISTRY)
+    v = {c.claim: c for c in judge_published(tmp_path, REGISTRY)}
+    z1, z2 = v["Z1"].parts[0], v["Z2"].parts[0]
+    curve = json.loads((tmp_path / "results" / "curves" / "zz_g1.json").read_text())
+    head = next(r for r in curve["specs"] if r["key"] == "freq=W|sample=all")
+    assert z1.pvalue_adjusted == pytest.approx(head["p_rw"]) and "Romano–Wolf" in z1.adjustment
+    base = [z1.pvalue_adjusted, 0.2]  # the grid-adjusted p for Z1, the raw p for Z2 (no grid)
+    assert [z1.pvalue_holm, z2.pvalue_holm] == pytest.approx(list(multipletests(base, method="holm")[1]))
+    assert [z1.pvalue_bh, z2.pvalue_bh] == pytest.approx(list(multipletests(base, method="fdr_bh")[1]))
+    text = (tmp_path / "results" / "claims.json").read_text()
     rows = json.loads(text)
-    assert {"pvalue_adjusted", "adjustment", "pvalue_holm", "pvalue_bh"} <= set(rows[0])
-    assert "NaN" not in text and rows[3]["pvalue_holm"] is None  # strict JSON
+    assert "NaN" not in text and {r["claim"] for r in rows} == {"Z1", "Z2"}
+    assert set(rows[0]) >= {"claim", "verdict", "parts", "needs", "registry_sha256"}
+    assert set(rows[0]["parts"][0]) >= {"name", "kind", "estimate", "ci", "pvalue", "pvalue_adjusted", "outcome"}
 
 
-def test_adjust_across_claims_without_any_p():
-    frame = pd.DataFrame({"claim": ["X1"], "pvalue": [None], "pvalue_adjusted": [None]})
-    out = adjust_across_claims(frame)
-    assert pd.isna(out.loc[0, "pvalue_holm"]) and out.loc[0, "pvalue_family"] == ""
+def test_grid_headline_estimate_must_match_its_part(tmp_path):
+    from econ.verdict import RegistryError
+
+    publish(_result(grids=[_grid_run()], parts=[PartResult("Z1", "beta", estimate=0.7, pvalue=0.01)]), tmp_path,
+            png=False)
+    with pytest.raises(RegistryError, match="claim Z1, part beta: estimate 0.7 differs"):
+        rebuild_summaries(tmp_path, REGISTRY)
 
 
 def test_spec_curve_figure_is_deterministic(tmp_path):

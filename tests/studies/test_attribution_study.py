@@ -12,8 +12,8 @@ import pytest
 from econ.config import Settings
 from econ.data.loader import DataLoader
 from econ.robust import Spec
-from econ.study import Outcome
 from studies import attribution as A
+from tests.conftest import outcomes_of, verdicts_of
 
 # --------------------------------------------------------------------------- synthetic
 # Small leg: each year the P/E moves by VAL[y] and EPS by EARN[y] (log points); large leg flat.
@@ -219,10 +219,11 @@ def test_one_year_by_hand_from_the_csv(c4, vault):
 
 @pytest.mark.vault
 def test_verdict_is_computed(c4):
-    v = c4.claims[0]
-    assert v.claim == "C4" and v.outcome == Outcome.MIXED
-    assert "(a) not met" in v.reason and "(b) not met" in v.reason and "(c) met" in v.reason
-    assert v.estimate == pytest.approx(10 / 14)
+    v = verdicts_of(c4)["C4"]
+    assert str(v.verdict) == "mixed"
+    assert outcomes_of(v) == {"valuation_dominates": "no evidence", "article_share": "reproduced"}
+    assert c4.part("C4.article_share").estimate == pytest.approx(10 / 14)
+    assert c4.part("C4.valuation_dominates").estimate == pytest.approx(10 / 14 - 0.5)
 
 
 @pytest.mark.vault

@@ -13,8 +13,8 @@ import pytest
 from econ.config import Settings
 from econ.data.loader import DataLoader
 from econ.robust import Spec
-from econ.study import Outcome
 from studies import bands as B
+from tests.conftest import outcomes_of, verdicts_of
 
 
 def _ar1(rho: float, sd: float, n: int, seed: int) -> np.ndarray:
@@ -160,9 +160,11 @@ def test_half_life_by_hand(c11, vault):
 
 @pytest.mark.vault
 def test_verdict_and_grid(c11):
-    v = c11.claims[0]
-    assert v.claim == "C11" and v.outcome == Outcome.NOT_SUPPORTED
-    assert "S not met" in v.reason and "P not met" in v.reason and "T not met" in v.reason
+    v = verdicts_of(c11)["C11"]
+    assert str(v.verdict) == "mixed"  # the article's level on 2024-03-12 reproduces; no mean reversion
+    assert outcomes_of(v) == {"stationary": "no evidence", "predictive": "no evidence",
+                              "on_article_date": "reproduced"}
+    assert c11.part("C11.on_article_date").estimate == pytest.approx(127.89, abs=0.01)
     g = c11.grids[0]
     assert g.claim == "C11" and g.sign_claimed == -1 and len(g.result.specs) == 168
     assert g.result.ok().shape[0] == 168

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from econ.study import Outcome
+from tests.conftest import outcomes_of, verdicts_of
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def test_runs_fast_and_is_real(run):
     res, seconds = run
     assert seconds < 60
     assert not res.synthetic
-    assert [v.claim for v in res.claims] == ["C12", "C13", "C14"]
+    assert sorted({p.claim for p in res.parts}) == ["C12", "C13", "C14"]
 
 
 @pytest.mark.vault
@@ -90,17 +90,20 @@ def test_market_weight_benchmark(run, vault):
 
 @pytest.mark.vault
 def test_verdicts(run):
-    c12, c13, c14 = run[0].claims
-    for v in (c12, c14):
-        assert v.outcome == Outcome.UNTESTABLE
-        assert "power" in v.reason and "complete style cycle" in v.reason
-    assert c12.needs.startswith("fund_holdings_by_stock.csv with columns report_date, ts_code, hold_value")
-    assert "fund_holdings_aggregates.csv" in c12.needs
-    assert c14.needs.startswith("research_visits.csv with columns visit_date, ts_code")
-    assert c12.estimate is None and c14.estimate is None  # untestable: the numbers are in the reason
-    assert "imply leads of +0 months" in c12.reason and "imply leads of +25 months" in c14.reason
+    v = verdicts_of(run[0])
+    c12, c13, c14 = run[0].part("C12.granger"), run[0].part("C13.price_ladder"), run[0].part("C14.granger")
+    for claim, p in (("C12", c12), ("C14", c14)):
+        assert str(v[claim].verdict) == "untestable with the data at hand"
+        assert "power" in p.detail and "style turning point" in p.detail
+    assert c12.missing.startswith("fund_holdings_by_stock.csv with columns report_date, ts_code, hold_value")
+    assert "fund_holdings_aggregates.csv" in c12.missing
+    assert c14.missing.startswith("research_visits.csv with columns visit_date, ts_code")
+    assert c12.estimate is None and c14.estimate is None  # untestable: the evidence is in the detail
+    assert "imply leads of +0 months" in c12.detail and "imply leads of +25 months" in c14.detail
     n = run[0].numbers
-    assert c13.outcome == Outcome.MIXED  # headline not significant, half the grid is
+    # the headline ladder is not significant; the holdings ladder needs fund holdings
+    assert outcomes_of(v["C13"]) == {"price_ladder": "no evidence", "holdings_ladder": "untestable"}
+    assert str(v["C13"].verdict) == "not supported" and c13.estimate == pytest.approx(1 / 3, abs=1e-6)
     assert n["C13_n_episodes"] == 3 and n["C13_rho_mean"] == pytest.approx(1 / 3, abs=1e-6)
     assert 0.15 < n["C13_p"] < 0.25
     assert n["C13_grid_share_p05"] >= 0.5
@@ -189,10 +192,11 @@ def test_user_data_turns_untestable_into_a_verdict(user_vault, tmp_path, monkeyp
     monkeypatch.setattr(S, "POWER_REPS", 20)
     loader = DataLoader(Settings.resolve(vault=user_vault, cache=tmp_path / "cache", live=False))
     res = S.STUDY.run(loader)
-    c12, _, c14 = res.claims
-    assert c12.outcome == Outcome.SUPPORTED  # both aggregates lead by 2 half-years
-    assert "fund_holdings_aggregates.csv" in c12.reason and c12.needs == ""
-    assert c14.outcome != Outcome.UNTESTABLE
+    v = verdicts_of(res)
+    assert outcomes_of(v["C12"]) == {"granger": "supported", "lead_one_year": "reproduced"}  # leads by 2 half-years
+    assert str(v["C12"].verdict) == "supported"
+    assert "fund_holdings_aggregates.csv" in res.part("C12.granger").detail and not res.part("C12.granger").missing
+    assert str(v["C14"].verdict) != "untestable with the data at hand"
     n = res.numbers
     assert n["C12_share_top50_best_lead"] == 2 and n["C12_share_rank_gt500_best_lead"] == 2
     assert n["C12_share_top50_boot_p"] < 0.05

@@ -18,12 +18,13 @@ def test_a2_recovers_the_true_beta(synth):
 
     res = STUDY.run(synth)
     truth = SyntheticWorld().truth["beta_us10y"]
-    est, (lo, hi) = res.claims[0].estimate, res.claims[0].ci
+    part = res.part("A2.beta_changes")
+    est, (lo, hi) = part.estimate, part.ci
     se = (hi - lo) / (2 * 1.96)
     assert lo < truth < hi  # the 95% CI covers the truth (fixed seed)
     assert abs(est - truth) < 3 * se
     assert 0.005 < se < 0.02  # weekly noise 0.027 over ~600 weeks of 0.11 pp yield moves
-    assert res.synthetic and res.claims[0].pvalue < 0.01 and res.claims[0].outcome != "not supported"
+    assert res.synthetic and part.pvalue < 0.01
 
 
 def test_a1_runs_and_is_flagged(synth):
@@ -58,4 +59,8 @@ def test_a2_grid_joint_test_detects_the_true_effect(synth):
     curve = spec_curve(run.result, sign_claimed=truth_sign, headline=run.headline)
     assert curve.share_significant_claimed > 0.5
     assert curve.joint.pvalue("stouffer") == pytest.approx(1 / 40)
-    assert res.claims[0].pvalue_adjusted == pytest.approx(1 / 40)
+    from tests.conftest import verdicts_of
+
+    p = next(p for p in verdicts_of(res)["A2"].parts if p.name == "beta_changes")
+    assert p.pvalue_adjusted == pytest.approx(1 / 40) and str(p.outcome) == "supported"  # truth: β < 0, as claimed
+    assert verdicts_of(res)["A2"].synthetic
