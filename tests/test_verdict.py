@@ -265,7 +265,7 @@ def test_every_study_declares_exactly_its_registry_parts():
 
 def test_no_study_module_decides_an_outcome():
     literal = re.compile(r"""["'](supported|not supported|mixed|contradicted|no evidence|reproduced)["']""")
-    for path in sorted((REPO / "studies").glob("*.py")):
+    for path in sorted((REPO / "studies").rglob("*.py")):
         text = path.read_text(encoding="utf-8")
         assert not literal.search(text), f"{path.name} holds an outcome literal"
         assert "Outcome." not in text and "Verdict(" not in text and "judge_" not in text, path.name
