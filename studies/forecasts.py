@@ -183,6 +183,9 @@ class ForecastsStudy(Study):
                 rows.append(_call_row(f"{called}, {months} months", tag, series, sc, called))
                 if label == HEADLINE_PROXY.label:
                     head = sc
+                    path = r.loc[sc.start:sc.end] - r.loc[sc.start]
+                    numbers.update({f"{tag}_path_low": float(path.min()),
+                                    f"{tag}_path_low_date": path.idxmin().strftime("%Y-%m-%d")})
                     numbers.update({f"{tag}_move": sc.move, f"{tag}_p": sc.pvalue, f"{tag}_base_rate": sc.base_rate,
                                     f"{tag}_windows": sc.windows, f"{tag}_end": sc.end.strftime("%Y-%m-%d")})
                 else:
