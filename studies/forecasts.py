@@ -208,11 +208,16 @@ class ForecastsStudy(Study):
             out.append(PartResult(claim="C23", part="inflows_rise", proxy="northbound net buying",
                                   detail=f"first 2024 Fed cut (daily EFFR): {cut}",
                                   missing=f"northbound net buying after {nb.index[-1].date()} (needed to {end.date()})"))
-        else:  # pragma: no cover - a vault with 2024 flows
-            h1 = nb.loc[pd.Timestamp(spec.date) - pd.DateOffset(months=6):spec.date].sum()
-            h2 = nb.loc[pd.Timestamp(spec.date) + pd.Timedelta(days=1):end].sum()
-            out.append(PartResult(claim="C23", part="inflows_rise", estimate=float(h2 - h1), right=bool(h2 > h1),
-                                  pvalue=math.nan, missing="a base rate for half-year flow changes"))
+        else:  # a vault whose northbound series covers the window
+            sel = nb.loc[:end]  # calendar half-years: the call compares 2024H2 with 2024H1
+            halves = sel.groupby([sel.index.year, (sel.index.month - 1) // 6]).sum()
+            diffs = halves.diff().dropna()
+            realised, past = float(diffs.iloc[-1]), diffs.iloc[:-1].to_numpy()
+            p = float((1 + np.sum(past >= realised)) / (1 + len(past)))
+            out.append(PartResult(claim="C23", part="inflows_rise", estimate=realised / 1000, right=bool(realised > 0),
+                                  pvalue=p, n=len(past), proxy="northbound net buying (CNY bn)",
+                                  test="half-year change vs earlier half-year changes",
+                                  detail=f"first 2024 Fed cut (daily EFFR): {cut}"))
         base = ratios.get(HEADLINE_PROXY.label)
         if base is not None:
             c18 = part("C18.persists")

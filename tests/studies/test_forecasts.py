@@ -74,3 +74,18 @@ def test_c23_needs_2024_flows_and_dates_the_cut(result):
 
 def test_tables_state_their_sample(result):
     assert all(t.has_sample_size() for t in result.tables)
+
+
+def test_flow_call_scored_when_the_flows_exist(tmp_path):
+    """Synthetic world (northbound flows through 2024): the inflow half of C23 is scored, not missing."""
+    from econ.config import Settings
+    from econ.data.loader import DataLoader
+
+    synth = DataLoader(Settings.resolve(vault=None, cache=tmp_path, synthetic=True))
+    res = STUDY.run(synth)
+    got = res.part("C23.inflows_rise")
+    nb = synth.series("cn.flow.northbound.net")
+    h1, h2 = nb.loc["2024-01-01":"2024-06-30"].sum(), nb.loc["2024-07-01":"2024-12-28"].sum()
+    assert not got.missing and res.synthetic
+    assert got.estimate == pytest.approx((h2 - h1) / 1000)
+    assert got.right == (h2 > h1) and 0 < got.pvalue <= 1
