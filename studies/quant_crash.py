@@ -43,7 +43,7 @@ from econ.data.futures import BASIS_METHODS, annualised_basis, open_interest, re
 from econ.data.loader import DataLoader
 from econ.models.causality import granger
 from econ.models.events import event_study
-from econ.models.regression import ols_hac
+from econ.models.regression import RegressionResult, ols_hac
 from econ.study import Figure, PartResult, Study, StudyResult, Table, z_ci
 from studies.registry import registry
 
@@ -93,6 +93,17 @@ def _first_normal_run(basis: pd.Series, after: pd.Timestamp, floor: float, run: 
     streak = ok.groupby((ok != ok.shift()).cumsum()).cumsum() * ok
     hit = streak[streak >= run]
     return None if hit.empty else ok.index[ok.index.get_loc(hit.index[0]) - run + 1]
+
+
+def _episode_slope(r: RegressionResult, base: str, inter: str) -> tuple[float, float, float]:
+    """Slope in the episode (``base + inter``), its standard error and two-sided p-value."""
+    names = list(r.params.index)
+    w = np.zeros(len(names))
+    w[names.index(base)] = w[names.index(inter)] = 1.0
+    est = float(w @ r.params.to_numpy())
+    se = float(math.sqrt(w @ r.cov_params.to_numpy() @ w))
+    dist = stats.t(r.nobs - len(names)) if r.use_t else stats.norm()
+    return est, se, float(2 * dist.sf(abs(est / se)))
 
 
 class QuantCrashStudy(Study):
@@ -178,20 +189,26 @@ class QuantCrashStudy(Study):
             d["db_ep"] = d["db"] * d["episode"]
             d["ex_lag"] = d["ex"].shift(1)
             d["fwd"] = sum(d["ex"].shift(-j) for j in range(1, LEAD_DAYS + 1))
-            for what, y, horizon in (("next 5 days", "fwd", LEAD_DAYS), ("same day", "ex", None)):
-                cols = ["db", "db_ep", "episode"] + (["ex", "ex_lag"] if y == "fwd" else ["ex_lag"])
+            oi = open_interest(contracts, fut)
+            d["doi"] = 100 * np.log(oi.reindex(d.index)).diff()
+            d["doi_ep"] = d["doi"] * d["episode"]
+            specs = (("next 5 days", "fwd", LEAD_DAYS, ()), ("same day", "ex", None, ()),
+                     ("next 5 days, with ΔOI", "fwd", LEAD_DAYS, ("doi", "doi_ep")))
+            for what, y, horizon, extra in specs:
+                cols = ["db", "db_ep", *extra, "episode"] + (["ex", "ex_lag"] if y == "fwd" else ["ex_lag"])
                 f = d[[y, *cols]].dropna()
                 r = ols_hac(f[y], f[cols], horizon=horizon)
-                w = np.zeros(len(r.params))
-                names = list(r.params.index)
-                w[names.index("db")] = w[names.index("db_ep")] = 1.0
-                est = float(w @ r.params.to_numpy())
-                se = float(math.sqrt(w @ r.cov_params.to_numpy() @ w))
-                df_t = r.nobs - len(names)
-                p = float(2 * stats.t.sf(abs(est / se), df_t)) if r.use_t else float(2 * stats.norm.sf(abs(est / se)))
-                rows.append({"Excess return": f"{label} − CSI 300", "Basis": fut, "Outcome": what,
-                             "β outside episode": float(r.params["db"]), "p (outside)": float(r.pvalues["db"]),
-                             "β in episode": est, "SE (episode)": se, "p (episode)": p, "N": int(r.nobs)})
+                est, se, p = _episode_slope(r, "db", "db_ep")
+                row = {"Excess return": f"{label} − CSI 300", "Basis": fut, "Outcome": what,
+                       "β outside episode": float(r.params["db"]), "p (outside)": float(r.pvalues["db"]),
+                       "β in episode": est, "SE (episode)": se, "p (episode)": p,
+                       "ΔOI β in episode": math.nan, "ΔOI p (episode)": math.nan, "N": int(r.nobs)}
+                if extra:
+                    row["ΔOI β in episode"], _, row["ΔOI p (episode)"] = _episode_slope(r, "doi", "doi_ep")
+                    if label == "CSI 1000":
+                        numbers.update({"B1_oi_episode": row["ΔOI β in episode"],
+                                        "B1_oi_episode_p": row["ΔOI p (episode)"]})
+                rows.append(row)
                 if label == "CSI 1000" and what == "next 5 days":
                     parts.append(PartResult(claim="B1", part="basis_to_returns", estimate=est, se=se, ci=z_ci(est, se),
                                             pvalue=p, n=int(r.nobs), proxy="IM basis, CSI 1000 − CSI 300",
@@ -217,12 +234,13 @@ class QuantCrashStudy(Study):
         return [Table(name="qc_b1_basis_returns", caption="Excess returns on the change of the annualised basis, with an "
                       "episode interaction (B1)", frame=pd.DataFrame(rows),
                       digits={"β outside episode": 3, "p (outside)": 3, "β in episode": 3, "SE (episode)": 3,
-                              "p (episode)": 3, "N": 0},
+                              "p (episode)": 3, "ΔOI β in episode": 3, "ΔOI p (episode)": 3, "N": 0},
                       notes=[f"Daily {SAMPLE[0]} to {SAMPLE[1]}. Outcome: the small-cap index's log return minus CSI "
                              f"300's (%), summed over the next {LEAD_DAYS} days or the same day; regressor: today's change "
                              "of the open-interest-weighted annualised basis (pp a year) of the matching future, with its "
                              f"interaction with an episode dummy ({EPISODE[0]} to {EPISODE[1]}); controls: the dummy and "
-                             "today's / yesterday's excess return. β in episode = slope + interaction (the outside slope "
+                             "today's / yesterday's excess return; with ΔOI: also today's 100 Δlog open interest of the future and its "
+                             "episode interaction. β in episode = slope + interaction (the outside slope "
                              "is the 2022–23 placebo). Newey–West HAC."]),
                 Table(name="qc_b1_granger", caption="Granger causality between the basis and excess returns (B1)",
                       frame=pd.DataFrame(grows), digits={"F": 2, "p": 3, "N": 0},
