@@ -38,6 +38,7 @@ from econ.data.loader import DataLoader
 from econ.models.localproj import local_projection
 from econ.models.regression import RegressionResult, ols_hac
 from econ.study import Figure, PartResult, Study, StudyResult, Table, z_ci
+from studies._tables import labelled
 from studies.registry import part
 
 CSI300 = "cn.index.csi300.close"
@@ -103,22 +104,22 @@ class CrossBorderStudy(Study):
 
         tables = [
             Table(name="cb_d3_regressions", caption="Current account, spread, CNY and northbound flows (D3)",
-                  frame=pd.DataFrame(ca_rows + chain_rows), digits={"β": 3, "SE (HAC)": 3, "p": 3, "R²": 3, "N": 0},
+                  frame=labelled(pd.DataFrame(ca_rows + chain_rows)), digits={"β": 3, "SE (HAC)": 3, "p": 3, "R²": 3, "N": 0},
                   notes=["Quarterly: CSI 300 log return ×100 on the year-on-year change of the quarterly current "
                          "account (USD bn), the current account entering 45 days after its quarter. Monthly: "
                          "month-end spread (ChinaBond 10Y − US 10Y, pp) and USD/CNY; CNY appreciation = "
                          "−100 Δlog USD/CNY; northbound net buying summed by month (CNY bn). Indirect effect: "
                          "product of the two slopes, delta-method (Sobel) standard error. Newey–West HAC errors."]),
             Table(name="cb_d3_lp", caption="Local projection: cumulated northbound net buying (CNY bn) after a 1 pp "
-                  "wider China−US 10Y spread (D3)", frame=lp_frame, digits={"Response": 2, "SE": 2, "N": 0},
+                  "wider China−US 10Y spread (D3)", frame=labelled(lp_frame), digits={"Response": 2, "SE": 2, "N": 0},
                   notes=["Jordà local projection, outcome cumulated from month t to t+h, shock the spread change, "
                          "2 lags of both, Newey–West HAC with at least h lags."]),
-            Table(name="cb_d4_dates", caption="Dating the 2021–22 policy divergence (D4)", frame=pd.DataFrame(d4_rows),
+            Table(name="cb_d4_dates", caption="Dating the 2021–22 policy divergence (D4)", frame=labelled(pd.DataFrame(d4_rows)),
                   notes=["Window searched: 2021-12-01 to 2022-12-31. Fed hike: first day the daily effective fed funds "
                          "rate is 0.2 pp above its 2021-12-01 level. China's cut is the article's (Dec 2021); the vault "
                          "has no policy-rate series to date it."],
                   sample="daily, 2021-12-01 to 2022-12-31"),
-            Table(name="cb_d5_exports", caption="CSI 300 and quarterly export growth (D5)", frame=pd.DataFrame(d5_rows),
+            Table(name="cb_d5_exports", caption="CSI 300 and quarterly export growth (D5)", frame=labelled(pd.DataFrame(d5_rows)),
                   digits={"β": 3, "SE (HAC)": 3, "p": 3, "R²": 3, "N": 0},
                   notes=["Export growth: quarterly sum of monthly merchandise exports (USD) over the same quarter a "
                          "year earlier, %. CSI 300: quarter-end closes. Lag k: export growth k quarters earlier. "

@@ -43,6 +43,7 @@ from econ.models.breaks import bai_perron
 from econ.models.regression import ols_hac
 from econ.models.turning_points import date_turning_points
 from econ.study import Figure, PartResult, Study, StudyResult, Table, z_ci
+from studies._tables import labelled
 
 #: The article's eras (C20, A shares; C21, US), years inclusive, +1 small / -1 large.
 CN_ERAS = ((2000, 2002, 1), (2002, 2007, -1), (2008, 2010, 1), (2011, 2013, -1), (2013, 2016, 1),
@@ -132,7 +133,7 @@ class ErasStudy(Study):
                              "Article months": ag.n_labelled, "Agreement (%)": 100 * ag.agreement,
                              "Shift mean (%)": 100 * ag.null_mean, "Excess (pp)": 100 * ag.excess, "p": ag.pvalue,
                              "Shifts": ag.n_shifts,
-                             "Breaks": ", ".join(bp_dates) if method == "Bai–Perron" else ""})
+                             "Breaks": (", ".join(bp_dates) or "none") if method == "Bai–Perron" else ""})
                 headline = (claim == "C20" and label.startswith("CUFE")) or claim == "C21"
                 if headline and method == "headline":
                     parts.append(PartResult(claim=claim, part="era_agreement", estimate=100 * ag.excess,
@@ -155,7 +156,7 @@ class ErasStudy(Study):
                                 missing="the NBS real-estate climate index (国房景气指数): no public copy in the vault"))
         tables = [
             Table(name="eras_agreement", caption="Size eras dated from the data against the article's (C20, C21)",
-                  frame=pd.DataFrame(rows), digits={"Article months": 0, "Agreement (%)": 1, "Shift mean (%)": 1,
+                  frame=labelled(pd.DataFrame(rows), 3), digits={"Article months": 0, "Agreement (%)": 1, "Shift mean (%)": 1,
                                                     "Excess (pp)": 1, "p": 3, "Shifts": 0},
                   notes=["Article's eras as months (+1 small caps lead, −1 large caps lead); a shared year is split at "
                          "mid-year. Dating: Bry–Boschan phases of the monthly log spread (headline: window 8, phases ≥ 12, "
@@ -165,9 +166,9 @@ class ErasStudy(Study):
                          "single regime says nothing about eras (agreement equals the shift mean)."],
                   sample="monthly; each row's sample in the Sample column"),
             Table(name="eras_phases", caption="Phases of the size spreads dated by Bry–Boschan (headline settings)",
-                  frame=pd.DataFrame(phase_rows), digits={"Change (100 log)": 1, "Months": 0}),
+                  frame=labelled(pd.DataFrame(phase_rows), 2), digits={"Change (100 log)": 1, "Months": 0}),
             Table(name="c6_earnings", caption="Relative earnings growth and the CSI 500 / CSI 300 ratio (C6)",
-                  frame=pd.DataFrame(c6_rows), digits={"β": 3, "SE (HAC)": 3, "p": 3, "R²": 3, "N": 0},
+                  frame=labelled(pd.DataFrame(c6_rows)), digits={"β": 3, "SE (HAC)": 3, "p": 3, "R²": 3, "N": 0},
                   notes=["Relative EPS = (CSI 500 close / TTM P/E) / (CSI 300 close / TTM P/E) at quarter ends; "
                          "growth = 100 Δ4 log. Outcome: 100 Δlog(CSI 500 / CSI 300) over the quarter k quarters after "
                          "(k = 1: the next quarter, the headline; k = 0: the same quarter). Newey–West HAC."]),

@@ -40,6 +40,7 @@ from econ.data.errors import DataError
 from econ.data.loader import DataLoader
 from econ.robust.calls import CallScore, rank_pvalue, score_floor, score_move
 from econ.study import Figure, PartResult, Study, StudyResult, Table
+from studies._tables import labelled
 from studies.common import PROXIES, Proxy
 from studies.registry import part
 
@@ -118,7 +119,7 @@ class ForecastsStudy(Study):
         calls = pd.DataFrame(rows)
         tables = [
             Table(name="fc_calls", caption="Dated calls scored after publication against the base rate of the "
-                  "same move in every earlier window of that length", frame=calls,
+                  "same move in every earlier window of that length", frame=labelled(calls, 2),
                   digits={"Realised": 2, "Base rate": 2, "p (base rate)": 3, "Windows": 0},
                   notes=["Realised: A6, 100 log(lowest CSI 300 close in the window / 3688) (≥ 0: the floor "
                          "held); the others, the change of 100 log(small / large). Base rate: share of earlier "
@@ -127,7 +128,7 @@ class ForecastsStudy(Study):
                          "Windows overlap: a descriptive benchmark, not a sampling-theory test."],
                   sample="daily closes; earlier windows from each series' first month to the call's start"),
             Table(name="fc_premises", caption="Premises of the April 2024 call (C22), with the data public on "
-                  "2024-04-12", frame=pd.DataFrame(premise_rows),
+                  "2024-04-12", frame=labelled(pd.DataFrame(premise_rows)),
                   digits={"Value": 2, "Benchmark": 2, "Percentile": 1, "p": 3, "N": 0},
                   notes=["Percentile: rank in the previous ten years (DR007: of 20-day means; margin: of "
                          "one-month changes); p: two-sided rank p-value (2 min(q, 1 − q)). IPOs: exact two-sided "

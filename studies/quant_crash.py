@@ -45,6 +45,7 @@ from econ.models.causality import granger
 from econ.models.events import event_study
 from econ.models.regression import RegressionResult, ols_hac
 from econ.study import Figure, PartResult, Study, StudyResult, Table, z_ci
+from studies._tables import labelled
 from studies.registry import registry
 
 
@@ -171,7 +172,7 @@ class QuantCrashStudy(Study):
                                         detail="abnormal returns on " + ", ".join(f"{d[5:]} {v:.2f}%" for d, v in
                                                                                   zip(EVENT_DATES, cars, strict=False))))
         return Table(name="qc_b1_events", caption="Abnormal small-minus-CSI 300 returns on the article's crash dates (B1)",
-                     frame=pd.DataFrame(rows), digits=2,
+                     frame=labelled(pd.DataFrame(rows)), digits=2,
                      notes=["Daily log return of the small-cap index minus CSI 300 (%), abnormal against its mean over "
                             "trading days −250 to −30 before each date. CI: bootstrap over events; placebo p: the same "
                             "mean at random non-event dates (two-sided)."])
@@ -232,7 +233,7 @@ class QuantCrashStudy(Study):
         numbers["B1_im_oi_change_episode"] = float(100 * np.log(oi.loc[:"2024-02-08"].iloc[-1] /
                                                                oi.loc[:"2023-12-29"].iloc[-1]))
         return [Table(name="qc_b1_basis_returns", caption="Excess returns on the change of the annualised basis, with an "
-                      "episode interaction (B1)", frame=pd.DataFrame(rows),
+                      "episode interaction (B1)", frame=labelled(pd.DataFrame(rows), 3),
                       digits={"β outside episode": 3, "p (outside)": 3, "β in episode": 3, "SE (episode)": 3,
                               "p (episode)": 3, "ΔOI β in episode": 3, "ΔOI p (episode)": 3, "N": 0},
                       notes=[f"Daily {SAMPLE[0]} to {SAMPLE[1]}. Outcome: the small-cap index's log return minus CSI "
@@ -243,7 +244,7 @@ class QuantCrashStudy(Study):
                              "episode interaction. β in episode = slope + interaction (the outside slope "
                              "is the 2022–23 placebo). Newey–West HAC."]),
                 Table(name="qc_b1_granger", caption="Granger causality between the basis and excess returns (B1)",
-                      frame=pd.DataFrame(grows), digits={"F": 2, "p": 3, "N": 0},
+                      frame=labelled(pd.DataFrame(grows)), digits={"F": 2, "p": 3, "N": 0},
                       notes=[f"Daily {SAMPLE[0]} to {SAMPLE[1]}, bivariate VAR, lags by AIC up to 10, F test."])]
 
     # ------------------------------------------------------------------------- B5
@@ -300,7 +301,7 @@ class QuantCrashStudy(Study):
             rows.append({"Basis": f"{label} trough (close)", "From": EPISODE[0], "Deepest": math.nan, "Dated": d,
                          "Deepest before 2024": math.nan, "Dated before 2024": "", "Days": math.nan})
         return Table(name="qc_b5_basis", caption="The deepest IC/IM discount and the basis's return to its normal range (B5)",
-                     frame=pd.DataFrame(rows), digits={"Deepest": 1, "Deepest before 2024": 1, "Days": 0},
+                     frame=labelled(pd.DataFrame(rows)), digits={"Deepest": 1, "Deepest before 2024": 1, "Days": 0},
                      notes=[f"Annualised basis = basis % of spot × 365 / days to expiry (contracts ≥ 5 days), % a year; "
                             f"oi-weighted / front / main contract. Window: {RECORD_YEARS} years to the article "
                             f"({PUBLISHED}); IM listed 2022-07-22. Normal range: the IC basis's interquartile range "

@@ -44,6 +44,7 @@ from econ.models.backtest import (
 )
 from econ.models.rotation import two_factor_signals
 from econ.study import Figure, PartResult, Study, StudyResult, Table
+from studies._tables import labelled
 from studies.registry import headline
 
 SAMPLE = ("2010-01-01", "2025-01-31")
@@ -128,7 +129,7 @@ class TimingBacktestStudy(Study):
         parts: list[PartResult] = []
         rows = []
         for (key, lag_label, cost), bt in runs.items():
-            rows.append({"Reading": key, "Timing": lag_label, "Cost (bp)": cost, "CAGR (%)": 100 * bt.annual_return,
+            rows.append({"Reading": key, "Timing": lag_label, "Cost (bp)": int(cost), "CAGR (%)": 100 * bt.annual_return,
                          "Sharpe": bt.sharpe, "Max DD (%)": 100 * bt.max_drawdown,
                          "In CSI 300 (%)": 100 * float((bt.positions["CSI 300"] > 0).mean()),
                          "In CSI 1000 (%)": 100 * float((bt.positions["CSI 1000"] > 0).mean()),
@@ -218,20 +219,20 @@ class TimingBacktestStudy(Study):
         sample = f"monthly returns {head.returns.index[0]:%Y-%m} to {head.returns.index[-1]:%Y-%m}"
         tables = [
             Table(name="d2_summary", caption="The timing rule across faithful readings: CAGR and Sharpe (D2; the article: "
-                  "10.31% and 0.68 before costs)", frame=summary, digits={"Readings": 0, "Cost (bp)": 0},
+                  "10.31% and 0.68 before costs)", frame=labelled(summary, 2), digits={"Readings": 0, "Cost (bp)": 0},
                   notes=[f"{len(READINGS)} readings: cross-border factor (spread, CNY) × global-liquidity factor (fed "
                          "funds, Fed assets, US 10Y) × combination of the two previous months' m/m changes (both, sum) × "
                          "cash rate (zero, SHIBOR 1W). Article timing: the month-end signal is held the next month; "
                          "publication lag: one month later. Costs per side, per unit of turnover."], sample=sample),
             Table(name="d2_readings", caption="Every faithful reading, article timing, before costs (D2)",
-                  frame=grid[(grid["Timing"] == "article timing") & (grid["Cost (bp)"] == 0.0)]
-                  .drop(columns=["Timing", "Cost (bp)"]), digits={"Months": 0}, sample=sample),
+                  frame=labelled(grid[(grid["Timing"] == "article timing") & (grid["Cost (bp)"] == 0.0)]
+                                 .drop(columns=["Timing", "Cost (bp)"])), digits={"Months": 0}, sample=sample),
             Table(name="d2_benchmarks", caption="Buy-and-hold benchmarks and sub-periods of the headline reading (D2)",
                   frame=pd.concat([pd.DataFrame(bh_rows).assign(Period="full"), pd.DataFrame(sub_rows)], ignore_index=True)
-                  [["Period", "Strategy", "CAGR (%)", "Sharpe", "Max DD (%)", "Months"]], digits={"Months": 0},
+                  [["Period", "Strategy", "CAGR (%)", "Sharpe", "Max DD (%)", "Months"]].pipe(labelled, 2), digits={"Months": 0},
                   notes=[f"Headline reading: {head_key}, article timing, no costs."]),
             Table(name="d2_snooping", caption="Data-snooping tests: does any faithful reading beat buy-and-hold? (D2)",
-                  frame=pd.DataFrame(snoop_rows), digits={"Best mean excess (% a month)": 3, "White RC p": 3,
+                  frame=labelled(pd.DataFrame(snoop_rows)), digits={"Best mean excess (% a month)": 3, "White RC p": 3,
                                                           "Hansen SPA p": 3, "Readings": 0, "Months": 0},
                   notes=[f"All {len(READINGS)} readings with a one-month publication lag and {SNOOP_COST:g} bp costs; "
                          f"stationary bootstrap, {N_BOOT} draws. White's Reality Check keeps every reading; Hansen's SPA "

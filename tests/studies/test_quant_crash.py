@@ -35,7 +35,7 @@ def test_event_day_returns_recomputed(result, vault):
         return pd.read_csv(vault / name, parse_dates=["date"]).set_index("date")["close"]
 
     ex = 100 * np.log(close("idx_csi1000_000852.csv") / close("idx_csi300_000300.csv")).diff()
-    table = next(t for t in result.tables if t.name == "qc_b1_events").frame.set_index("Index")
+    table = next(t for t in result.tables if t.name == "qc_b1_events").frame
     for d in EVENT_DATES:
         pos = ex.index.get_loc(pd.Timestamp(d))
         mu = ex.iloc[pos - 250:pos - 29].mean()  # days -250..-30 (no other event that far back)

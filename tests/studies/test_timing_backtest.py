@@ -53,7 +53,7 @@ def test_headline_reading_recomputed_by_a_loop(result, vault):
 
 
 def test_grid_and_snooping(result):
-    summary = next(t for t in result.tables if t.name == "d2_summary").frame
+    summary = next(t for t in result.tables if t.name == "d2_summary").frame.reset_index()
     assert (summary["Readings"] == len(READINGS)).all()
     # costs can only lower the median CAGR
     art = summary[summary["Timing"] == "article timing"].sort_values("Cost (bp)")
