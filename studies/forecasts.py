@@ -152,7 +152,7 @@ class ForecastsStudy(Study):
                               "floor holds"))
         numbers.update({"A6_floor": float(spec.value), "A6_start_close": float(csi.loc[sc.start]),
                         "A6_low": float(window.min()), "A6_low_date": low_date.strftime("%Y-%m-%d"),
-                        "A6_move": sc.move, "A6_p": sc.pvalue, "A6_base_rate": sc.base_rate,
+                        "A6_move": sc.move, "A6_p": sc.pvalue, "A6_base_rate_pct": 100 * sc.base_rate,
                         "A6_first_break": window[window < spec.value].index[0].strftime("%Y-%m-%d")
                         if (window < spec.value).any() else "none"})
         fig = csi.loc[pd.Timestamp(spec.date) - pd.DateOffset(months=6):sc.end + pd.DateOffset(months=3)]
@@ -187,7 +187,7 @@ class ForecastsStudy(Study):
                     path = r.loc[sc.start:sc.end] - r.loc[sc.start]
                     numbers.update({f"{tag}_path_low": float(path.min()),
                                     f"{tag}_path_low_date": path.idxmin().strftime("%Y-%m-%d")})
-                    numbers.update({f"{tag}_move": sc.move, f"{tag}_p": sc.pvalue, f"{tag}_base_rate": sc.base_rate,
+                    numbers.update({f"{tag}_move": sc.move, f"{tag}_p": sc.pvalue, f"{tag}_base_rate_pct": 100 * sc.base_rate,
                                     f"{tag}_windows": sc.windows, f"{tag}_end": sc.end.strftime("%Y-%m-%d")})
                 else:
                     numbers[f"{tag}_move_{label.replace(' ', '').replace('/', '').replace('-', '')}"] = sc.move
