@@ -14,6 +14,7 @@ readings (:data:`READINGS`):
   monthly average), the Fed's balance sheet growing (``fed_assets``) or the US 10Y falling
   (``ust10y``);
 * combine: both previous months' changes favourable (``both``) or their sum (``sum``);
+* tie-break: the 2Y CGB's change in the latest month (``last``) or over the two months (``sum``);
 * cash: earns nothing (``zero``) or SHIBOR 1W (``shibor``).
 
 Each reading is run with the article's timing (month-end signal, held the next month) and no
@@ -54,9 +55,10 @@ CROSS_BORDER = {"spread": (("cn.rate.cgb10y", "us.rate.ust10y"), +1), "cny": (("
 LIQUIDITY = {"fed_funds": (("us.rate.fed_funds",), -1), "fed_assets": (("us.fed.total_assets",), +1),
              "ust10y": (("us.rate.ust10y",), -1)}
 COMBINE = ("both", "sum")
+TIE_RULE = ("last", "sum")
 CASH = ("zero", "shibor")
-READINGS = [dict(zip(("cross_border", "liquidity", "combine", "cash"), r, strict=True))
-            for r in itertools.product(CROSS_BORDER, LIQUIDITY, COMBINE, CASH)]
+READINGS = [dict(zip(("cross_border", "liquidity", "combine", "tie", "cash"), r, strict=True))
+            for r in itertools.product(CROSS_BORDER, LIQUIDITY, COMBINE, TIE_RULE, CASH)]
 LAGS = {"article timing": 1, "one-month publication lag": 2}
 COSTS_BPS = (0.0, 10.0, 20.0, 30.0)
 SNOOP_LAG, SNOOP_COST = 2, 20.0
@@ -106,7 +108,8 @@ class TimingBacktestStudy(Study):
             b = factors[r["liquidity"]].reindex(a.index)
             sig = two_factor_signals(a, CROSS_BORDER[r["cross_border"]][1], b, LIQUIDITY[r["liquidity"]][1],
                                      tie.reindex(a.index), combine=r["combine"], asset_a="CSI 300",
-                                     asset_b="CSI 1000", tie_below="CSI 1000", tie_else="CSI 300")
+                                     asset_b="CSI 1000", tie_below="CSI 1000", tie_else="CSI 300",
+                                     tie_combine=r["tie"])
             signals[key] = sig
             cash_rf = rf if r["cash"] == "shibor" else 0.0
             for lag_label, lag in LAGS.items():
@@ -222,7 +225,7 @@ class TimingBacktestStudy(Study):
                   "10.31% and 0.68 before costs)", frame=labelled(summary, 2), digits={"Readings": 0, "Cost (bp)": 0},
                   notes=[f"{len(READINGS)} readings: cross-border factor (spread, CNY) × global-liquidity factor (fed "
                          "funds, Fed assets, US 10Y) × combination of the two previous months' m/m changes (both, sum) × "
-                         "cash rate (zero, SHIBOR 1W). Article timing: the month-end signal is held the next month; "
+                         "2Y CGB tie-break (latest month's change, two-month change) × cash rate (zero, SHIBOR 1W). Article timing: the month-end signal is held the next month; "
                          "publication lag: one month later. Costs per side, per unit of turnover."], sample=sample),
             Table(name="d2_readings", caption="Every faithful reading, article timing, before costs (D2)",
                   frame=labelled(grid[(grid["Timing"] == "article timing") & (grid["Cost (bp)"] == 0.0)]

@@ -13,8 +13,9 @@ For a factor series ``x`` observed at period ends, at the close of period ``t``:
   ``"both"`` — both ``mm1`` and ``mm2`` strictly favourable;
   ``"sum"`` — ``mm1 + mm2`` strictly favourable (the two-period change);
 * factor A firing alone selects ``asset_a``, factor B alone ``asset_b``; both firing is a
-  conflict, resolved by the tie-break series' latest change: ``tie_mm1 < 0`` selects
-  ``tie_below``, otherwise ``tie_else``; neither firing selects ``cash``.
+  conflict, resolved by the tie-break series' change: ``tie_combine="last"`` uses the latest
+  period's change ``tie_mm1``, ``"sum"`` the last two periods' change ``tie_mm1 + tie_mm2``;
+  below zero selects ``tie_below``, otherwise ``tie_else``; neither firing selects ``cash``.
 
 The signal is stamped at ``t`` and known at its close; :func:`econ.models.backtest.run_backtest`
 then holds it over ``t + lag``.
@@ -24,9 +25,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["COMBINES", "factor_fires", "two_factor_signals"]
+__all__ = ["COMBINES", "TIE_COMBINES", "factor_fires", "two_factor_signals"]
 
 COMBINES = ("both", "sum")
+TIE_COMBINES = ("last", "sum")
 
 
 def factor_fires(x: pd.Series, favourable: int, combine: str) -> pd.Series:
@@ -43,7 +45,7 @@ def factor_fires(x: pd.Series, favourable: int, combine: str) -> pd.Series:
 
 def two_factor_signals(a: pd.Series, a_favourable: int, b: pd.Series, b_favourable: int, tie: pd.Series, *,
                        combine: str, asset_a: str, asset_b: str, tie_below: str, tie_else: str,
-                       cash: str = "cash") -> pd.Series:
+                       tie_combine: str = "last", cash: str = "cash") -> pd.Series:
     """Labels (an asset or ``cash``) per period end; see the module docstring.
 
     ``a``, ``b`` and ``tie`` must share one period-end index (e.g. month ends).
@@ -51,7 +53,9 @@ def two_factor_signals(a: pd.Series, a_favourable: int, b: pd.Series, b_favourab
     if not (a.index.equals(b.index) and a.index.equals(tie.index)):
         raise ValueError("the factor and tie-break series must share one index")
     fa, fb = factor_fires(a, a_favourable, combine), factor_fires(b, b_favourable, combine)
-    tie_down = tie.diff() < 0
+    if tie_combine not in TIE_COMBINES:
+        raise ValueError(f"tie_combine must be one of {TIE_COMBINES}")
+    tie_down = (tie.diff() if tie_combine == "last" else tie.diff(2)) < 0
     out = pd.Series(cash, index=a.index, dtype=object)
     out[fa & ~fb] = asset_a
     out[fb & ~fa] = asset_b

@@ -27,6 +27,10 @@ def test_two_factor_signals_by_hand():
     s = two_factor_signals(a, +1, b, -1, tie, combine="both", asset_a="L", asset_b="S", tie_below="S", tie_else="L")
     # month 3, 4: both fire; tie falls in month 4 only -> S; month 3: tie flat -> L; month 5, 6: only b -> S
     assert s.tolist() == ["cash", "cash", "L", "S", "S", "S"]
+    # two-month tie-break: month 3 tie change 0 (L), month 4 change -0.5 (S)
+    s2 = two_factor_signals(a, +1, b, -1, tie, combine="both", asset_a="L", asset_b="S", tie_below="S",
+                            tie_else="L", tie_combine="sum")
+    assert s2.tolist()[2:4] == ["L", "S"]
 
 
 def test_backtest_engine_on_a_constructed_series():

@@ -29,7 +29,7 @@ def test_parts_match_the_registry(result):
 
 
 def test_headline_reading_recomputed_by_a_loop(result, vault):
-    assert part("D2.cagr").headline.startswith("cross-border=spread|liquidity=fed_funds|combine=both|cash=zero")
+    assert part("D2.cagr").headline.startswith("cross-border=spread|liquidity=fed_funds|combine=both|tie=last|cash=zero")
     spread = _me(vault, "cgb_yield_chinabond_2002_2025.csv", "y10") - _me(vault, "us10y.csv", "value")
     ff = _me(vault, "fed_funds.csv", "value")
     cgb2 = _me(vault, "cgb_yield_chinabond_2002_2025.csv", "y2")
