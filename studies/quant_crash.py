@@ -134,6 +134,7 @@ class QuantCrashStudy(Study):
             why = f"the CFFEX contract panel ({exc})"
             parts += [PartResult(claim=k.split(".")[0], part=k.split(".")[1], missing=why) for k in self.parts[1:]]
             return self._result(loader, parts, tables, figures, numbers)
+        provenance = f"contract panel {contracts.attrs['source']} (sha256 {contracts.attrs['sha256']})"
         basis = {(p, m): annualised_basis(contracts, p, m) for p in ("IC", "IM") for m in BASIS_METHODS}
         say("B1: basis and returns")
         tables += self._basis_returns(excess, basis, contracts, parts, numbers)
@@ -143,12 +144,13 @@ class QuantCrashStudy(Study):
                             "IM basis (% a year)": basis[("IM", "oi_weighted")]}).loc["2023-10-01":"2024-04-30"]
         figures.append(Figure(name="qc_basis_2024", title="IC and IM annualised basis, open-interest weighted",
                               data=fig, ylabel="% a year", hlines=[0.0], vlines=list(EVENT_DATES)))
-        return self._result(loader, parts, tables, figures, numbers)
+        return self._result(loader, parts, tables, figures, numbers, notes=[provenance])
 
-    def _result(self, loader: DataLoader, parts: list, tables: list, figures: list, numbers: dict) -> StudyResult:
+    def _result(self, loader: DataLoader, parts: list, tables: list, figures: list, numbers: dict,
+                notes: list[str] | None = None) -> StudyResult:
         return StudyResult(study=self.name, title=self.title, parts=parts, tables=tables, figures=figures,
                            numbers=numbers, headline_proxy="CSI 1000", data_ids=list(self.series),
-                           synthetic=self.is_synthetic(loader))
+                           synthetic=self.is_synthetic(loader), notes=notes or [])
 
     # ------------------------------------------------------------------------- B1 events
     def _events(self, excess: dict[str, pd.Series], parts: list, numbers: dict) -> Table:

@@ -38,6 +38,7 @@ mostly in May–August, which deepens the discount of contracts spanning those m
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -67,7 +68,8 @@ def read_contracts(vault: str | Path) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``date`` (Timestamp), ``product``, ``symbol`` and the numeric columns of the
         module docstring, sorted by date, product and days to expiry; ``attrs["units"]``
-        names each numeric column's unit and ``attrs["source"]`` the file.
+        names each numeric column's unit, ``attrs["source"]`` the file and ``attrs["sha256"]``
+        its hash (for the run's provenance record).
     """
     path = Path(vault) / CONTRACTS_FILE
     if not path.is_file():
@@ -102,6 +104,7 @@ def read_contracts(vault: str | Path) -> pd.DataFrame:
     df.attrs["units"] = {"close": "index points", "spot_close": "index points", "open_interest": "contracts",
                          "basis_pct_of_spot": "percent of spot (not annualised)", "cal_days_to_expiry": "calendar days"}
     df.attrs["source"] = str(path)
+    df.attrs["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
     return df
 
 

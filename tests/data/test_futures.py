@@ -67,3 +67,4 @@ def test_vault_drops_the_intraday_snapshot(vault):
     c = read_contracts(vault)
     assert pd.Timestamp("2026-02-26") not in set(c["date"])
     assert c.attrs["units"]["basis_pct_of_spot"].startswith("percent of spot")
+    assert len(c.attrs["sha256"]) == 64
