@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from studies.registry import part, registry
 
 from econ.verdict import PartOutcome, judge_part
 from studies.eras import CN_ERAS, STUDY, era_labels
-from studies.registry import part, registry
 
 
 @pytest.fixture(scope="module")
