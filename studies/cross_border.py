@@ -39,7 +39,7 @@ from econ.models.localproj import local_projection
 from econ.models.regression import RegressionResult, ols_hac
 from econ.study import Figure, PartResult, Study, StudyResult, Table, z_ci
 from studies._tables import labelled
-from studies.registry import part
+from studies.declared import part
 
 CSI300 = "cn.index.csi300.close"
 CA = "cn.macro.current_account"

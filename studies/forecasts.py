@@ -42,7 +42,7 @@ from econ.robust.calls import CallScore, rank_pvalue, score_floor, score_move
 from econ.study import Figure, PartResult, Study, StudyResult, Table
 from studies._tables import labelled
 from studies.common import PROXIES, Proxy
-from studies.registry import part
+from studies.declared import part
 
 #: Days per calendar month, to turn the registry's horizons (days) into months.
 _DAYS_PER_MONTH = 365.25 / 12

@@ -46,7 +46,7 @@ from econ.models.events import event_study
 from econ.models.regression import RegressionResult, ols_hac
 from econ.study import Figure, PartResult, Study, StudyResult, Table, z_ci
 from studies._tables import labelled
-from studies.registry import registry
+from studies.declared import registry
 
 
 def article_dates(text: str) -> tuple[str, ...]:

@@ -46,7 +46,7 @@ from econ.models.backtest import (
 from econ.models.rotation import two_factor_signals
 from econ.study import Figure, PartResult, Study, StudyResult, Table
 from studies._tables import labelled
-from studies.registry import headline
+from studies.declared import headline
 
 SAMPLE = ("2010-01-01", "2025-01-31")
 #: Cross-border factor readings: series id, favourable direction of its change.

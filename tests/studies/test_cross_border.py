@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from studies.registry import part, registry
 
 from econ.verdict import judge_part
 from studies.cross_border import CHAIN_END, CHAIN_START, D4_FROM, D4_TO, STUDY
+from studies.declared import part, registry
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from studies.registry import part, registry
 
 from econ.verdict import PartOutcome, judge_part
+from studies.declared import part, registry
 from studies.eras import CN_ERAS, STUDY, era_labels
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from studies.registry import part, registry
 
 from econ.verdict import judge_part
+from studies.declared import part, registry
 from studies.quant_crash import EVENT_DATES, STUDY, article_dates
 
 
