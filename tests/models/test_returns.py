@@ -36,7 +36,7 @@ def test_start_rules_pick_the_close_before_or_on_the_start_date():
 
 def test_end_is_last_close_on_or_before_end_date_and_annualisation_by_trading_days():
     p = _path([100 * 1.001 ** k for k in range(600)])
-    fri = p.index[p.index.dayofweek == 4][100]
+    fri = p.index[p.index.day_of_week == 4][100]
     k = int(p.index.get_loc(fri))
     r = window_return(p, p.index[1], fri + pd.Timedelta(days=1), periods_per_year=250)  # a Saturday
     assert r.end == fri and r.n_returns == k
