@@ -184,6 +184,31 @@ def _window_table(loader: DataLoader, rows: tuple[Row, ...], window: tuple[str, 
     return parts, pd.DataFrame(table), pd.concat(sens, ignore_index=True) if sens else pd.DataFrame()
 
 
+def _alternative_conventions(loader: DataLoader, rows: tuple[Row, ...], window: tuple[str, str]) -> pd.DataFrame:
+    """The article's rows under R1 and the other start-close / day-count conventions (shown, not chosen)."""
+    start, end = window
+    out = []
+    for row in rows:
+        if not row.part:
+            continue
+        prices, _ = _series(loader, row.series)
+        if prices is None:
+            continue
+        try:
+            r = {"Index": row.label, "Article (%)": part(row.part).value,
+                 "R1": 100 * window_return(prices, start, end, periods_per_year=PPY).annualised,
+                 "close on start, 250 days": 100 * window_return(prices, start, end, start_rule="close_on",
+                                                                 periods_per_year=PPY).annualised,
+                 "close before, 365 calendar days": 100 * window_return(prices, start, end,
+                                                                        periods_per_year=None).annualised,
+                 "close on start, 365 calendar days": 100 * window_return(prices, start, end, start_rule="close_on",
+                                                                          periods_per_year=None).annualised}
+        except ValueError:
+            continue
+        out.append(r)
+    return pd.DataFrame(out)
+
+
 # ----------------------------------------------------------------------------- C3
 def _c3(loader: DataLoader) -> tuple[list[PartResult], Table, dict[str, float]]:
     small, why_s = _series(loader, C3_SMALL)
@@ -220,6 +245,7 @@ def _c3(loader: DataLoader) -> tuple[list[PartResult], Table, dict[str, float]]:
                      "Turnover gap, article (pct/yr)": tspec_value, "Turnover gap, ours (pct/yr)": turn_gap,
                      "N": len(r)})
         numbers[f"C3_vol_gap_{years}y"] = boot.estimate
+        numbers[f"C3_years_{years}y"] = float(span)
         numbers[f"C3_turnover_gap_{years}y"] = float(turn_gap)
         detail = f"{len(r)} daily returns {r.index[0].date()} to {r.index[-1].date()}"
         if complete:
@@ -338,6 +364,7 @@ def _a5(loader: DataLoader) -> tuple[list[PartResult], Table, dict[str, float]]:
                      "Ours (%/yr)": g(b), "95% CI": f"[{g(lo):.2f}, {g(hi):.2f}]",
                      "Window": f"{p.index[0].date()} to {p.index[-1].date()}", "N": len(p)})
         numbers["A5_trend_growth"] = g(b)
+        numbers["A5_trend_ci_width"] = g(hi) - g(lo)
     for sid, label, key, why in ((A5_TR, "CAGR, total-return index H00300", "A5.cagr_total_return", why_t),
                                  (A5_PRICE, "CAGR, price index 000300", "A5.cagr_price", why_p)):
         s = tr if sid == A5_TR else price
@@ -403,6 +430,19 @@ class Replications(Study):
             frame=t1, digits={"N": 0},
             notes=[f"Convention R1: {CONVENTION_R1}.", "95% CI: stationary block bootstrap of the one-day returns "
                    "(999 draws). Note: the annualised return when start and end move by ±1 and ±5 trading days."]))
+        conv = _alternative_conventions(loader, C1_ROWS, C1_WINDOW)
+        if not conv.empty:
+            tables.append(Table(
+                name="c1_conventions", caption="C1 under other conventions: which one reproduces the article",
+                frame=conv, digits=2, sample="daily closes, 2021-03-05 to 2024-03-29",
+                notes=["R1 = close before the start date, 250-day annualisation (the stated convention). "
+                       "Alternatives: the close on the start date, and/or annualising by 365 calendar days."]))
+            gaps = conv.drop(columns=["Index", "Article (%)", "R1"]).sub(conv["Article (%)"], axis=0).abs()
+            numbers["C1_alt_min_gap"] = float(gaps.max(axis=0).min())
+            numbers["C1_alt_max_gap"] = float(gaps.max(axis=0).max())
+        if not s1.empty:
+            base = s1[(s1.start_shift == 0) & (s1.end_shift == 0)].set_index("Index")["value"]
+            numbers["C1_sens_max"] = float((s1.set_index("Index")["value"] - base).abs().max())
         say("C19 2011-2012 returns")
         p19, t19, s19 = _window_table(loader, C19_ROWS, C19_WINDOW, annualised=False, claim="C19")
         parts += p19
