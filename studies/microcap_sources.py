@@ -119,6 +119,7 @@ class MicrocapSources(Study):
             "Exits per quarter (weight)": [ew.exits.mean(), cw.exits.mean(), ey.exits.mean(), np.nan],
             "N": [len(ew.returns), len(cw.returns), len(ey.returns), int(q300.iloc[1:].notna().sum())]})
         numbers["C2_turnover_quarterly"] = float(ew.turnover.iloc[1:].mean())
+        numbers["C2_cost_pct"] = 100.0 * COST_ONE_WAY
         tables = [
             Table(name="c2_decomposition", caption="Micro-cap ingredients: size, equal weighting and rebalancing "
                   "(bottom-400 portfolios from the market-cap panel)", frame=pd.DataFrame(rows),
