@@ -27,7 +27,7 @@ from scipy import stats
 
 from econ.data.errors import DataError
 from econ.data.loader import DataLoader
-from econ.data.panels import cufe_factors
+from econ.data.panels import cufe_factors, panel_vault
 from econ.models.regression import ols_hac
 from econ.models.returns import block_bootstrap_ci
 from econ.study import Figure, PartResult, Study, StudyResult, Table
@@ -93,7 +93,7 @@ def _b3(loader: DataLoader) -> tuple[list[PartResult], Table, Figure | None, dic
                                     detail=f"{a} close to {b} close; simple excess {c['simple']:.2f}%"))
             numbers["B3_microcap_excess"] = c["estimate"]
     try:
-        f = cufe_factors(loader.settings.vault).frame["smb"]
+        f = cufe_factors(panel_vault(loader.settings)).frame["smb"]
     except DataError as exc:
         parts.append(PartResult(claim="B3", part="cufe_smb", missing=str(exc).splitlines()[0]))
     else:

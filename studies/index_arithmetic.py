@@ -31,7 +31,7 @@ import pandas as pd
 
 from econ.data.errors import DataError
 from econ.data.loader import DataLoader
-from econ.data.panels import market_cap
+from econ.data.panels import market_cap, panel_vault
 from econ.models.divisor import chain_linked_index
 from econ.models.regression import ols_hac
 from econ.study import Figure, PartResult, Study, StudyResult, Table
@@ -57,11 +57,11 @@ class IndexArithmetic(Study):
     def run(self, loader: DataLoader, *, progress: Callable[[str], None] | None = None) -> StudyResult:
         say = progress or (lambda _m: None)
         try:
-            mc = market_cap(loader.settings.vault)
+            mc = market_cap(panel_vault(loader.settings))
             sse = loader.series(SSE)
         except DataError as exc:
             why = str(exc).splitlines()[0]
-            return StudyResult(study=self.name, title=self.title,
+            return StudyResult(study=self.name, title=self.title, synthetic=loader.settings.synthetic,
                                parts=[PartResult(claim="E1", part=k.split(".")[1], missing=why) for k in self.parts])
         say("E1 chain-linked index")
         f = mc.frame

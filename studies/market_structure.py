@@ -35,7 +35,7 @@ import pandas as pd
 
 from econ.data.errors import DataError
 from econ.data.loader import DataLoader
-from econ.data.panels import PERIODS_END_OF_DUMP, Panel, market_cap, trading_periods
+from econ.data.panels import PERIODS_END_OF_DUMP, Panel, market_cap, panel_vault, trading_periods
 from econ.study import PartResult, Study, StudyResult, Table
 
 N_BOOT = 1999
@@ -208,7 +208,7 @@ class MarketStructure(Study):
         numbers: dict[str, float] = {}
         notes: list[str] = []
         try:
-            mc = market_cap(loader.settings.vault)
+            mc = market_cap(panel_vault(loader.settings))
             sse = loader.series(SSE_CLOSE)
         except DataError as exc:
             why = str(exc).splitlines()[0]
@@ -226,7 +226,7 @@ class MarketStructure(Study):
                 numbers.update(n)
         say("C16 delisting")
         try:
-            periods = trading_periods(loader.settings.vault)
+            periods = trading_periods(panel_vault(loader.settings))
         except DataError as exc:
             parts.append(PartResult(claim="C16", part="delisting_rate", missing=str(exc).splitlines()[0]))
         else:

@@ -34,7 +34,7 @@ import pandas as pd
 
 from econ.data.errors import DataError
 from econ.data.loader import DataLoader
-from econ.data.panels import market_cap, trading_periods
+from econ.data.panels import market_cap, panel_vault, trading_periods
 from econ.models.portfolios import PortfolioResult, bottom_n_portfolio
 from econ.models.regression import ols_hac
 from econ.study import PartResult, Study, StudyResult, Table
@@ -73,12 +73,12 @@ class MicrocapSources(Study):
         daily = PartResult(claim="C2", part="daily_rebalancing",
                            missing="daily market caps by stock (the panel has quarter ends only)")
         try:
-            mc = market_cap(loader.settings.vault)
-            first = trading_periods(loader.settings.vault).frame.set_index("ts_code")["first_date"]
+            mc = market_cap(panel_vault(loader.settings))
+            first = trading_periods(panel_vault(loader.settings)).frame.set_index("ts_code")["first_date"]
             large = loader.series(LARGE)
         except DataError as exc:
             why = str(exc).splitlines()[0]
-            return StudyResult(study=self.name, title=self.title, parts=[
+            return StudyResult(study=self.name, title=self.title, synthetic=loader.settings.synthetic, parts=[
                 PartResult(claim="C2", part=k.split(".")[1], missing=why) for k in self.parts[:3]] + [daily])
         say("C2 bottom-N portfolios")
         caps = mc.frame.pivot(index="date", columns="ts_code", values="total_mv_yi")

@@ -46,7 +46,7 @@ import pandas as pd
 
 from econ.data.errors import DataError
 from econ.data.loader import DataLoader
-from econ.data.panels import sse_composite_bars
+from econ.data.panels import panel_vault, sse_composite_bars
 from econ.models.regression import ols_hac
 from econ.models.returns import (
     BootstrapCI,
@@ -294,7 +294,7 @@ def _c3(loader: DataLoader) -> tuple[list[PartResult], Table, dict[str, float]]:
 def _e4(loader: DataLoader) -> tuple[list[PartResult], Table, dict[str, float]]:
     close, why = _series(loader, SSE_FILE_ID)
     try:
-        raw = sse_composite_bars(loader.settings.vault).frame  # intraday highs and lows: the panel reader
+        raw = sse_composite_bars(panel_vault(loader.settings)).frame  # intraday highs and lows: the panel reader
     except DataError as exc:
         why = why or str(exc).splitlines()[0]
         raw = None

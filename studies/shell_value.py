@@ -34,7 +34,7 @@ from scipy import stats
 
 from econ.data.errors import DataError
 from econ.data.loader import DataLoader
-from econ.data.panels import market_cap, trading_periods
+from econ.data.panels import market_cap, panel_vault, trading_periods
 from econ.models.regression import ols_hac
 from econ.models.windows import windows_vs_all
 from econ.study import PartResult, Study, StudyResult, Table
@@ -73,9 +73,9 @@ def _windows(loader: DataLoader) -> tuple[PartResult | None, Table, dict[str, fl
     for label, small, large in LEGS:
         try:
             r = _excess(loader, small, large)
-        except DataError:
+            res = windows_vs_all(r, WINDOWS, n_draws=N_DRAWS, alternative="two-sided", seed=SEED)
+        except (DataError, ValueError):  # no data, or the data do not reach a window
             continue
-        res = windows_vs_all(r, WINDOWS, n_draws=N_DRAWS, alternative="two-sided", seed=SEED)
         for _, w in res.windows.iterrows():
             rows.append({"Pair": label, "Window": f"{w['start']:%Y-%m} to {w['end']:%Y-%m}", "months": int(w["periods"]),
                          "Cumulative (log %)": w["cum"], "Mean of same-length windows": w["mean_all"],
@@ -145,6 +145,8 @@ def _reforms(loader: DataLoader) -> Table:
         except DataError:
             continue
         X = pd.DataFrame({name: (r.index >= pd.Timestamp(d)).astype(float) for name, d in REFORMS}, index=r.index)
+        if X.nunique().min() < 2:  # the data do not straddle every reform date
+            continue
         fit = ols_hac(r, X)
         row = {"Pair": label, "Mean before (const)": float(fit.params["const"])}
         for name, _ in REFORMS:
@@ -160,8 +162,8 @@ def _reforms(loader: DataLoader) -> Table:
 
 def _smallest(loader: DataLoader) -> tuple[list[PartResult], Table, dict[str, float]]:
     try:
-        mc = market_cap(loader.settings.vault).frame
-        first = trading_periods(loader.settings.vault).frame.set_index("ts_code")["first_date"]
+        mc = market_cap(panel_vault(loader.settings)).frame
+        first = trading_periods(panel_vault(loader.settings)).frame.set_index("ts_code")["first_date"]
     except DataError as exc:
         why = str(exc).splitlines()[0]
         return ([PartResult(claim="C15", part=k, missing=why) for k in SMALLEST_DATES],

@@ -31,6 +31,7 @@ import dataclasses
 import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,6 +49,7 @@ __all__ = [
     "index_members",
     "market_cap",
     "members_on",
+    "panel_vault",
     "trading_periods",
 ]
 
@@ -79,10 +81,19 @@ class Panel:
         return f"{self.file} (sha256 {self.sha256[:12]}…)"
 
 
+def panel_vault(settings: Any) -> Path | None:
+    """The vault folder panel readers should use under ``settings`` (``None`` in synthetic mode).
+
+    Synthetic runs never mix real panels with synthetic series: the readers then raise
+    :class:`~econ.data.errors.DataError` and the study reports the part as missing.
+    """
+    return None if getattr(settings, "synthetic", False) else settings.vault
+
+
 def _root(vault: str | Path | None) -> Path:
     if vault is None:
-        raise DataError("panel files are read from the vault: set --vault or ECON_VAULT "
-                        "(the market-cap, trading-period, membership and factor panels have no live provider)")
+        raise DataError("panel files are read from the vault: set --vault or ECON_VAULT (the market-cap, "
+                        "trading-period, membership and factor panels have no live or synthetic provider)")
     return Path(vault).expanduser().resolve()
 
 

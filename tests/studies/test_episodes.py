@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from econ.verdict import PartOutcome, judge_part
 from studies.registry import part, registry
@@ -41,7 +44,10 @@ def test_b4_ladder_returns_and_exact_p(result, vault):
     t = result.tables[1].frame.set_index("Index")["January 2024 return (%)"]
     assert t["SSE 50"] == pytest.approx(ret["SSE 50"]) and t["CSI 2000"] == pytest.approx(ret["CSI 2000"])
     p = result.part("B4.cap_ladder")
-    if p.estimate == -1.0:  # a perfectly ordered ladder of six: 2 of 720 orderings are as extreme
-        assert p.pvalue == pytest.approx(2 / 720)
-    assert judge_part(part("B4.cap_ladder"), p).outcome in (PartOutcome.SUPPORTED, PartOutcome.NO_EVIDENCE,
-                                                            PartOutcome.CONTRADICTED)
+    assert p.estimate == pytest.approx(stats.spearmanr(range(len(t)), t.to_numpy()).statistic)
+    # exact p: the share of the 6! orderings whose |rho| is at least the observed one
+    rhos = np.array([stats.spearmanr(range(6), perm).statistic for perm in itertools.permutations(range(6))])
+    assert p.pvalue == pytest.approx(np.mean(np.abs(rhos) >= abs(p.estimate) - 1e-12))
+    # on the vault the six rungs fall in exact order of size (SSE 50 least, micro-cap most)
+    assert p.estimate == pytest.approx(-1.0)
+    assert judge_part(part("B4.cap_ladder"), p).outcome == PartOutcome.SUPPORTED
