@@ -31,6 +31,7 @@ from econ.data.panels import cufe_factors, panel_vault
 from econ.models.regression import ols_hac
 from econ.models.returns import block_bootstrap_ci
 from econ.study import Figure, PartResult, Study, StudyResult, Table
+from studies._tables import indexed
 
 B3_WINDOW = ("2020-12-31", "2023-11-30")
 B3_LARGE = "cn.index.csi300.close"
@@ -126,7 +127,7 @@ def _b4(loader: DataLoader) -> tuple[list[PartResult], Table, dict[str, float]]:
         except DataError:
             continue
         r = 100.0 * float(s[:b].iloc[-1] / s[:a].iloc[-1] - 1.0)
-        rows.append({"Rung (1 = largest)": pos, "Index": label, "January 2024 return (%)": r})
+        rows.append({"Index": label, "Rung (1 = largest)": pos, "January 2024 return (%)": r})
     frame = pd.DataFrame(rows)
     if len(frame) < 4:
         return ([PartResult(claim="B4", part="cap_ladder", missing="fewer than four ladder indices in the data")],
@@ -161,7 +162,7 @@ class Episodes(Study):
         p3, t3, fig, n3 = _b3(loader)
         say("B4 ladder")
         p4, t4, n4 = _b4(loader)
-        return StudyResult(study=self.name, title=self.title, parts=p3 + p4, tables=[t3, t4],
+        return StudyResult(study=self.name, title=self.title, parts=p3 + p4, tables=[indexed(x) for x in [t3, t4]],
                            figures=[fig] if fig is not None else [], numbers={**n3, **n4},
                            headline_proxy="Micro-cap − CSI 300 (B3); the six-index ladder (B4)",
                            synthetic=self.is_synthetic(loader), data_ids=list(self.series))

@@ -37,6 +37,7 @@ from econ.data.errors import DataError
 from econ.data.loader import DataLoader
 from econ.data.panels import PERIODS_END_OF_DUMP, Panel, market_cap, panel_vault, trading_periods
 from econ.study import PartResult, Study, StudyResult, Table
+from studies._tables import indexed
 
 N_BOOT = 1999
 SEED = 2017
@@ -89,7 +90,7 @@ def _e2(wide: pd.DataFrame) -> tuple[list[PartResult], Table, dict[str, float]]:
                    proxy="SSE-listed stocks, market-cap panel", test="median 2017 market-cap change",
                    detail=f"{len(sh)} stocks with a cap on {YEAR_2017[0]} and {YEAR_2017[1]}"),
     ]
-    rows = [{"Measure": "Cap-weighted (Σ end / Σ start − 1)", "Ours (%)": 100 * capw},
+    rows = [{"Measure": "Cap-weighted (sum of end caps / sum of start caps − 1)", "Ours (%)": 100 * capw},
             {"Measure": "Equal-weighted mean", "Ours (%)": 100 * ew},
             {"Measure": "Median stock", "Ours (%)": 100 * med},
             {"Measure": "Cap-weighted − median (95% CI)", "Ours (%)": est,
@@ -100,7 +101,7 @@ def _e2(wide: pd.DataFrame) -> tuple[list[PartResult], Table, dict[str, float]]:
             r = 100.0 * float(g[code])
             parts.append(PartResult(claim="E2", part=name, estimate=r, n=1, proxy=code,
                                     test="market-cap change 2016-12-31 to 2017-12-31",
-                                    detail=f"cap {sh.loc[code, 'start']:.0f} → {sh.loc[code, 'end']:.0f} 亿元"))
+                                    detail=f"cap {sh.loc[code, 'start']:.0f} → {sh.loc[code, 'end']:.0f} (CNY 100m)"))
             rows.append({"Measure": f"{code} market-cap change", "Ours (%)": r})
             numbers[f"E2_{name}"] = r
         else:
@@ -235,7 +236,7 @@ class MarketStructure(Study):
             parts += p
             tables.append(t)
             numbers.update(n)
-        return StudyResult(study=self.name, title=self.title, parts=parts, tables=tables, numbers=numbers,
+        return StudyResult(study=self.name, title=self.title, parts=parts, tables=[indexed(x) for x in tables], numbers=numbers,
                            headline_proxy="stock-level panels", synthetic=loader.settings.synthetic,
                            data_ids=list(self.series), notes=notes)
 

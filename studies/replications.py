@@ -57,6 +57,7 @@ from econ.models.returns import (
     window_returns,
 )
 from econ.study import PartResult, Study, StudyResult, Table
+from studies._tables import indexed
 from studies.registry import part
 
 N_BOOT = 999
@@ -81,8 +82,8 @@ class Row:
 C1_WINDOW = ("2021-03-08", "2024-03-31")
 C1_ROWS: tuple[Row, ...] = (
     Row("Wind micro-cap 8841431", "cn.index.microcap.close", "C1.microcap"),
-    Row("Wind small-cap 200", None, "C1.smallcap200", "Wind 小市值200 index closes (not public)"),
-    Row("Smallest-cap index", None, "C1.smallest_cap", "Wind 最小市值 index closes (not public)"),
+    Row("Wind small-cap 200", None, "C1.smallcap200", "Wind small-cap 200 index closes (not public)"),
+    Row("Smallest-cap index", None, "C1.smallest_cap", "Wind smallest-cap index closes (not public)"),
     Row("Dividend low-vol", None, "C1.dividend_lowvol", "CSI dividend low-vol index closes"),
     Row("SSE Composite", "cn.index.sse.close", "C1.sse"),
     Row("CSI 300", "cn.index.csi300.close", "C1.csi300"),
@@ -282,7 +283,7 @@ def _c3(loader: DataLoader) -> tuple[list[PartResult], Table, dict[str, float]]:
                   caption="Shenwan small minus Shenwan large: annualised volatility and turnover gaps to 2024-03-01",
                   frame=frame, digits={"N": 0},
                   notes=["Convention V1: one-day simple returns dated after the same calendar day N years before "
-                         "2024-03-01, sd (ddof 1) × √250; turnover = sum of daily turnover rates (% of float) / N "
+                         "2024-03-01, sd (ddof 1) × sqrt(250); turnover = sum of daily turnover rates (% of float) / N "
                          "years. Small minus large.",
                          "95% CI: stationary block bootstrap of the paired daily returns (999 draws).",
                          "Shenwan large 801811 starts 2015-01-05 in the vault: the 10-year row covers only the "
@@ -482,7 +483,7 @@ class Replications(Study):
         parts += p5
         tables.append(t5)
         numbers.update(n5)
-        return StudyResult(study=self.name, title=self.title, parts=parts, tables=tables, numbers=numbers,
+        return StudyResult(study=self.name, title=self.title, parts=parts, tables=[indexed(x) for x in tables], numbers=numbers,
                            headline_proxy="each article's own indices", synthetic=self.is_synthetic(loader),
                            data_ids=[s for s in self.series], notes=[f"Convention R1: {CONVENTION_R1}"])
 

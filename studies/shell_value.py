@@ -38,6 +38,7 @@ from econ.data.panels import market_cap, panel_vault, trading_periods
 from econ.models.regression import ols_hac
 from econ.models.windows import windows_vs_all
 from econ.study import PartResult, Study, StudyResult, Table
+from studies._tables import indexed
 
 WINDOWS: tuple[tuple[str, str], ...] = (("2005-06-01", "2006-05-31"), ("2008-10-01", "2009-05-31"),
                                         ("2012-11-01", "2013-12-31"))
@@ -177,8 +178,8 @@ def _smallest(loader: DataLoader) -> tuple[list[PartResult], Table, dict[str, fl
             x = mc[(mc["date"] == ts) & (mc["first_date"] <= ts - MIN_LISTED)]
             s = x.nsmallest(SMALLEST_N, "total_mv_yi")["total_mv_yi"]
             means.append(float(s.mean()))
-            rows.append({"Quarter end": d, f"Mean cap of the {SMALLEST_N} smallest (亿元)": float(s.mean()),
-                         "Median (亿元)": float(s.median()), "Stocks ranked": len(x)})
+            rows.append({"Quarter end": d, f"Mean cap of the {SMALLEST_N} smallest (CNY 100m)": float(s.mean()),
+                         "Median (CNY 100m)": float(s.median()), "Stocks ranked": len(x)})
         est = float(np.mean(means))
         parts.append(PartResult(claim="C15", part=key, estimate=est, n=SMALLEST_N * len(dates),
                                 proxy="market-cap panel", test=f"mean total cap of the {SMALLEST_N} smallest stocks",
@@ -218,7 +219,7 @@ class ShellValue(Study):
         parts += p
         tables.append(t)
         numbers.update(n)
-        return StudyResult(study=self.name, title=self.title, parts=parts, tables=tables, numbers=numbers,
+        return StudyResult(study=self.name, title=self.title, parts=parts, tables=[indexed(x) for x in tables], numbers=numbers,
                            headline_proxy=HEADLINE, synthetic=self.is_synthetic(loader), data_ids=list(self.series))
 
 

@@ -34,6 +34,7 @@ from econ.data.errors import DataError
 from econ.data.loader import DataLoader
 from econ.models.regression import ols_hac
 from econ.study import PartResult, Study, StudyResult, Table
+from studies._tables import indexed
 from studies.common import PROXIES
 from studies.registry import part
 
@@ -63,8 +64,8 @@ def _turnover(loader: DataLoader) -> tuple[list[PartResult], Table | None, dict[
     for key, label, a, b in TURNOVER_PERIODS:
         seg = t[a:b]
         spec = part(f"C10.{key}")
-        rows.append({"Period": label, "Article: Wind All-A (亿元)": spec.value,
-                     "Ours: CSI All Share (亿元)": float(seg.mean()), "Ours / article": float(seg.mean()) / spec.value,
+        rows.append({"Period": label, "Article: Wind All-A (CNY 100m)": spec.value,
+                     "Ours: CSI All Share (CNY 100m)": float(seg.mean()), "Ours / article": float(seg.mean()) / spec.value,
                      "days": len(seg)})
         parts.append(PartResult(claim="C10", part=key, estimate=float(seg.mean()), n=len(seg),
                                 proxy="CSI All Share 000985 daily traded value",
@@ -82,7 +83,7 @@ def _turnover(loader: DataLoader) -> tuple[list[PartResult], Table | None, dict[
                             detail="mean log difference 2023 vs 2021 × 100"))
     numbers["C10_turnover_decline"] = est
     table = Table(name="c10_turnover", caption="Average daily turnover: the article's Wind All-A beside CSI All Share",
-                  frame=pd.DataFrame(rows), digits={"Article: Wind All-A (亿元)": 2, "Ours: CSI All Share (亿元)": 2,
+                  frame=pd.DataFrame(rows), digits={"Article: Wind All-A (CNY 100m)": 2, "Ours: CSI All Share (CNY 100m)": 2,
                                                     "Ours / article": 3, "days": 0},
                   notes=["CSI All Share leaves out ST stocks, recent listings and the Beijing exchange, so its "
                          "turnover is a lower, proxy level; the comparison of levels is shown, not judged.",
@@ -105,7 +106,7 @@ def _outflow_months(flows: pd.Series) -> tuple[PartResult, dict[str, float]]:
     return (PartResult(claim="C10", part="northbound_outflow_months", estimate=est, pvalue=float(test.pvalue), n=n,
                        ci=(ci.low - 0.5, ci.high - 0.5), proxy="northbound net flow, monthly sums",
                        test="share of outflow months minus 1/2, exact binomial test",
-                       detail=f"{k} of {n} months with a net outflow; net sum {f.sum():.1f} (100亿元)"),
+                       detail=f"{k} of {n} months with a net outflow; net sum {f.sum():.1f} (CNY 10bn)"),
             {"C10_outflow_months": k, "C10_months": n, "C10_net_flow_2022_2023": float(f.sum())})
 
 
@@ -144,7 +145,7 @@ def _state_regression(loader: DataLoader, flows: pd.Series) -> tuple[PartResult 
     table = Table(name="c10_state_regression",
                   caption="Monthly Δlog(small/large) × 100 on net northbound flow, split by outflow and inflow months",
                   frame=pd.DataFrame(rows), digits={"N": 0, "p (c)": 3, "p (b)": 3},
-                  notes=["r = a + d·out + b·flow·(1 − out) + c·(−flow)·out; flow in 100亿元; c > 0: more money leaving "
+                  notes=["r = a + d·out + b·flow·(1 − out) + c·(−flow)·out; flow in CNY 10bn; c > 0: more money leaving "
                          "goes with small caps beating large. Newey–West errors, NW 1994 bandwidth."])
     return headline, table, numbers
 
@@ -177,7 +178,7 @@ class ShrinkingMoney(Study):
                                             missing=f"{HEADLINE_PROXY} and CSI 300 closes over the flow sample"))
             tables.append(t_reg)
             numbers.update(n2)
-        return StudyResult(study=self.name, title=self.title, parts=parts, tables=tables, numbers=numbers,
+        return StudyResult(study=self.name, title=self.title, parts=parts, tables=[indexed(x) for x in tables], numbers=numbers,
                            headline_proxy="CSI 1000 / CSI 300", synthetic=self.is_synthetic(loader),
                            data_ids=list(self.series))
 

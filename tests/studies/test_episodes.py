@@ -41,7 +41,7 @@ def test_b4_ladder_returns_and_exact_p(result, vault):
     for label, name in (("SSE 50", "idx_sse50_000016.csv"), ("CSI 2000", "idx_csi2000_932000.csv")):
         s = _close(vault, name)
         ret[label] = 100 * (s[:"2024-01-31"].iloc[-1] / s[:"2023-12-29"].iloc[-1] - 1)
-    t = result.tables[1].frame.set_index("Index")["January 2024 return (%)"]
+    t = result.tables[1].frame["January 2024 return (%)"]
     assert t["SSE 50"] == pytest.approx(ret["SSE 50"]) and t["CSI 2000"] == pytest.approx(ret["CSI 2000"])
     p = result.part("B4.cap_ladder")
     assert p.estimate == pytest.approx(stats.spearmanr(range(len(t)), t.to_numpy()).statistic)

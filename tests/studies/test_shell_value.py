@@ -27,7 +27,7 @@ def test_window_cumulative_returns_from_the_files(result, vault):
     m = np.log(pd.concat([close("idx_wind_microcap_8841431.csv"), close("idx_csi300_000300.csv")], axis=1,
                          join="inner").dropna()).resample("ME").last()
     ex = 100 * (m.iloc[:, 0] - m.iloc[:, 1]).diff()
-    t = result.tables[0].frame
+    t = result.tables[0].frame.reset_index()
     row = t[(t["Pair"] == "Micro-cap / CSI 300") & (t["Window"] == "2008-10 to 2009-05")].iloc[0]
     assert row["Cumulative (log %)"] == pytest.approx(ex["2008-10":"2009-05"].sum())
     assert 0 <= result.part("C15.suspension_windows").pvalue <= 1
