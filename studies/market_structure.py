@@ -104,6 +104,7 @@ def _e2(wide: pd.DataFrame) -> tuple[list[PartResult], Table, dict[str, float]]:
                                     detail=f"cap {sh.loc[code, 'start']:.0f} → {sh.loc[code, 'end']:.0f} (CNY 100m)"))
             rows.append({"Measure": f"{code} market-cap change", "Ours (%)": r})
             numbers[f"E2_{name}"] = r
+            numbers[f"E2_{name}_txt"] = f"{r:.2f}"
         else:
             parts.append(PartResult(claim="E2", part=name, missing=f"{code} in the market-cap panel at both dates"))
     table = Table(name="e2_concentration", caption="2017: cap-weighted versus typical SSE stock (market-cap panel)",

@@ -248,6 +248,7 @@ def _c3(loader: DataLoader) -> tuple[list[PartResult], Table, dict[str, float]]:
         numbers[f"C3_vol_gap_{years}y"] = boot.estimate
         numbers[f"C3_years_{years}y"] = float(span)
         numbers[f"C3_turnover_gap_{years}y"] = float(turn_gap)
+        numbers[f"C3_turnover_gap_{years}y_txt"] = f"{turn_gap:.2f}"
         detail = f"{len(r)} daily returns {r.index[0].date()} to {r.index[-1].date()}"
         if complete:
             parts.append(PartResult(claim="C3", part=vol_key, estimate=boot.estimate, ci=boot.ci, se=boot.se, n=len(r),
@@ -331,7 +332,9 @@ def _e4(loader: DataLoader) -> tuple[list[PartResult], Table, dict[str, float]]:
                   frame=pd.DataFrame(rows), digits=2,
                   sample=f"daily, 2016-01-04 to {E4_HIGH_WINDOW[1]}, N = {len(y16) + len(h17)} trading days",
                   notes=["Daily high, low and close of the SSE Composite (000001) from the vault file."])
-    numbers = {"E4_low_2016_intraday": float(y16["low"].min()), "E4_low_2016_close": float(y16["close"].min()),
+    numbers = {"E4_low_2016_intraday_txt": f"{y16['low'].min():.2f}", "E4_high_2017_txt": f"{h17['high'].max():.2f}",
+               "E4_low_2016_close_txt": f"{y16['close'].min():.2f}",
+               "E4_low_2016_intraday": float(y16["low"].min()), "E4_low_2016_close": float(y16["close"].min()),
                "E4_high_2017": float(h17["high"].max()), "E4_high_2017_close": float(h17["close"].max())}
     return parts, table, numbers
 

@@ -107,7 +107,7 @@ def _outflow_months(flows: pd.Series) -> tuple[PartResult, dict[str, float]]:
                        ci=(ci.low - 0.5, ci.high - 0.5), proxy="northbound net flow, monthly sums",
                        test="share of outflow months minus 1/2, exact binomial test",
                        detail=f"{k} of {n} months with a net outflow; net sum {f.sum():.1f} (CNY 10bn)"),
-            {"C10_outflow_months": k, "C10_months": n, "C10_net_flow_2022_2023": float(f.sum())})
+            {"C10_outflow_months": k, "C10_months": n, "C10_net_flow_2022_2023_bn": 10.0 * float(f.sum())})
 
 
 def _state_regression(loader: DataLoader, flows: pd.Series) -> tuple[PartResult | None, Table, dict[str, float]]:
