@@ -20,3 +20,15 @@ def indexed(table: Table) -> Table:
         return table
     first = f.columns[0]
     return dataclasses.replace(table, frame=f.set_index(first), index_label=table.index_label or str(first))
+
+
+def article_values(keys: tuple[str, ...]) -> dict[str, float]:
+    """``{"<claim>_article_<part>": value}`` for the value parts among ``keys`` (numbers for the prose)."""
+    from studies.registry import part
+
+    out = {}
+    for key in keys:
+        spec = part(key)
+        if spec.kind == "value" and spec.value is not None:
+            out[f"{spec.claim}_article_{spec.name}"] = float(spec.value)
+    return out

@@ -31,7 +31,7 @@ from econ.data.panels import cufe_factors, panel_vault
 from econ.models.regression import ols_hac
 from econ.models.returns import block_bootstrap_ci
 from econ.study import Figure, PartResult, Study, StudyResult, Table
-from studies._tables import indexed
+from studies._tables import article_values, indexed
 
 B3_WINDOW = ("2020-12-31", "2023-11-30")
 B3_LARGE = "cn.index.csi300.close"
@@ -163,7 +163,7 @@ class Episodes(Study):
         say("B4 ladder")
         p4, t4, n4 = _b4(loader)
         return StudyResult(study=self.name, title=self.title, parts=p3 + p4, tables=[indexed(x) for x in [t3, t4]],
-                           figures=[fig] if fig is not None else [], numbers={**n3, **n4},
+                           figures=[fig] if fig is not None else [], numbers={**article_values(self.parts), **n3, **n4},
                            headline_proxy="Micro-cap − CSI 300 (B3); the six-index ladder (B4)",
                            synthetic=self.is_synthetic(loader), data_ids=list(self.series))
 

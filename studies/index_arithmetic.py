@@ -35,7 +35,7 @@ from econ.data.panels import market_cap, panel_vault
 from econ.models.divisor import chain_linked_index
 from econ.models.regression import ols_hac
 from econ.study import Figure, PartResult, Study, StudyResult, Table
-from studies._tables import indexed
+from studies._tables import article_values, indexed
 
 SSE = "cn.index.sse.close"
 EXCHANGE_SUFFIX = ".SH"
@@ -114,7 +114,7 @@ class IndexArithmetic(Study):
                    "E1_chain_hi": m["hi"], "E1_chain_sd": float(e_chain.std()), "E1_naive_mean": float(e_naive.mean()),
                    "E1_naive_sd": float(e_naive.std())}
         return StudyResult(study=self.name, title=self.title, parts=parts, tables=[indexed(x) for x in [table]], figures=[fig],
-                           numbers=numbers, headline_proxy="SSE-listed stocks", synthetic=loader.settings.synthetic,
+                           numbers={**article_values(self.parts), **numbers}, headline_proxy="SSE-listed stocks", synthetic=loader.settings.synthetic,
                            data_ids=[SSE], notes=[f"market-cap panel: {mc.provenance()}"])
 
 

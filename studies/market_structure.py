@@ -37,7 +37,7 @@ from econ.data.errors import DataError
 from econ.data.loader import DataLoader
 from econ.data.panels import PERIODS_END_OF_DUMP, Panel, market_cap, panel_vault, trading_periods
 from econ.study import PartResult, Study, StudyResult, Table
-from studies._tables import indexed
+from studies._tables import article_values, indexed
 
 N_BOOT = 1999
 SEED = 2017
@@ -237,7 +237,7 @@ class MarketStructure(Study):
             parts += p
             tables.append(t)
             numbers.update(n)
-        return StudyResult(study=self.name, title=self.title, parts=parts, tables=[indexed(x) for x in tables], numbers=numbers,
+        return StudyResult(study=self.name, title=self.title, parts=parts, tables=[indexed(x) for x in tables], numbers={**article_values(self.parts), **numbers},
                            headline_proxy="stock-level panels", synthetic=loader.settings.synthetic,
                            data_ids=list(self.series), notes=notes)
 

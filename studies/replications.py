@@ -57,7 +57,7 @@ from econ.models.returns import (
     window_returns,
 )
 from econ.study import PartResult, Study, StudyResult, Table
-from studies._tables import indexed
+from studies._tables import article_values, indexed
 from studies.registry import part
 
 N_BOOT = 999
@@ -486,7 +486,7 @@ class Replications(Study):
         parts += p5
         tables.append(t5)
         numbers.update(n5)
-        return StudyResult(study=self.name, title=self.title, parts=parts, tables=[indexed(x) for x in tables], numbers=numbers,
+        return StudyResult(study=self.name, title=self.title, parts=parts, tables=[indexed(x) for x in tables], numbers={**article_values(self.parts), **numbers},
                            headline_proxy="each article's own indices", synthetic=self.is_synthetic(loader),
                            data_ids=[s for s in self.series], notes=[f"Convention R1: {CONVENTION_R1}"])
 

@@ -38,7 +38,7 @@ from econ.data.panels import market_cap, panel_vault, trading_periods
 from econ.models.regression import ols_hac
 from econ.models.windows import windows_vs_all
 from econ.study import PartResult, Study, StudyResult, Table
-from studies._tables import indexed
+from studies._tables import article_values, indexed
 
 WINDOWS: tuple[tuple[str, str], ...] = (("2005-06-01", "2006-05-31"), ("2008-10-01", "2009-05-31"),
                                         ("2012-11-01", "2013-12-31"))
@@ -219,7 +219,7 @@ class ShellValue(Study):
         parts += p
         tables.append(t)
         numbers.update(n)
-        return StudyResult(study=self.name, title=self.title, parts=parts, tables=[indexed(x) for x in tables], numbers=numbers,
+        return StudyResult(study=self.name, title=self.title, parts=parts, tables=[indexed(x) for x in tables], numbers={**article_values(self.parts), **numbers},
                            headline_proxy=HEADLINE, synthetic=self.is_synthetic(loader), data_ids=list(self.series))
 
 

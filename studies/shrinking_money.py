@@ -34,7 +34,7 @@ from econ.data.errors import DataError
 from econ.data.loader import DataLoader
 from econ.models.regression import ols_hac
 from econ.study import PartResult, Study, StudyResult, Table
-from studies._tables import indexed
+from studies._tables import article_values, indexed
 from studies.common import PROXIES
 from studies.registry import part
 
@@ -178,7 +178,7 @@ class ShrinkingMoney(Study):
                                             missing=f"{HEADLINE_PROXY} and CSI 300 closes over the flow sample"))
             tables.append(t_reg)
             numbers.update(n2)
-        return StudyResult(study=self.name, title=self.title, parts=parts, tables=[indexed(x) for x in tables], numbers=numbers,
+        return StudyResult(study=self.name, title=self.title, parts=parts, tables=[indexed(x) for x in tables], numbers={**article_values(self.parts), **numbers},
                            headline_proxy="CSI 1000 / CSI 300", synthetic=self.is_synthetic(loader),
                            data_ids=list(self.series))
 
