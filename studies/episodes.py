@@ -93,6 +93,7 @@ def _b3(loader: DataLoader) -> tuple[list[PartResult], Table, Figure | None, dic
                                     test=f"N × mean daily log excess return; HAC t-test ({c['hac']}); block-bootstrap CI",
                                     detail=f"{a} close to {b} close; simple excess {c['simple']:.2f}%"))
             numbers["B3_microcap_excess"] = c["estimate"]
+            numbers["B3_microcap_p"] = c["p"]
     try:
         f = cufe_factors(panel_vault(loader.settings)).frame["smb"]
     except DataError as exc:
@@ -109,6 +110,7 @@ def _b3(loader: DataLoader) -> tuple[list[PartResult], Table, Figure | None, dic
                                 test=f"N × mean daily log(1 + SMB); HAC t-test ({c['hac']}); block-bootstrap CI",
                                 detail=f"{a} to {b}"))
         numbers["B3_cufe_smb"] = c["estimate"]
+        numbers["B3_cufe_p"] = c["p"]
     table = Table(name="b3_size_factor", caption="The size factor from the 2020-12-31 close to the 2023-11-30 close",
                   frame=pd.DataFrame(rows), digits={"p": 4, "days": 0},
                   notes=["Cumulative log return = N × mean of the daily log excess return; se and p from the "
