@@ -75,3 +75,19 @@ def test_synthetic_runs_never_read_real_panels(tmp_path):
     with pytest.raises(DataError, match="no live or synthetic provider"):
         panels.market_cap(panels.panel_vault(s))
     assert panels.panel_vault(Settings.resolve(vault=tmp_path, cache=tmp_path / "c")) == tmp_path.resolve()
+
+
+@pytest.mark.vault
+def test_real_panels_match_known_facts(vault):
+    """Spot checks stated in the vault's SOURCES.md, read through the package's readers."""
+    mc = panels.market_cap(vault).frame
+    moutai = mc[(mc.ts_code == "600519.SH") & (mc.date == "2020-12-31")]["total_mv_yi"].iloc[0]
+    assert moutai == pytest.approx(25098.8, abs=0.1)
+    assert mc[(mc.date == "2010-12-31") & (mc["rank"] == 1)]["ts_code"].iloc[0] == "601857.SH"  # PetroChina
+    members = panels.index_members(vault)
+    assert len(panels.members_on(members, "2021-12-31", "000300")) == 300
+    assert "300750.SZ" in panels.members_on(members, "2021-12-31", "000300")  # CATL enters at 2021-12-31
+    periods = panels.trading_periods(vault).frame
+    assert len(periods) == 5708
+    smb = panels.cufe_factors(vault).frame["smb"]
+    assert smb["2024-02-05"] == pytest.approx(-0.0805, abs=5e-4)
