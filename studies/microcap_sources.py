@@ -19,7 +19,7 @@ not estimated: the one-way turnover of each portfolio times COST_ONE_WAY per uni
 the net differences beside the gross ones.
 
 What the panel cannot do: daily rebalancing (quarter-end caps only), so the article's daily
-mechanism is untestable here; returns are market-cap changes, which include new shares
+mechanism cannot be tested here (reported as missing data); returns are market-cap changes, which include new shares
 (placements are frequent among small caps) and leave out dividends, and stocks without a next
 quarter's cap leave at their last value. Both biases are shared by the legs of the weighting
 and rebalancing differences, less so by the size difference.

@@ -12,7 +12,7 @@ uses :mod:`econ.models.returns` and one convention per table:
   cannot serve (Wind small-cap 200, the smallest-cap index, dividend low-vol, ChiNext after
   2022-07) say so; CSI 500 / 1000 / 2000 stand beside them.
 * **C19** (Seed 002: returns 20110101 → 20130101). Convention R1 without annualising.
-  Shenwan large 801811 exists in the vault only from 2015: untestable, said so.
+  Shenwan large 801811 exists in the vault only from 2015: the part reports the data as missing.
 * **C3** (Seed 002: Shenwan small minus large annualised volatility and turnover over 3 / 5 /
   10 years to 20240301). Convention V1: one-day simple returns dated after the same calendar
   day N years before 2024-03-01 through 2024-03-01, sd (ddof 1) × √250; turnover = the sum of
@@ -50,6 +50,7 @@ from econ.data.panels import panel_vault, sse_composite_bars
 from econ.models.regression import ols_hac
 from econ.models.returns import (
     BootstrapCI,
+    WindowReturn,
     annualised_return_stat,
     block_bootstrap_ci,
     start_end_sensitivity,
@@ -137,6 +138,19 @@ def _boot_window(prices: pd.Series, start: str, end: str, annualised: bool) -> B
     return block_bootstrap_ci(r, lambda a: 100.0 * stat(a), n_boot=N_BOOT, seed=SEED)
 
 
+def _to_data_end(prices: pd.Series | None, start: str, end: str, annualised: bool) -> WindowReturn | None:
+    """The window return up to the series' last close when the series stops inside the window.
+
+    ``annualised`` is kept for symmetry with the caller; both returns are on the result.
+    """
+    if prices is None or prices.index[-1] >= pd.Timestamp(end) or prices.index[-1] <= pd.Timestamp(start):
+        return None
+    try:
+        return window_return(prices, start, prices.index[-1], periods_per_year=PPY)
+    except ValueError:
+        return None
+
+
 def _window_table(loader: DataLoader, rows: tuple[Row, ...], window: tuple[str, str], *, annualised: bool,
                   claim: str) -> tuple[list[PartResult], pd.DataFrame, pd.DataFrame]:
     """Replicate one article table under convention R1; parts, the table and the sensitivity rows."""
@@ -157,6 +171,13 @@ def _window_table(loader: DataLoader, rows: tuple[Row, ...], window: tuple[str, 
             table.append({"Index": row.label, "Article (%)": article, "Ours (%)": float("nan"), "95% CI": "",
                           "Start close": "", "End close": "", "N": np.nan,
                           "Note": f"not in the vault: {row.needs or why}"})
+            partial = _to_data_end(prices, start, end, annualised)
+            if partial is not None:  # the series stops inside the window: shown to where the data reach
+                table.append({"Index": f"{row.label}, to {partial.end.date()} (data end)", "Article (%)": float("nan"),
+                              "Ours (%)": 100.0 * (partial.annualised if annualised else partial.total), "95% CI": "",
+                              "Start close": f"{partial.start.date()} ({partial.start_close:.2f})",
+                              "End close": f"{partial.end.date()} ({partial.end_close:.2f})", "N": partial.n_returns,
+                              "Note": "shorter window: not compared with the article"})
             if row.part:
                 parts.append(PartResult(claim=claim, part=spec.name, missing=row.needs or why, proxy=row.label))
             continue

@@ -8,7 +8,7 @@ caps, its leaving pushed the market the other way, to small caps. Three premises
 * **Turnover levels** (premise): Wind All-A turnover is not public; the CSI All Share
   (000985) daily traded value stands in (it leaves out ST stocks, new listings and the Beijing
   exchange, so its level is lower). The levels are shown as proxy evidence; the parts that
-  compare them with the article's numbers are untestable for that reason.
+  compare them with the article's numbers report it as the reason they cannot be tested.
 * **Turnover decline** (premise): the log change of mean daily turnover from 2021 to 2023 on
   the proxy (a ratio, which the coverage difference affects far less than levels), Newey–West
   t-test of a 2023 dummy in daily turnover over 2021 and 2023.
