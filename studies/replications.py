@@ -138,11 +138,8 @@ def _boot_window(prices: pd.Series, start: str, end: str, annualised: bool) -> B
     return block_bootstrap_ci(r, lambda a: 100.0 * stat(a), n_boot=N_BOOT, seed=SEED)
 
 
-def _to_data_end(prices: pd.Series | None, start: str, end: str, annualised: bool) -> WindowReturn | None:
-    """The window return up to the series' last close when the series stops inside the window.
-
-    ``annualised`` is kept for symmetry with the caller; both returns are on the result.
-    """
+def _to_data_end(prices: pd.Series | None, start: str, end: str) -> WindowReturn | None:
+    """The window return up to the series' last close when the series stops inside the window."""
     if prices is None or prices.index[-1] >= pd.Timestamp(end) or prices.index[-1] <= pd.Timestamp(start):
         return None
     try:
@@ -171,7 +168,7 @@ def _window_table(loader: DataLoader, rows: tuple[Row, ...], window: tuple[str, 
             table.append({"Index": row.label, "Article (%)": article, "Ours (%)": float("nan"), "95% CI": "",
                           "Start close": "", "End close": "", "N": np.nan,
                           "Note": f"not in the vault: {row.needs or why}"})
-            partial = _to_data_end(prices, start, end, annualised)
+            partial = _to_data_end(prices, start, end)
             if partial is not None:  # the series stops inside the window: shown to where the data reach
                 table.append({"Index": f"{row.label}, to {partial.end.date()} (data end)", "Article (%)": float("nan"),
                               "Ours (%)": 100.0 * (partial.annualised if annualised else partial.total), "95% CI": "",
