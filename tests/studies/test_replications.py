@@ -63,6 +63,10 @@ def test_c3_volatility_and_turnover_gaps_recomputed(result, vault):
         assert result.part(f"C3.vol_gap_{key}").estimate == pytest.approx(vol(s) - vol(lg), abs=1e-6)
         assert result.part(f"C3.turnover_gap_{key}").estimate == pytest.approx(turn(s) - turn(lg), abs=1e-6)
     assert result.part("C3.vol_gap_10y").missing and "2015" in result.part("C3.vol_gap_10y").missing
+    # the ±5-day sensitivity range contains the unshifted gap
+    for _, row in result.tables[[t.name for t in result.tables].index("c3_profile")].frame.iterrows():
+        lo, hi = (float(x) for x in row["Vol gap, start/end ±5 days"].split(" to "))
+        assert lo - 0.005 <= row["Vol gap, ours (pct)"] <= hi + 0.005
 
 
 def test_e4_levels_and_a5_cagr(result, vault):
