@@ -65,7 +65,7 @@ def _two_ends(wide: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     return x
 
 
-def _e2(wide: pd.DataFrame) -> tuple[list[PartResult], Table, dict[str, float]]:
+def _e2(wide: pd.DataFrame, sse: pd.Series) -> tuple[list[PartResult], Table, dict[str, float]]:
     sh = _two_ends(wide[wide.index.str.endswith(".SH")], *YEAR_2017)
     g = sh["end"] / sh["start"] - 1.0
     capw = sh["end"].sum() / sh["start"].sum() - 1.0
@@ -95,7 +95,9 @@ def _e2(wide: pd.DataFrame) -> tuple[list[PartResult], Table, dict[str, float]]:
             {"Measure": "Median stock", "Ours (%)": 100 * med},
             {"Measure": "Cap-weighted − median (95% CI)", "Ours (%)": est,
              "Note": f"[{parts[0].ci[0]:.2f}, {parts[0].ci[1]:.2f}], p {p:.4f}"}]
-    numbers = {"E2_capw": 100 * capw, "E2_median": 100 * med, "E2_ew": 100 * ew, "E2_n": len(sh)}
+    r_sse = 100.0 * float(sse[:YEAR_2017[1]].iloc[-1] / sse[:YEAR_2017[0]].iloc[-1] - 1.0)
+    rows.insert(0, {"Measure": "SSE Composite (price index)", "Ours (%)": r_sse})
+    numbers = {"E2_sse_2017": r_sse, "E2_capw": 100 * capw, "E2_median": 100 * med, "E2_ew": 100 * ew, "E2_n": len(sh)}
     for code, name in ((PINGAN, "pingan"), (MOUTAI, "moutai")):
         if code in sh.index:
             r = 100.0 * float(g[code])
@@ -221,7 +223,7 @@ class MarketStructure(Study):
             notes.append(f"market-cap panel: {mc.provenance()}")
             wide = mc.frame.pivot(index="ts_code", columns="date", values="total_mv_yi")
             say("E2 concentration")
-            for fn in (lambda: _e2(wide), lambda: _e5(wide, sse), lambda: _e6(wide)):
+            for fn in (lambda: _e2(wide, sse), lambda: _e5(wide, sse), lambda: _e6(wide)):
                 p, t, n = fn()
                 parts += p
                 tables.append(t)
