@@ -38,6 +38,7 @@ from econ.data.loader import DataLoader
 from econ.data.panels import PERIODS_END_OF_DUMP, Panel, market_cap, panel_vault, trading_periods
 from econ.study import PartResult, Study, StudyResult, Table
 from studies._tables import article_values, indexed
+from studies.registry import part
 
 N_BOOT = 1999
 SEED = 2017
@@ -92,7 +93,8 @@ def _e2(wide: pd.DataFrame, sse: pd.Series) -> tuple[list[PartResult], Table, di
     ]
     rows = [{"Measure": "Cap-weighted (sum of end caps / sum of start caps − 1)", "Ours (%)": 100 * capw},
             {"Measure": "Equal-weighted mean", "Ours (%)": 100 * ew},
-            {"Measure": "Median stock", "Ours (%)": 100 * med},
+            {"Measure": "Median stock", "Article (%)": part("E2.median_stock").value, "Ours (%)": 100 * med,
+             "Note": "article: 'fell 20–30%' (midpoint)"},
             {"Measure": "Cap-weighted − median (95% CI)", "Ours (%)": est,
              "Note": f"[{parts[0].ci[0]:.2f}, {parts[0].ci[1]:.2f}], p {p:.4f}"}]
     r_sse = 100.0 * float(sse[:YEAR_2017[1]].iloc[-1] / sse[:YEAR_2017[0]].iloc[-1] - 1.0)
@@ -104,13 +106,13 @@ def _e2(wide: pd.DataFrame, sse: pd.Series) -> tuple[list[PartResult], Table, di
             parts.append(PartResult(claim="E2", part=name, estimate=r, n=1, proxy=code,
                                     test="market-cap change 2016-12-31 to 2017-12-31",
                                     detail=f"cap {sh.loc[code, 'start']:.0f} → {sh.loc[code, 'end']:.0f} (CNY 100m)"))
-            rows.append({"Measure": f"{code} market-cap change", "Ours (%)": r})
+            rows.append({"Measure": f"{code} market-cap change", "Article (%)": part(f"E2.{name}").value, "Ours (%)": r})
             numbers[f"E2_{name}"] = r
             numbers[f"E2_{name}_txt"] = f"{r:.2f}"
         else:
             parts.append(PartResult(claim="E2", part=name, missing=f"{code} in the market-cap panel at both dates"))
     table = Table(name="e2_concentration", caption="2017: cap-weighted versus typical SSE stock (market-cap panel)",
-                  frame=pd.DataFrame(rows), digits=2,
+                  frame=pd.DataFrame(rows)[["Measure", "Article (%)", "Ours (%)", "Note"]], digits=2,
                   sample=f"SSE-listed stocks with a market cap on {YEAR_2017[0]} and {YEAR_2017[1]}, N = {len(sh)}",
                   notes=[CAP_CAVEAT, "The article: SSE +10%, Ping An +103.29%, Moutai +107%, the typical stock −20% "
                          "to −30% (its dates: 2017 'to now', November 2017)."])
@@ -126,7 +128,8 @@ def _e5(wide: pd.DataFrame, sse: pd.Series) -> tuple[list[PartResult], Table, di
         below = ((x["end"] / x["start"] - 1.0) < r_sse).to_numpy()
         draws = _bootstrap_over(len(x), lambda i, bl=below: float(bl[i].mean()), SEED + 2)
         ci = (float(np.quantile(draws, 0.025)), float(np.quantile(draws, 0.975)))
-        rows.append({"Stocks": label, "SSE return (%)": 100 * r_sse, "Share below the SSE": float(below.mean()),
+        rows.append({"Stocks": label, "SSE return (%)": 100 * r_sse, "Article": part("E5.share_below_sse").value,
+                     "Share below the SSE": float(below.mean()),
                      "95% CI": f"[{ci[0]:.3f}, {ci[1]:.3f}]", "N": len(x)})
         if label == "SSE-listed":
             parts.append(PartResult(claim="E5", part="share_below_sse", estimate=float(below.mean()), ci=ci, n=len(x),
@@ -150,7 +153,8 @@ def _e6(wide: pd.DataFrame) -> tuple[list[PartResult], Table, dict[str, float]]:
     rows = []
     for d in ("2017-09-30", NOW):
         col = wide[pd.Timestamp(d)].dropna()
-        rows.append({"Quarter end": d, "Total market cap (trillion yuan)": col.sum() / 1e4, "N": len(col)})
+        rows.append({"Quarter end": d, "Article (trillion yuan)": part("E6.total_cap").value,
+                     "Total market cap (trillion yuan)": col.sum() / 1e4, "N": len(col)})
     now = rows[-1]
     parts = [PartResult(claim="E6", part="total_cap", estimate=float(now["Total market cap (trillion yuan)"]),
                         n=int(now["N"]), proxy="market-cap panel (SH + SZ)",
@@ -187,11 +191,14 @@ def _c16(periods: Panel) -> tuple[list[PartResult], Table, dict[str, float]]:
                         detail=(f"2022 {art['Rate (%)'].iloc[0]:.2f}%, 2023 {art['Rate (%)'].iloc[1]:.2f}%; "
                                 f"{C16_RANGE[0]}–{C16_RANGE[1]} mean {r.mean():.2f}% (bootstrap over years "
                                 f"[{np.quantile(draws, 0.025):.2f}, {np.quantile(draws, 0.975):.2f}])"))]
+    summary = pd.DataFrame([{"Year": f"{C16_YEARS[0]}–{C16_YEARS[1]} mean", "Rate (%)": est,
+                             "Article (%)": part("C16.delisting_rate").value}])
+    frame = pd.concat([rates.assign(Year=rates["Year"].astype(str)), summary], ignore_index=True)
     table = Table(name="c16_delisting", caption="A-share delisting rates by year (trading-periods panel)",
-                  frame=rates, digits={"Year": 0, "Listed on 1 Jan": 0, "Delisted": 0, "Rate (%)": 2},
+                  frame=frame, digits={"Listed on 1 Jan": 0, "Delisted": 0, "Rate (%)": 2, "Article (%)": 2},
                   sample=f"{C16_RANGE[0]}–{C16_RANGE[1]}, SH + SZ + BJ codes of the qlib dump",
                   notes=["Delisted = last trading day in the year and before the dump's end (2025-08-06); a code that "
-                         "stops after a merger counts. The article: 0.88% a year in 2022–2023 (US 4.5–8.6%)."])
+                         "stops after a merger counts. The article also gives US rates of 4.5–8.6% a year (2017–2022)."])
     numbers = {"C16_rate_2022_2023": est, "C16_rate_mean": float(r.mean()),
                "C16_rate_ci_lo": float(np.quantile(draws, 0.025)), "C16_rate_ci_hi": float(np.quantile(draws, 0.975))}
     return parts, table, numbers
