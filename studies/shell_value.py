@@ -39,6 +39,7 @@ from econ.models.regression import ols_hac
 from econ.models.windows import windows_vs_all
 from econ.study import PartResult, Study, StudyResult, Table
 from studies._tables import article_values, indexed
+from studies.registry import part
 
 WINDOWS: tuple[tuple[str, str], ...] = (("2005-06-01", "2006-05-31"), ("2008-10-01", "2009-05-31"),
                                         ("2012-11-01", "2013-12-31"))
@@ -178,7 +179,8 @@ def _smallest(loader: DataLoader) -> tuple[list[PartResult], Table, dict[str, fl
             x = mc[(mc["date"] == ts) & (mc["first_date"] <= ts - MIN_LISTED)]
             s = x.nsmallest(SMALLEST_N, "total_mv_yi")["total_mv_yi"]
             means.append(float(s.mean()))
-            rows.append({"Quarter end": d, f"Mean cap of the {SMALLEST_N} smallest (CNY 100m)": float(s.mean()),
+            rows.append({"Quarter end": d, "Article (CNY 100m)": part(f"C15.{key}").value,
+                         f"Mean cap of the {SMALLEST_N} smallest (CNY 100m)": float(s.mean()),
                          "Median (CNY 100m)": float(s.median()), "Stocks ranked": len(x)})
         est = float(np.mean(means))
         parts.append(PartResult(claim="C15", part=key, estimate=est, n=SMALLEST_N * len(dates),
