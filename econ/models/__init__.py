@@ -22,6 +22,10 @@ module                 what
 ``events``             event-window abnormal returns
 ``turning_points``     Bry-Boschan / Harding-Pagan dating
 ``coincidence``        do two series' turning points coincide beyond chance
+``returns``            window returns under stated conventions, block-bootstrap CIs, start/end sensitivity
+``windows``            dated windows against all same-length windows
+``portfolios``         bottom-N size portfolios by weighting and rebalancing frequency
+``divisor``            divisor-adjusted cap-weighted index (SSE rule), chain-linked index from caps
 =====================  ==========================================================
 """
 
@@ -37,10 +41,12 @@ from econ.models.breaks import BreakResult, bai_perron
 from econ.models.causality import GrangerResult, bootstrap_granger, granger, toda_yamamoto
 from econ.models.coincidence import CoincidenceResult, turning_point_coincidence
 from econ.models.cointegration import EngleGrangerResult, JohansenResult, engle_granger, johansen
+from econ.models.divisor import DivisorIndexResult, chain_linked_index, divisor_index
 from econ.models.events import EventStudyResult, event_study
 from econ.models.hac import bandwidth, choose_bandwidth, describe_bandwidth
 from econ.models.leadlag import LeadFitResult, LeadLagResult, best_lead_fit, cross_correlation
 from econ.models.localproj import LocalProjectionResult, local_projection
+from econ.models.portfolios import PortfolioResult, bottom_n_portfolio
 from econ.models.regimes import RegimeResult, fit_markov
 from econ.models.regression import (
     LevelsVsDifferences,
@@ -50,9 +56,11 @@ from econ.models.regression import (
     ols_hac,
     run_specs,
 )
+from econ.models.returns import BootstrapCI, WindowReturn, block_bootstrap_ci, window_return
 from econ.models.threshold import ThresholdResult, threshold_regression
 from econ.models.turning_points import TurningPointResult, date_turning_points
 from econ.models.unitroot import UnitRootBattery, integration_order, unit_root_battery
+from econ.models.windows import WindowTestResult, windows_vs_all
 
 __all__ = [
     "AttributionResult", "BacktestResult", "BreakResult", "bai_perron", "CoincidenceResult", "DataSnoopingResult", "EngleGrangerResult",
@@ -64,4 +72,7 @@ __all__ = [
     "event_study", "fit_markov", "granger", "integration_order", "johansen", "levels_vs_differences",
     "local_projection", "ols_hac", "run_backtest", "run_specs", "threshold_regression", "toda_yamamoto",
     "turning_point_coincidence", "unit_root_battery",
+    "BootstrapCI", "DivisorIndexResult", "PortfolioResult", "WindowReturn", "WindowTestResult",
+    "block_bootstrap_ci", "bottom_n_portfolio", "chain_linked_index", "divisor_index", "window_return",
+    "windows_vs_all",
 ]
