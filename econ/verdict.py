@@ -139,6 +139,16 @@ class PartSpec:
     def key(self) -> str:
         return f"{self.claim}.{self.name}"
 
+    def side(self) -> str:
+        """The article's side of the part in a few characters (for compact tables)."""
+        if self.kind == "direction":
+            return "> 0" if self.sign > 0 else "< 0"
+        if self.kind == "value":
+            return f"= {self.value:g}" + (f" ± {self.tolerance:g}" if self.tolerance is not None else "")
+        if self.kind == "forecast":
+            return "up" if self.sign > 0 else "down"
+        return f"{self.date} ± {self.window_days} d"
+
     def claimed(self) -> str:
         """The article's side of the part, in words."""
         if self.kind == "direction":
@@ -353,6 +363,7 @@ class PartVerdict:
     claimed: str
     outcome: PartOutcome
     reason: str
+    side: str = ""
     estimate: float | None = None
     ci: tuple[float, float] | None = None
     pvalue: float | None = None
@@ -462,6 +473,7 @@ def judge_part(spec: PartSpec, numbers: Any | None, *, alpha: float = ALPHA) -> 
         ``None`` when no study has estimated it.
     """
     base = dict(claim=spec.claim, name=spec.name, kind=spec.kind, quantity=spec.quantity, claimed=spec.claimed(),
+                side=spec.side(),
                 headline=spec.headline, grid=spec.grid, needs=spec.needs)
     if numbers is None:
         return PartVerdict(**base, outcome=PartOutcome.NOT_STUDIED, reason="no study estimates this part yet")

@@ -7,7 +7,7 @@ Claims:
 * **C21** US eras (Russell 2000 / S&P 500): large caps led 1984–90, 1994–98, 2006–07,
   2011–19; small caps 1963–68, 1974–83 "and in turmoil" (undated).
 * **C6** "当小盘股相对大盘股的业绩增速 … 提升时 … 小盘股风格通常占优": relative earnings
-  growth drives the style; and the real-estate climate index (国房景气指数) above 100 favours
+  growth drives the style; and the real-estate climate index (Guofang jingqi zhishu) above 100 favours
   large caps — no public copy of that index exists, so that part is untestable.
 
 Data and method:
@@ -153,7 +153,7 @@ class ErasStudy(Study):
         say("C6: earnings")
         c6_rows = self._c6(loader, parts, numbers)
         parts.append(PartResult(claim="C6", part="real_estate_climate",
-                                missing="the NBS real-estate climate index (国房景气指数): no public copy in the vault"))
+                                missing="the NBS real-estate climate index (Guofang jingqi zhishu): no public copy in the vault"))
         tables = [
             Table(name="eras_agreement", caption="Size eras dated from the data against the article's (C20, C21)",
                   frame=labelled(pd.DataFrame(rows), 3), digits={"Article months": 0, "Agreement (%)": 1, "Shift mean (%)": 1,

@@ -68,11 +68,16 @@ def _p_cell(p: PartVerdict) -> str:
     return "; ".join(bits)
 
 
-_COLS = (r"@{}>{\raggedright\arraybackslash}p{0.7cm}>{\raggedright\arraybackslash}p{5.6cm}"
+_COLS = (r"@{}>{\raggedright\arraybackslash}p{0.95cm}>{\raggedright\arraybackslash}p{5.35cm}"
          r">{\raggedright\arraybackslash}p{3.0cm}>{\raggedright\arraybackslash}p{3.3cm}"
          r">{\raggedright\arraybackslash}p{1.9cm}@{}")
-_HEAD = (r"Claim & Statement; \emph{parts} (kind: the article's side) & Article's number; \emph{ours} [95\% CI] & "
+_HEAD = (r"Claim & Statement; \emph{parts} (kind, the article's side) & Article's number; \emph{ours} [95\% CI] & "
          r"Source; \emph{p-values} & Verdict; \emph{outcome} \\")
+
+
+def _plain_text(text: str) -> str:
+    """Escaped text without CJK characters (the pdflatex preamble has no CJK fonts)."""
+    return escape(re.sub(r"\s{2,}", " ", _CJK.sub("", text)).strip())
 
 
 def render_claims_table(verdicts: Sequence[ClaimVerdict], registry: Registry) -> str:
@@ -87,7 +92,7 @@ def render_claims_table(verdicts: Sequence[ClaimVerdict], registry: Registry) ->
         f"p: the part's own test; RW: Romano–Wolf stepdown over the part's specification grid (this p enters the "
         f"rule where it exists); Holm and BH: adjusted across the {n_family} tested direction and forecast parts "
         f"of this table (family-wise error rate; false discovery rate), reported beside the verdicts. Level "
-        f"{ALPHA:g}.",
+        f"{ALPHA:g}. Each part's quantity, proxy and test are in the claim's section and in results/claims.json.",
     ]
     if synthetic:
         notes.insert(0, "SYNTHETIC DATA: at least one row rests on synthetic data.")
@@ -109,26 +114,28 @@ def render_claims_table(verdicts: Sequence[ClaimVerdict], registry: Registry) ->
     ]
     for v in verdicts:
         verdict = escape(str(v.verdict)) + (" (synthetic)" if v.synthetic else "")
-        lines.append(rf"\textbf{{{escape(v.claim)}}} & {escape(v.statement)} & {escape(v.article_numbers or '--')} & "
+        lines.append(rf"\textbf{{{escape(v.claim)}}} & {_plain_text(v.statement)} & {_plain_text(v.article_numbers or '--')} & "
                      rf"{escape(short_article(v.article))} & \textbf{{{verdict}}} \\*")
+        rows = []
         for p in v.parts:
-            what = rf"\emph{{{escape(p.name)}}} ({escape(p.kind)}: {escape(p.claimed)})"
-            if p.proxy:
-                what += rf"; {escape('proxy ' + p.proxy)}"
-            lines.append(rf" & \scriptsize {what} & \scriptsize {escape(_estimate_cell(p))} & "
-                         rf"\scriptsize {escape(_p_cell(p))} & \scriptsize\emph{{{escape(str(p.outcome))}}} \\*")
+            what = rf"\emph{{{escape(p.name)}}} ({escape(p.kind)}, {_plain_text(p.side)})"
+            rows.append(rf" & \scriptsize {what} & \scriptsize {escape(_estimate_cell(p))} & "
+                        rf"\scriptsize {escape(_p_cell(p))} & \scriptsize\emph{{{escape(str(p.outcome))}}}")
         if v.needs and v.verdict in (Verdict.UNTESTABLE, Verdict.NOT_SUPPORTED, Verdict.MIXED):
-            lines.append(rf" & \multicolumn{{4}}{{@{{}}p{{13.8cm}}@{{}}}}{{\scriptsize\textcolor{{black!65}}"
-                         rf"{{{escape('would settle it: ' + v.needs)}}}}} \\*")
-        lines.append(r"\addlinespace[3pt]")
+            rows.append(rf" & \multicolumn{{4}}{{@{{}}p{{13.8cm}}@{{}}}}{{\scriptsize\textcolor{{black!65}}"
+                        rf"{{{_plain_text('would settle it: ' + v.needs)}}}}}")
+        if not rows:
+            lines[-1] = lines[-1].removesuffix(r" \\*") + r" \\[3pt]"
+        # a claim's rows may break across pages between parts, never right after the claim's own row
+        lines += [r + r" \\" for r in rows[:-1]] + [r + r" \\[3pt]" for r in rows[-1:]]
     if registry.untestable:
         lines.append(r"\midrule")
         lines.append(r"\multicolumn{5}{@{}l}{\emph{Also claimed, without an id: untestable with public data}}\\")
         for u in registry.untestable:
-            lines.append(rf"-- & {escape(u['what'])} & -- & {escape(short_article(registry.articles.get(u['seed'], '')))}"
+            lines.append(rf"-- & {_plain_text(u['what'])} & -- & {escape(short_article(registry.articles.get(u['seed'], '')))}"
                          rf" & \textbf{{{escape(str(Verdict.UNTESTABLE))}}} \\*")
             lines.append(rf" & \multicolumn{{4}}{{@{{}}p{{13.8cm}}@{{}}}}{{\scriptsize\textcolor{{black!65}}"
-                         rf"{{{escape('would settle it: ' + u['needs'])}}}}} \\[2pt]")
+                         rf"{{{_plain_text('would settle it: ' + u['needs'])}}}}} \\[2pt]")
     lines += [r"\end{longtable}", r"\end{footnotesize}", ""]
     return "\n".join(lines)
 
@@ -167,7 +174,7 @@ def render_conclusion(verdicts: Sequence[ClaimVerdict]) -> str:
         sentences = []
         for v in group:
             decisive = _decisive(v)
-            sentences.append(f"\\textbf{{{escape(v.claim)}}} ({escape(_short(v.statement))}): {escape(decisive)}.")
+            sentences.append(f"\\textbf{{{escape(v.claim)}}} ({_plain_text(_short(v.statement))}): {_plain_text(decisive)}.")
         lines.append(" ".join(sentences))
         lines.append("")
     return "\n".join(lines)
