@@ -59,7 +59,6 @@ from econ.report.claims import claim_sort_key, claims_frame, claims_json, render
 from econ.report.latex import escape, render_table
 from econ.report.macros import render_macros
 from econ.robust.cache import series_sha256
-from econ.robust.curve import spec_curve
 from econ.robust.executor import RecordingLoader, _resolve_jobs, execution
 from econ.study import Study, StudyResult, Table
 from econ.studycache import StudyCache, code_digest
@@ -141,6 +140,7 @@ def _plain(obj: Any) -> Any:
 def _stage_curves(result: StudyResult, st: Stage, *, png: bool = True) -> None:
     """Draw each grid's specification curve and stage its data as ``results/curves/<study>_<grid>.json``."""
     from econ.report import figures as figs
+    from econ.robust.curve import spec_curve
 
     for gr in result.grids:
         stem = f"{result.study}_{gr.name}"

@@ -177,6 +177,44 @@ def code_digest(module: str) -> str:
     return h.hexdigest()
 
 
+@functools.lru_cache(maxsize=4096)
+def _file_sha256(path: str, mtime_ns: int, size: int) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _sha_file(path: Path) -> str:
+    st = path.stat()
+    return _file_sha256(str(path), st.st_mtime_ns, st.st_size)
+
+
+def _vault_fingerprint(loader: Any, sid: str) -> str | None:
+    """Fingerprint of a vault-served series from file bytes; ``None`` when the vault does not serve it."""
+    vault = getattr(loader, "vault", None)
+    if vault is None or getattr(loader.settings, "synthetic", False):
+        return None
+    try:
+        spec = loader.spec(sid)
+        if not vault.serves(spec):
+            return None
+        root = Path(vault.root)
+        parts = [f"manifest:{_sha_file(root / 'MANIFEST.csv')}"]
+        for part in spec.vault_parts:
+            row = vault.manifest.loc[part]
+            parts.append(json.dumps([part, [str(v) for v in row.tolist()], _sha_file(root / str(row["file"]))]))
+    except (AttributeError, KeyError, OSError, TypeError, ValueError):
+        return None  # anything unexpected: fall back to reading the series
+    return "vault|" + _sha("|".join(parts)) + f"|{spec.unit}"
+
+
+def _served_fingerprint(loader: Any, sid: str) -> str:
+    f = loader.fetch(sid)
+    return f"{series_sha256(f.series)}|{f.unit}|{f.provider}|{bool(f.synthetic)}"
+
+
 class StudyCache:
     """Pickled study results under ``folder`` (``entries/``, ``inputs/``, ``costs.json``)."""
 
@@ -198,14 +236,19 @@ class StudyCache:
 
     @staticmethod
     def input_hashes(loader: Any, ids: Iterable[str]) -> dict[str, str]:
-        """SHA-256 of each series as the loader serves it, or why it cannot be served."""
+        """A fingerprint of each input series, or why it cannot be served.
+
+        A series the vault serves is fingerprinted by the bytes of its vault file(s), its
+        manifest row and the whole ``MANIFEST.csv`` (without parsing: the reading and checking
+        code is part of the code key, so unchanged bytes read the same way). Any other series
+        by the SHA-256 of its dates and values as the loader serves it.
+        """
         from econ.data.errors import DataError
 
         out = {}
         for sid in sorted(set(ids)):
             try:
-                f = loader.fetch(sid)
-                out[sid] = f"{series_sha256(f.series)}|{f.unit}|{f.provider}|{bool(f.synthetic)}"
+                out[sid] = _vault_fingerprint(loader, sid) or _served_fingerprint(loader, sid)
             except DataError as exc:
                 out[sid] = f"missing|{type(exc).__name__}"
         return out
