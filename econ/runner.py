@@ -389,7 +389,7 @@ def write_manifest(paper: Path, loader: DataLoader, report: RunReport) -> Path:
 
 
 def _compute(study: Study, settings: Settings, loader: DataLoader | None, *, jobs: int, scheduler: str | None,
-             cache_grids: bool, progress: Callable[[str], None] | None
+             cache_grids: bool, progress: Callable[[str], None] | None, worker: bool = False
              ) -> tuple[str, StudyResult | None, float, list[str], str | None]:
     """Run one study (in this process or a worker): (name, result, seconds, ids read, error)."""
     loader = loader or DataLoader(settings)
@@ -401,7 +401,26 @@ def _compute(study: Study, settings: Settings, loader: DataLoader | None, *, job
             result = study.run(recording, progress=progress)  # type: ignore[arg-type]
     except Exception as exc:  # one failing study must not stop the others
         return study.name, None, time.perf_counter() - t0, [], f"{type(exc).__name__}: {exc}"
+    finally:
+        if worker:
+            _stop_loky_workers()
     return study.name, result, time.perf_counter() - t0, sorted(recording.used), None
+
+
+def _stop_loky_workers() -> None:
+    """End the joblib (loky) workers a study started inside a study worker process.
+
+    Idle loky workers live for 300 s, and the pool of study workers waits for its children
+    at shutdown: without this a ``--jobs 2`` run idled five minutes after its last study.
+    """
+    try:
+        from joblib.externals.loky import reusable_executor
+
+        executor = getattr(reusable_executor, "_executor", None)
+        if executor is not None:
+            executor.shutdown(wait=True, kill_workers=True)
+    except Exception:  # best effort: the study's result is already computed
+        pass
 
 
 def _schedule(studies: list[Study], costs: Mapping[str, float]) -> list[Study]:
@@ -479,7 +498,7 @@ def run_studies(studies: list[Study], settings: Settings, *,
         ctx.set_forkserver_preload(["econ.runner"])
         with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx) as pool:
             futures = [pool.submit(_compute, s, settings, None, jobs=1, scheduler=None, cache_grids=cache_grids,
-                                   progress=None) for s in order]
+                                   progress=None, worker=True) for s in order]
             outcomes = [f.result() for f in futures]
     else:
         outcomes = [_compute(s, settings, loader, jobs=jobs, scheduler=scheduler, cache_grids=cache_grids,
