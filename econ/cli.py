@@ -120,7 +120,7 @@ def data_import(series_id: str, file: Path,
 def run(studies: Annotated[list[str] | None, typer.Argument(help="Study module names or claim ids (e.g. A1), or 'all'.")] = None,
         vault: VaultOpt = None, cache: CacheOpt = None, paper: PaperOpt = None, synthetic: SynthOpt = False,
         live: LiveOpt = False,
-        jobs: Annotated[int, typer.Option("--jobs", "-j", help="Run specification grids on N processes (-1: all cores).")] = 1,
+        jobs: Annotated[int, typer.Option("--jobs", "-j", help="Run studies (or one study's specification grids) on N processes (-1: all cores).")] = 1,
         scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run specification grids on a Dask cluster (scheduler address, e.g. tcp://host:8786).")] = None) -> None:
     """Run studies; write their tables, figures and verdicts into the paper folder."""
     from econ.runner import run_studies
@@ -151,20 +151,13 @@ def run(studies: Annotated[list[str] | None, typer.Argument(help="Study module n
         def step(msg: str) -> None:
             prog.update(task, description=msg)
 
-        report = None
-        from econ.runner import RunReport
-
-        report = RunReport()
-        for s in chosen:
-            one = run_studies([s], settings, progress=step, loader=loader, jobs=jobs, scheduler=scheduler,
-                              registry=registry)
-            report.results.update(one.results)
-            report.errors.update(one.errors)
-            report.seconds.update(one.seconds)
-            report.written += one.written
-            prog.advance(task)
+        report = run_studies(chosen, settings, progress=step, loader=loader, jobs=jobs, scheduler=scheduler,
+                             on_study=lambda _name: prog.advance(task), registry=registry)
     for name, res in report.results.items():
-        console.print(f"[green]{name}[/green] ({report.seconds[name]:.1f}s)" + (" [red]SYNTHETIC[/red]" if res.synthetic else ""))
+        console.print(f"[green]{name}[/green] ({report.seconds[name]:.1f}s" + (", cached" if name in report.cached else "")
+                      + ")" + (" [red]SYNTHETIC[/red]" if res.synthetic else ""))
+    for msg in report.notices:
+        console.print(f"[yellow]note[/yellow] {msg}")
     for name, msg in report.errors.items():
         console.print(f"[red]{name} failed[/red]: {msg}")
     claims_path = settings.paper / "results" / "claims.json"

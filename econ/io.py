@@ -1,5 +1,6 @@
 """Atomic file writes: a reader never sees a half-written file, and a failed write leaves the
-previous file in place."""
+previous file in place. Written files get the mode an ordinary ``open(path, "w")`` would give
+(``0o666`` less the process umask), not the ``0o600`` of a temporary file."""
 
 from __future__ import annotations
 
@@ -7,6 +8,25 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where the platform allows (``/proc``)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # no /proc: read by setting (not thread-safe, so only as fallback)
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """Mode of a newly created regular file under the current umask (``0o666 & ~umask``)."""
+    return 0o666 & ~current_umask()
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
@@ -30,6 +50,7 @@ def atomic_write_with(path: str | Path, writer: Callable[[str], object]) -> None
     os.close(fd)
     try:
         writer(tmp)
+        os.chmod(tmp, file_mode())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

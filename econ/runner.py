@@ -1,34 +1,39 @@
 """Run studies and publish what they found into the paper folder.
 
-For each study: run it; only if it succeeds, write (atomically, file by file) its result
-JSON to ``<paper>/results/``, its tables to ``<paper>/tables/`` and its figures to
-``<paper>/figures/``. Then rebuild, from every result JSON present, the claims table
-(``tables/claims.tex`` + ``results/claims.json``, with p-values adjusted across claims), the
-number macros (``tables/numbers.tex``) and the run manifest (``results/manifest.json``). A
-failing study leaves the previous files of every study in place.
+For each study: compute it, or read it from the study cache when its code and inputs are
+unchanged (:mod:`econ.studycache`); then publish its tables, figures, curve data and result
+JSON *together*, through a staging folder and one journalled switch (:mod:`econ.publication`),
+or nothing. The index of published studies (``results/index.json``, with the vault and input
+hashes each study was computed from) is the source of everything built across studies: the
+claims table (``tables/claims.tex`` + ``results/claims.json``, with p-values adjusted across
+claims), the number macros (``tables/numbers.tex``), the curve summaries, the data appendix
+and the run manifest (``results/manifest.json``). A failing study leaves its previous outputs
+in place; a run first finishes or cleans up whatever an interrupted run left.
 
 Specification grids: for every :class:`~econ.study.GridRun` a study returns, :func:`publish`
 draws its specification curve into ``figures/<study>_<grid>_curve.pdf`` and writes the curve's
 data and summary to ``results/curves/<study>_<grid>.json``. :func:`rebuild_summaries` turns
-every curve JSON present into ``tables/spec_curves.tex`` (one summary row per grid),
+every published curve into ``tables/spec_curves.tex`` (one summary row per grid),
 ``tables/spec_curve_figures.tex`` (one figure float per grid, for the paper to ``\\input``) and
 ``\\res{curve_<study>_<grid>_<statistic>}`` number macros.
 
-Execution: ``run_studies(..., jobs=, scheduler=)`` runs every study inside
-:func:`econ.robust.execution`, so each ``run_grid`` call in a study runs its specs with joblib
-or on a Dask cluster and caches them under ``<cache>/grid`` (unchanged specs are not
-recomputed).
+Execution: ``run_studies(..., jobs=, scheduler=)`` runs several studies on ``jobs`` processes
+(costliest first), or one study's ``run_grid`` calls with joblib or on a Dask cluster; specs are
+cached under ``<cache>/grid`` (unchanged specs are not recomputed).
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import json
 import math
+import multiprocessing
 import platform
 import subprocess
 import time
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -39,15 +44,24 @@ import pandas as pd
 from econ import __version__
 from econ.config import Settings
 from econ.data.loader import DataLoader
-from econ.io import atomic_write_text
-from econ.report import figures as figs
+from econ.publication import (
+    PublishError,
+    PublishWarning,
+    Stage,
+    commit,
+    file_sha256,
+    read_index,
+    recover,
+    stage,
+)
 from econ.report.appendix import render_data_appendix, render_manifest_appendix
 from econ.report.claims import claims_json, render_claims_table, render_conclusion
 from econ.report.latex import escape, render_table
 from econ.report.macros import render_macros
-from econ.robust.curve import spec_curve
-from econ.robust.executor import execution
+from econ.robust.cache import series_sha256
+from econ.robust.executor import RecordingLoader, _resolve_jobs, execution
 from econ.study import Study, StudyResult, Table
+from econ.studycache import StudyCache, code_digest
 from econ.verdict import ClaimVerdict, Registry, RegistryError, Verdict, claim_sort_key, judge_all
 
 LIBRARIES = ("numpy", "pandas", "scipy", "statsmodels", "arch", "linearmodels", "matplotlib", "pyarrow")
@@ -62,22 +76,47 @@ class RunReport:
     seconds: dict[str, float] = dataclasses.field(default_factory=dict)
     written: list[Path] = dataclasses.field(default_factory=list)
     registry_sha256: str = ""
+    cached: set[str] = dataclasses.field(default_factory=set)  # studies read from the study cache
+    notices: list[str] = dataclasses.field(default_factory=list)  # repairs of the paper folder etc.
 
 
-def publish(result: StudyResult, paper: Path, *, png: bool = True) -> list[Path]:
-    """Write one study's result JSON, tables and figures (each file atomically)."""
-    written = []
-    for t in result.tables:
-        path = paper / "tables" / f"{t.name}.tex"
-        atomic_write_text(path, render_table(t, synthetic=result.synthetic))
-        written.append(path)
-    for f in result.figures:
-        written += figs.save(f, paper / "figures", synthetic=result.synthetic, png=png)
-    written += publish_curves(result, paper, png=png)
-    path = paper / "results" / f"{result.study}.json"
-    atomic_write_text(path, result.to_json())
-    written.append(path)
-    return written
+def publish(result: StudyResult, paper: Path, *, png: bool = True,
+            provenance: Mapping[str, Any] | None = None) -> list[Path]:
+    """Publish one study's tables, figures, curves and result JSON together, or nothing.
+
+    Every output is staged first and switched in with one journalled commit (see
+    :mod:`econ.publication`); the study's outputs of its previous publication that it no
+    longer produces are removed in the same commit, and its index entry (with
+    ``provenance``: vault, inputs, result key) is recorded.
+
+    Raises
+    ------
+    econ.publication.PublishError
+        When nothing was published (the previous outputs are untouched).
+    """
+    from econ.report import figures as figs  # matplotlib: only when something is drawn
+
+    paper = Path(paper)
+    st = stage(paper, result.study)
+    try:
+        for t in result.tables:
+            st.write_text(f"tables/{t.name}.tex", render_table(t, synthetic=result.synthetic))
+        for f in result.figures:
+            figs.save(f, st.path("figures/x").parent, synthetic=result.synthetic, png=png)
+        _stage_curves(result, st, png=png)
+        st.write_text(f"results/{result.study}.json", result.to_json())
+    except BaseException as exc:
+        st.discard()
+        if isinstance(exc, Exception):
+            raise PublishError(f"{result.study}: writing its outputs failed ({type(exc).__name__}: {exc}); "
+                               "nothing was published") from exc
+        raise
+    old = read_index(paper).get(result.study, {})
+    entry = {"study": result.study, "synthetic": result.synthetic, "png": png,
+             "claims": sorted({p.claim for p in result.parts}, key=claim_sort_key), "data_ids": list(result.data_ids),
+             "result": json.loads(result.to_json()), **(provenance or {})}
+    remove = [rel for rel in old.get("files", {}) if (paper / rel).is_file()]
+    return commit(st, entry, remove=remove)
 
 
 def _plain(obj: Any) -> Any:
@@ -100,41 +139,50 @@ def _plain(obj: Any) -> Any:
     return obj
 
 
-def publish_curves(result: StudyResult, paper: Path, *, png: bool = True) -> list[Path]:
-    """Draw each grid's specification curve and write its data to ``results/curves``.
+def _stage_curves(result: StudyResult, st: Stage, *, png: bool = True) -> None:
+    """Draw each grid's specification curve and stage its data as ``results/curves/<study>_<grid>.json``."""
+    from econ.report import figures as figs
+    from econ.robust.curve import spec_curve
 
-    Curve files of this study whose grid it no longer returns are removed.
-    """
-    folder = paper / "results" / "curves"
-    written, keep = [], set()
     for gr in result.grids:
         stem = f"{result.study}_{gr.name}"
         curve = spec_curve(gr.result, sign_claimed=gr.sign_claimed, headline=gr.headline, name=gr.name,
                            claim=gr.claim, label=gr.label)
         fig = curve.figure(name=f"{stem}_curve",
                            title=f"{gr.claim}: specification curve ({curve.n_specs} specifications)")
-        written += figs.save(fig, paper / "figures", synthetic=result.synthetic, png=png)
+        figs.save(fig, st.path("figures/x").parent, synthetic=result.synthetic, png=png)
         payload = {"study": result.study, "grid": gr.name, "claim": gr.claim, "label": gr.label,
                    "synthetic": result.synthetic, "figure": f"figures/{stem}_curve.pdf", **curve.to_dict()}
-        path = folder / f"{stem}.json"
-        atomic_write_text(path, json.dumps(_plain(payload), indent=1, sort_keys=True, ensure_ascii=False) + "\n")
-        written.append(path)
-        keep.add(path.name)
-    for old in sorted(folder.glob(f"{result.study}_*.json")) if folder.is_dir() else []:
-        if old.name in keep:
-            continue
-        try:
-            if json.loads(old.read_text(encoding="utf-8")).get("study") == result.study:
-                old.unlink()
-        except (OSError, ValueError):
-            continue
-    return written
+        st.write_text(f"results/curves/{stem}.json",
+                      json.dumps(_plain(payload), indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def _verified(paper: Path, entry: Mapping[str, Any], rel: str) -> bool:
+    """Whether the published file ``rel`` still has the SHA-256 the index recorded."""
+    want = entry.get("files", {}).get(rel)
+    path = paper / rel
+    try:
+        return want is not None and path.is_file() and file_sha256(path) == want
+    except OSError:
+        return False
 
 
 def load_curves(paper: Path) -> list[dict[str, Any]]:
-    """Every curve JSON in ``<paper>/results/curves`` (sorted by file name)."""
-    folder = paper / "results" / "curves"
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))] if folder.is_dir() else []
+    """The curve JSON of every grid of every published study (from the index; sorted by file name).
+
+    A curve file that no longer matches what was published (edited, damaged) is left out
+    with a notice naming it.
+    """
+    paper = Path(paper)
+    out = []
+    for entry in read_index(paper).values():
+        for rel in sorted(r for r in entry.get("files", {}) if r.startswith("results/curves/")):
+            if not _verified(paper, entry, rel):
+                warnings.warn(f"{paper / rel} differs from what was published (edited or damaged); left out "
+                              f"until `econ run {entry['study']}` republishes it", PublishWarning, stacklevel=2)
+                continue
+            out.append((Path(rel).name, json.loads((paper / rel).read_text(encoding="utf-8"))))
+    return [c for _, c in sorted(out, key=lambda x: x[0])]
 
 
 #: Curve statistics exported as ``\res{curve_<study>_<grid>_<stat>}``.
@@ -220,13 +268,23 @@ def render_curve_figures(curves: list[dict[str, Any]]) -> str:
 
 
 def load_results(paper: Path) -> list[dict[str, Any]]:
-    """Every study result JSON in ``<paper>/results`` (sorted by study name)."""
-    folder = paper / "results"
+    """The result record of every published study (sorted by study name): the one entry point
+    of the claims table.
+
+    Records come from the index of published studies (:func:`econ.publication.read_index`),
+    never from a glob of ``results/*.json``, so a stray ``x.bak.json`` or a conflict-marked
+    file cannot enter the claims. Where ``results/<study>.json`` no longer matches what was
+    published, a notice says so and the published record is used.
+    """
+    paper = Path(paper)
     out = []
-    for p in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        if p.name in ("claims.json", "manifest.json"):
-            continue
-        out.append(json.loads(p.read_text(encoding="utf-8")))
+    for name, entry in read_index(paper).items():
+        rel = f"results/{name}.json"
+        if not entry.get("migrated") and not _verified(paper, entry, rel):
+            warnings.warn(f"{paper / rel} differs from what was published (edited, conflict-marked or "
+                          f"missing); the published record is used. `econ run {name}` rewrites it",
+                          PublishWarning, stacklevel=2)
+        out.append(entry["result"])
     return out
 
 
@@ -292,6 +350,8 @@ def judge_results(results: list[StudyResult], registry: Registry | None = None) 
     The same path as a published run (:func:`collect_parts` then :func:`econ.verdict.judge_all`),
     without writing anything: for tests, notebooks and scripts.
     """
+    from econ.robust.curve import spec_curve
+
     registry = registry or default_registry()
     curves = []
     for r in results:
@@ -305,7 +365,7 @@ def judge_results(results: list[StudyResult], registry: Registry | None = None) 
 
 
 def rebuild_summaries(paper: Path, registry: Registry | None = None) -> list[Path]:
-    """Claims table, claims JSON, conclusion and number macros from all published results."""
+    """Claims table, claims JSON, conclusion, number macros and curve summaries from the index of published studies."""
     registry = registry or default_registry()
     results = load_results(paper)
     verdicts = judge_published(paper, registry)
@@ -315,18 +375,17 @@ def rebuild_summaries(paper: Path, registry: Registry | None = None) -> list[Pat
     curves = load_curves(paper)
     numbers.update(curve_numbers(curves))
     numbers.update(verdict_numbers(verdicts))
-    paths = [paper / "tables" / "claims.tex", paper / "results" / "claims.json", paper / "tables" / "numbers.tex",
-             paper / "tables" / "spec_curves.tex", paper / "tables" / "spec_curve_figures.tex",
-             paper / "tables" / "conclusion.tex"]
-    atomic_write_text(paths[0], render_claims_table(verdicts, registry))
-    atomic_write_text(paths[1], claims_json(verdicts, registry.sha256))
-    atomic_write_text(paths[2], render_macros(numbers))
+    # staged and switched in together: Table 1, the macros and the curve summaries agree
+    st = stage(paper, "_summaries")
+    st.write_text("tables/claims.tex", render_claims_table(verdicts, registry))
+    st.write_text("results/claims.json", claims_json(verdicts, registry.sha256))
+    st.write_text("tables/numbers.tex", render_macros(numbers))
     synthetic = any(c.get("synthetic") for c in curves)
-    atomic_write_text(paths[3], render_table(curve_summary_table(curves), synthetic=synthetic)
-                      if curves else "% no specification grids yet\n")
-    atomic_write_text(paths[4], render_curve_figures(curves))
-    atomic_write_text(paths[5], render_conclusion(verdicts))
-    return paths
+    st.write_text("tables/spec_curves.tex", render_table(curve_summary_table(curves), synthetic=synthetic)
+                  if curves else "% no specification grids yet\n")
+    st.write_text("tables/spec_curve_figures.tex", render_curve_figures(curves))
+    st.write_text("tables/conclusion.tex", render_conclusion(verdicts))
+    return commit(st, None)
 
 
 def verdict_numbers(verdicts: list[ClaimVerdict]) -> dict[str, Any]:
@@ -350,77 +409,205 @@ def _git_commit() -> str:
         return "unknown"
 
 
+def input_record(loader: DataLoader, sid: str) -> dict[str, Any]:
+    """Provenance of one input series as the loader serves it now (for the index and manifest)."""
+    f = loader.fetch(sid)
+    prov = loader.store.provenance(sid) or {}
+    return {"provider": f.provider, "source": f.source, "source_sha256": f.source_sha256,
+            "cache_sha256": prov.get("sha256"), "series_sha256": series_sha256(f.series),
+            "rows": int(len(f.series)), "first": f.series.index.min().strftime("%Y-%m-%d"),
+            "last": f.series.index.max().strftime("%Y-%m-%d"), "unit": f.unit}
+
+
+def provenance(loader: DataLoader, result: StudyResult, result_key: str | None = None) -> dict[str, Any]:
+    """What a study's index entry records about where its result came from."""
+    settings = loader.settings
+    return {"vault": str(settings.vault) if settings.vault else None, "result_key": result_key,
+            "render_key": code_digest("econ.runner"),
+            "inputs": {sid: input_record(loader, sid) for sid in sorted(set(result.data_ids))}}
+
+
 def write_manifest(paper: Path, loader: DataLoader, report: RunReport) -> Path:
-    """Run manifest: versions, commit, inputs with sha256, wall times (merged with earlier runs)."""
+    """Run manifest and appendices, from the index of published studies.
+
+    ``studies`` and ``inputs`` list every published study and the series it was computed from
+    (so ``econ run A1`` after ``econ run all`` keeps the full data appendix); wall times are
+    this run's where a study ran, else the previous manifest's.
+    """
+    paper = Path(paper)
     path = paper / "results" / "manifest.json"
-    old = json.loads(path.read_text()) if path.is_file() else {}
-    studies = dict(old.get("studies", {}))
-    inputs = dict(old.get("inputs", {}))
-    for name, res in report.results.items():
-        studies[name] = {"seconds": round(report.seconds[name], 2), "synthetic": res.synthetic,
-                         "claims": sorted({p.claim for p in res.parts}, key=claim_sort_key),
-                         "inputs": res.data_ids}
-        for sid in res.data_ids:
-            f = loader.fetch(sid)
-            prov = loader.store.provenance(sid) or {}
-            inputs[sid] = {"provider": f.provider, "source": f.source, "source_sha256": f.source_sha256,
-                           "cache_sha256": prov.get("sha256"), "rows": int(len(f.series)),
-                           "first": f.series.index.min().strftime("%Y-%m-%d"),
-                           "last": f.series.index.max().strftime("%Y-%m-%d"), "unit": f.unit}
+    try:
+        old = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        old_studies = old.get("studies", {}) if isinstance(old, dict) else {}
+    except (OSError, ValueError):
+        old_studies = {}
+    studies: dict[str, Any] = {}
+    inputs: dict[str, Any] = {}
+    index = read_index(paper)
+    for name, entry in index.items():
+        seconds = report.seconds.get(name, (old_studies.get(name) or {}).get("seconds", 0.0))
+        studies[name] = {"seconds": round(float(seconds), 2), "synthetic": entry.get("synthetic", False),
+                         "claims": entry.get("claims", []), "inputs": sorted(entry.get("inputs", {})),
+                         "vault": entry.get("vault"), "cached": name in report.cached}
+        recorded = dict(entry.get("inputs", {}))
+        for sid in entry.get("data_ids", entry.get("result", {}).get("data_ids", [])):
+            if sid not in recorded and sid not in inputs:  # published before the index: as served now
+                try:
+                    recorded[sid] = input_record(loader, sid)
+                except Exception:  # a series that no longer loads is left out of the appendix
+                    continue
+        inputs.update(recorded)
     versions = {}
     for lib in LIBRARIES:
         try:
             versions[lib] = metadata.version(lib)
         except metadata.PackageNotFoundError:
             versions[lib] = None
+    vaults = sorted({str(e.get("vault")) for e in index.values() if e.get("vault")})
     manifest = {
         "package": {"name": "econ-sizestyle", "version": __version__, "git_commit": _git_commit()},
         "python": platform.python_version(), "platform": platform.platform(), "libraries": versions,
-        "vault": str(loader.settings.vault) if loader.settings.vault else None,
+        "vault": str(loader.settings.vault) if loader.settings.vault else None, "vaults": vaults,
         "synthetic": loader.settings.synthetic, "seeds": {"default": 0, "synthetic_world": 20240205},
         "studies": dict(sorted(studies.items())), "inputs": dict(sorted(inputs.items())),
         "claims_registry": {"path": "studies/claims.toml", "sha256": report.registry_sha256},
     }
-    atomic_write_text(path, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    # appendices: the data appendix is a pure function of the inputs; the manifest appendix
+    # the data appendix is a pure function of the published inputs; the manifest appendix
     # records this run (commit, times) and so differs between runs by design
-    atomic_write_text(paper / "tables" / "data_appendix.tex",
-                      render_data_appendix(manifest["inputs"], loader.catalog))
-    atomic_write_text(paper / "tables" / "manifest.tex", render_manifest_appendix(manifest))
+    st = stage(paper, "_manifest")
+    st.write_text("results/manifest.json", json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    st.write_text("tables/data_appendix.tex", render_data_appendix(manifest["inputs"], loader.catalog))
+    st.write_text("tables/manifest.tex", render_manifest_appendix(manifest))
+    commit(st, None)
     return path
+
+
+def _compute(study: Study, settings: Settings, loader: DataLoader | None, *, jobs: int, scheduler: str | None,
+             cache_grids: bool, progress: Callable[[str], None] | None, worker: bool = False
+             ) -> tuple[str, StudyResult | None, float, list[str], str | None]:
+    """Run one study (in this process or a worker): (name, result, seconds, ids read, error)."""
+    loader = loader or DataLoader(settings)
+    recording = RecordingLoader(loader)
+    cache_dir = Path(settings.cache) / "grid" if cache_grids else None
+    t0 = time.perf_counter()
+    try:
+        with execution(n_jobs=jobs, scheduler=scheduler, cache_dir=cache_dir, progress=progress):
+            result = study.run(recording, progress=progress)  # type: ignore[arg-type]
+    except Exception as exc:  # one failing study must not stop the others
+        return study.name, None, time.perf_counter() - t0, [], f"{type(exc).__name__}: {exc}"
+    finally:
+        if worker:
+            _stop_loky_workers()
+    return study.name, result, time.perf_counter() - t0, sorted(recording.used), None
+
+
+def _stop_loky_workers() -> None:
+    """End the joblib (loky) workers a study started inside a study worker process.
+
+    Idle loky workers live for 300 s, and the pool of study workers waits for its children
+    at shutdown: without this a ``--jobs 2`` run idled five minutes after its last study.
+    """
+    try:
+        from joblib.externals.loky import reusable_executor
+
+        executor = getattr(reusable_executor, "_executor", None)
+        if executor is not None:
+            executor.shutdown(wait=True, kill_workers=True)
+    except Exception:  # best effort: the study's result is already computed
+        pass
+
+
+def _schedule(studies: list[Study], costs: Mapping[str, float]) -> list[Study]:
+    """Costliest first (unknown costs first of all): greedy longest-processing-time order."""
+    return sorted(studies, key=lambda s: (-costs.get(s.name, math.inf), s.name))
+
+
+def _published_intact(paper: Path, entry: Mapping[str, Any] | None, key: str, png: bool) -> bool:
+    """Whether the study's published outputs are those of ``key`` drawn by the current report
+    code, every file unchanged."""
+    if not entry or entry.get("result_key") != key or bool(entry.get("png")) != png or not entry.get("files"):
+        return False
+    if entry.get("render_key") != code_digest("econ.runner"):  # the tables/figures code changed
+        return False
+    return all(_verified(paper, entry, rel) for rel in entry["files"])
 
 
 def run_studies(studies: list[Study], settings: Settings, *,
                 progress: Callable[[str], None] | None = None, png: bool = True,
                 loader: DataLoader | None = None, jobs: int = 1, scheduler: str | None = None,
-                cache_grids: bool = True, registry: Registry | None = None) -> RunReport:
+                cache_grids: bool = True, cache_studies: bool = True,
+                on_study: Callable[[str], None] | None = None, registry: Registry | None = None) -> RunReport:
     """Run ``studies`` and publish their outputs into ``settings.paper``.
+
+    The paper folder is first repaired from any interrupted run (:func:`econ.publication.recover`).
+    A study whose code and inputs are unchanged is read from the study cache
+    (:class:`econ.studycache.StudyCache`) and republished only if its published outputs are
+    missing or changed. Studies to compute run one after another, or with ``jobs > 1`` on
+    that many processes (costliest first, by the last measured cost); results are published
+    in the order given, whatever order they finish in, so the outputs do not depend on
+    ``jobs``. A study that fails, or whose publication fails, leaves its previous outputs in
+    place and is reported in :attr:`RunReport.errors`.
 
     Parameters
     ----------
     jobs, scheduler
-        Execution of the studies' specification grids: joblib processes (``-1`` all cores)
-        or a Dask scheduler address (see :func:`econ.robust.run_grid`).
+        Processes: with several studies to compute and ``jobs > 1`` the studies run in
+        parallel (each study's grids then run serially); otherwise the grids get the
+        ``jobs`` (joblib, ``-1`` all cores) or the Dask ``scheduler``.
     cache_grids
         Cache spec results under ``<settings.cache>/grid`` (by content).
     registry
         The claims registry (default: the studies' ``studies/claims.toml``). Every study's
         declared claims and parts are checked against it before anything is estimated, and
         what each study returns is checked against its declaration before it is published.
+    cache_studies
+        Cache whole study results under ``<settings.cache>/studies`` (by content).
+    on_study
+        Called with each study's name once it is published (or failed).
     """
     registry = registry or default_registry()
     for study in studies:
         registry.check_study(study.name, study.claims, study.parts)
     loader = loader or DataLoader(settings)
+    paper = Path(settings.paper)
     report = RunReport(registry_sha256=registry.sha256)
-    cache_dir = Path(settings.cache) / "grid" if cache_grids else None
+    report.notices += recover(paper)
+    cache = StudyCache(Path(settings.cache) / "studies") if cache_studies else None
+    keys: dict[str, tuple[str, str]] = {}  # name -> (base key, full key)
+    results: dict[str, tuple[StudyResult, float]] = {}
+    todo: list[Study] = []
     for study in studies:
-        t0 = time.perf_counter()
-        try:
-            with execution(n_jobs=jobs, scheduler=scheduler, cache_dir=cache_dir, progress=progress):
-                result = study.run(loader, progress=progress)
-        except Exception as exc:  # one failing study must not stop the others
-            report.errors[study.name] = f"{type(exc).__name__}: {exc}"
+        hit = None
+        if cache is not None:
+            t0 = time.perf_counter()
+            base = cache.base_key(study, synthetic=settings.synthetic)
+            ids = cache.recorded_inputs(base)
+            if ids is not None:
+                full = cache.full_key(base, cache.input_hashes(loader, set(ids) | set(study.series)))
+                keys[study.name] = (base, full)
+                hit = cache.get(full)
+            if hit is not None:
+                results[study.name] = (hit, time.perf_counter() - t0)
+                report.cached.add(study.name)
+        if hit is None:
+            todo.append(study)
+    workers = _resolve_jobs(jobs)
+    seconds: dict[str, float] = {}
+    if workers > 1 and len(todo) > 1 and scheduler is None:
+        order = _schedule(todo, cache.costs() if cache is not None else {})
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["econ.runner"])
+        with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx) as pool:
+            futures = [pool.submit(_compute, s, settings, None, jobs=1, scheduler=None, cache_grids=cache_grids,
+                                   progress=None, worker=True) for s in order]
+            outcomes = [f.result() for f in futures]
+    else:
+        outcomes = [_compute(s, settings, loader, jobs=jobs, scheduler=scheduler, cache_grids=cache_grids,
+                             progress=progress) for s in todo]
+    for (name, result, secs, used, error), study in zip(sorted(outcomes, key=lambda o: o[0]),
+                                                        sorted(todo, key=lambda s: s.name), strict=True):
+        if error is not None or result is None:
+            report.errors[name] = error or "no result"
             continue
         returned = [p.key for p in result.parts]
         if sorted(returned) != sorted(study.parts):
@@ -428,12 +615,45 @@ def run_studies(studies: list[Study], settings: Settings, *,
             miss = sorted(set(study.parts) - set(returned))
             what = (f"returned undeclared or duplicate part {extra[0]}" if extra
                     else f"did not return declared part {miss[0]}")
-            report.errors[study.name] = f"RegistryError: study '{study.name}' {what}"
+            report.errors[name] = f"RegistryError: study '{name}' {what}"
             continue
-        report.seconds[study.name] = time.perf_counter() - t0
+        results[name] = (result, secs)
+        seconds[name] = secs
+        if cache is not None:
+            base = cache.base_key(study, synthetic=settings.synthetic)
+            ids = set(used) | set(result.data_ids) | set(study.series)
+            try:
+                full = cache.put(base, cache.input_hashes(loader, ids), result)
+                keys[name] = (base, full)
+            except Exception as exc:  # caching is best effort; the run itself succeeded
+                report.notices.append(f"{name}: not cached ({type(exc).__name__}: {exc})")
+    if cache is not None:
+        cache.record_costs(seconds)
+    index = read_index(paper)
+    changed = False
+    for study in studies:  # publish in the order given: same bytes whatever finished first
+        if study.name not in results:
+            if on_study:
+                on_study(study.name)
+            continue
+        result, secs = results[study.name]
         report.results[study.name] = result
-        report.written += publish(result, settings.paper, png=png)
-    if report.results:
-        report.written += rebuild_summaries(settings.paper, registry)
-        report.written.append(write_manifest(settings.paper, loader, report))
+        report.seconds[study.name] = secs
+        key = keys.get(study.name, ("", None))[1]
+        if key is not None and _published_intact(paper, index.get(study.name), key, png):
+            if on_study:
+                on_study(study.name)
+            continue
+        try:
+            report.written += publish(result, paper, png=png, provenance=provenance(loader, result, key))
+            changed = True
+        except PublishError as exc:
+            report.errors[study.name] = f"PublishError: {exc}"
+            del report.results[study.name]
+        if on_study:
+            on_study(study.name)
+    summaries = [paper / "tables" / "claims.tex", paper / "tables" / "data_appendix.tex"]
+    if changed or report.notices or (report.results and not all(p.is_file() for p in summaries)):
+        report.written += rebuild_summaries(paper, registry)
+        report.written.append(write_manifest(paper, loader, report))
     return report

@@ -29,38 +29,84 @@ module                 what
 =====================  ==========================================================
 """
 
-from econ.models.attribution import AttributionResult, decompose_relative_return
-from econ.models.backtest import (
-    BacktestResult,
-    DataSnoopingResult,
-    data_snooping_test,
-    run_backtest,
-)
-from econ.models.base import Result, TestResult
-from econ.models.breaks import BreakResult, bai_perron
-from econ.models.causality import GrangerResult, bootstrap_granger, granger, toda_yamamoto
-from econ.models.coincidence import CoincidenceResult, turning_point_coincidence
-from econ.models.cointegration import EngleGrangerResult, JohansenResult, engle_granger, johansen
-from econ.models.divisor import DivisorIndexResult, chain_linked_index, divisor_index
-from econ.models.events import EventStudyResult, event_study
-from econ.models.hac import bandwidth, choose_bandwidth, describe_bandwidth
-from econ.models.leadlag import LeadFitResult, LeadLagResult, best_lead_fit, cross_correlation
-from econ.models.localproj import LocalProjectionResult, local_projection
-from econ.models.portfolios import PortfolioResult, bottom_n_portfolio
-from econ.models.regimes import RegimeResult, fit_markov
-from econ.models.regression import (
-    LevelsVsDifferences,
-    RegressionResult,
-    SpecTable,
-    levels_vs_differences,
-    ols_hac,
-    run_specs,
-)
-from econ.models.returns import BootstrapCI, WindowReturn, block_bootstrap_ci, window_return
-from econ.models.threshold import ThresholdResult, threshold_regression
-from econ.models.turning_points import TurningPointResult, date_turning_points
-from econ.models.unitroot import UnitRootBattery, integration_order, unit_root_battery
-from econ.models.windows import WindowTestResult, windows_vs_all
+import importlib
+from typing import Any
+
+#: Public name -> submodule. Submodules are imported on first use (PEP 562), so importing
+#: one estimator does not load statsmodels, arch and linearmodels for all the others.
+_EXPORTS = {
+    "DivisorIndexResult": "divisor",
+    "chain_linked_index": "divisor",
+    "divisor_index": "divisor",
+    "PortfolioResult": "portfolios",
+    "bottom_n_portfolio": "portfolios",
+    "BootstrapCI": "returns",
+    "WindowReturn": "returns",
+    "block_bootstrap_ci": "returns",
+    "window_return": "returns",
+    "WindowTestResult": "windows",
+    "windows_vs_all": "windows",
+    "AttributionResult": "attribution",
+    "BacktestResult": "backtest",
+    "BreakResult": "breaks",
+    "CoincidenceResult": "coincidence",
+    "DataSnoopingResult": "backtest",
+    "EngleGrangerResult": "cointegration",
+    "EventStudyResult": "events",
+    "GrangerResult": "causality",
+    "JohansenResult": "cointegration",
+    "LeadFitResult": "leadlag",
+    "LeadLagResult": "leadlag",
+    "LevelsVsDifferences": "regression",
+    "LocalProjectionResult": "localproj",
+    "RegimeResult": "regimes",
+    "RegressionResult": "regression",
+    "Result": "base",
+    "SpecTable": "regression",
+    "TestResult": "base",
+    "ThresholdResult": "threshold",
+    "TurningPointResult": "turning_points",
+    "UnitRootBattery": "unitroot",
+    "bai_perron": "breaks",
+    "bandwidth": "hac",
+    "best_lead_fit": "leadlag",
+    "bootstrap_granger": "causality",
+    "choose_bandwidth": "hac",
+    "cross_correlation": "leadlag",
+    "data_snooping_test": "backtest",
+    "date_turning_points": "turning_points",
+    "decompose_relative_return": "attribution",
+    "describe_bandwidth": "hac",
+    "engle_granger": "cointegration",
+    "event_study": "events",
+    "fit_markov": "regimes",
+    "granger": "causality",
+    "integration_order": "unitroot",
+    "johansen": "cointegration",
+    "levels_vs_differences": "regression",
+    "local_projection": "localproj",
+    "ols_hac": "regression",
+    "run_backtest": "backtest",
+    "run_specs": "regression",
+    "threshold_regression": "threshold",
+    "toda_yamamoto": "causality",
+    "turning_point_coincidence": "coincidence",
+    "unit_root_battery": "unitroot",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'econ.models' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"econ.models.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
 
 __all__ = [
     "AttributionResult", "BacktestResult", "BreakResult", "bai_perron", "CoincidenceResult", "DataSnoopingResult", "EngleGrangerResult",

@@ -389,6 +389,152 @@ def _fit_one(model: Any, start: np.ndarray | None, *, em_iter: int, maxiter: int
 
 
 # ----------------------------------------------------------------------------------------
+# fast path for Markov-switching regressions (order 0): exact score, compiled filter
+# ----------------------------------------------------------------------------------------
+
+
+class _ExactScore:
+    """Log-likelihood and its exact gradient for a statsmodels ``MarkovRegression``.
+
+    The likelihood is statsmodels' own (same parametrisation, steady-state initial
+    probabilities, its compiled Hamilton filter and Kim smoother); the gradient in the
+    optimiser's unconstrained parameters comes from the smoothed probabilities (Fisher's
+    identity: the score is the expected complete-data score given the data) instead of
+    statsmodels' ``k_params`` complex-step evaluations of the filter per gradient. One
+    evaluation is one filter and one smoother pass.
+    """
+
+    def __init__(self, model: Any) -> None:
+        from statsmodels.tsa.regime_switching.markov_switching import (
+            cy_hamilton_filter_log,
+            cy_kim_smoother_log,
+        )
+
+        self._filter, self._smoother = cy_hamilton_filter_log, cy_kim_smoother_log
+        self.model = model
+        self.k = k = int(model.k_regimes)
+        self.y = np.asarray(model.endog, dtype=float).ravel()
+        x = getattr(model, "exog", None)
+        self.x = None if x is None or np.ndim(x) != 2 or x.shape[1] == 0 else np.asarray(x, dtype=float)
+        self.ix_exog = [_idx(model, (r, "exog")) for r in range(k)]
+        self.ix_var = [_idx(model, (r, "variance")) for r in range(k)]
+        self.ix_from = [_idx(model, (j, "regime_transition")) for j in range(k)]  # p[j->0..k-2]
+        self.ix_trans = _idx(model, "regime_transition")
+        self.ix_varall = _idx(model, "variance")
+        self.n_params = int(model.k_params)
+
+    def constrained(self, u: np.ndarray) -> np.ndarray:
+        """statsmodels' ``transform_params`` (logistic transition probabilities, squared variances)."""
+        p = np.array(u, dtype=float)
+        for ix in self.ix_from:
+            e = p[ix]
+            p[ix] = np.exp(e - np.logaddexp.reduce(np.r_[0.0, e]))
+        p[self.ix_varall] = np.asarray(u, dtype=float)[self.ix_varall] ** 2
+        return p
+
+    def transition(self, theta: np.ndarray) -> np.ndarray:
+        """``P[to, from]`` (columns sum to one)."""
+        k = self.k
+        P = np.empty((k, k))
+        P[:-1, :] = theta[self.ix_trans].reshape(k - 1, k)
+        P[-1, :] = 1.0 - P[:-1, :].sum(axis=0)
+        return P
+
+    @staticmethod
+    def _steady(P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        m = P.shape[0]
+        A = np.c_[(np.eye(m) - P).T, np.ones(m)].T
+        Ainv = np.linalg.pinv(A)
+        return np.maximum(Ainv[:, -1], 1e-20), Ainv
+
+    def __call__(self, u: np.ndarray) -> tuple[float, np.ndarray]:
+        """``(llf, d llf / d u)`` at the unconstrained parameters ``u``."""
+        k = self.k
+        u = np.asarray(u, dtype=float)
+        theta = self.constrained(u)
+        P = self.transition(theta)
+        if not np.all(np.isfinite(P)) or P.min() < 0:
+            return -np.inf, np.zeros_like(u)
+        pi, Ainv = self._steady(P)
+        resid = np.empty((k, self.y.size))
+        var = np.empty(k)
+        for r in range(k):
+            fit = self.x @ theta[self.ix_exog[r]] if self.x is not None else 0.0
+            resid[r] = self.y - fit
+            var[r] = theta[self.ix_var[r]][0]
+        if var.min() <= 0:
+            return -np.inf, np.zeros_like(u)
+        condll = -0.5 * resid**2 / var[:, None] - 0.5 * np.log(2 * np.pi * var)[:, None]
+        out = self._filter(pi, P[:, :, None], condll, 0)
+        filt, pred_joint, joint_ll, _, pred_log, filt_log = out
+        llf = float(np.sum(joint_ll))
+        if not np.isfinite(llf):
+            return -np.inf, np.zeros_like(u)
+        _, smooth = self._smoother(P[:, :, None], pred_log, filt_log)
+        grad = np.zeros(self.n_params)
+        # emission parameters: E[d log f(y_t | S_t) | Y]
+        for r in range(k):
+            g = smooth[r]
+            if self.x is not None and self.ix_exog[r].size:
+                grad[self.ix_exog[r]] += self.x.T @ (g * resid[r]) / var[r]
+            dvar = float(np.sum(g * (resid[r] ** 2 / (2 * var[r] ** 2) - 1 / (2 * var[r]))))
+            grad[self.ix_var[r]] += dvar * 2 * u[self.ix_var[r]]
+        # transitions: expected counts N[i, j] of j -> i moves given all data
+        pred = pred_joint  # (k, T): P(S_t | Y_{t-1})
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(pred[:, 1:] > 0, smooth[:, 1:] / pred[:, 1:], 0.0)
+        N = P * (ratio @ filt[:, :-1].T)
+        # initial regime ~ steady state pi(P): E[d log pi(S_0) | Y], with dpi = Ainv [dP pi; 0]
+        w0 = smooth[:, 0] / pi
+        for j, ix in enumerate(self.ix_from):
+            col = P[:, j]
+            for m, idx in enumerate(ix):
+                d_col = -col * col[m]
+                d_col[m] += col[m]
+                dpi = Ainv[:, :k] @ (d_col * pi[j])
+                grad[idx] += N[m, j] - col[m] * N[:, j].sum() + float(w0 @ dpi)
+        return llf, grad
+
+
+def _em_then_bfgs(score: _ExactScore, start: np.ndarray | None, *, em_iter: int, maxiter: int,
+                  gtol: float = 1e-8) -> tuple[np.ndarray | None, float, bool]:
+    """statsmodels' EM steps, then BFGS on ``-llf / nobs`` with the exact gradient.
+
+    Returns constrained parameters, the log-likelihood and whether BFGS converged.
+    """
+    from scipy.optimize import minimize
+
+    model = score.model
+    nobs = float(score.y.size)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            theta = np.array(model.start_params if start is None else model.transform_params(start), dtype=float)
+            for _ in range(em_iter):
+                theta = np.asarray(model._em_iteration(theta)[1], dtype=float)
+            u0 = model.untransform_params(theta)
+
+            def fun(u: np.ndarray) -> tuple[float, np.ndarray]:
+                llf, g = score(u)
+                if not np.isfinite(llf):
+                    return np.inf, np.zeros_like(u)
+                return -llf / nobs, -g / nobs
+
+            res = minimize(fun, u0, jac=True, method="BFGS",
+                           options={"maxiter": maxiter, "gtol": gtol, "norm": np.inf})
+        except (np.linalg.LinAlgError, ValueError, FloatingPointError, OverflowError, RuntimeError):
+            return None, np.nan, False
+    params = score.constrained(res.x)
+    llf = -float(res.fun) * nobs
+    if not (np.all(np.isfinite(params)) and np.isfinite(llf)):
+        return None, np.nan, False
+    # "converged": BFGS met the gradient tolerance, or stopped on precision loss at a point
+    # whose gradient is already negligible (the exact gradient makes that the usual ending)
+    ok = bool(res.success) or (res.status == 2 and float(np.max(np.abs(res.jac))) < 1e-5)
+    return params, llf, ok
+
+
+# ----------------------------------------------------------------------------------------
 # public API
 # ----------------------------------------------------------------------------------------
 
@@ -508,10 +654,14 @@ def fit_markov(
     llfs = np.full(n_starts, np.nan)
     conv = np.zeros(n_starts, dtype=bool)
     fits: list[np.ndarray | None] = []
+    exact = _ExactScore(model) if order == 0 and method == "bfgs" else None
     for s in range(n_starts):
         start = None if s == 0 else _random_start(model, rng)
-        params, llf, ok = _fit_one(model, start, em_iter=em_iter, maxiter=maxiter,
-                                   method=method)
+        if exact is not None:
+            params, llf, ok = _em_then_bfgs(exact, start, em_iter=em_iter, maxiter=maxiter)
+        else:
+            params, llf, ok = _fit_one(model, start, em_iter=em_iter, maxiter=maxiter,
+                                       method=method)
         if params is not None:
             var, _ = _regime_stats(model, params)
             if np.nanmin(var) < var_floor:

@@ -7,7 +7,9 @@ A result is stored under a key that hashes
   source (module constants such as sample bounds are part of what a spec means), and of the
   Python sources of the ``econ`` library and of the function's top-level package (e.g. every
   module of ``studies``): a change of estimator or study code recomputes, conservatively,
-* the null-draw settings (number of draws and seed), and
+* the null-draw settings (number of draws and seed),
+* the versions of the numerical libraries (numpy, pandas, scipy, statsmodels, arch,
+  linearmodels): an upgrade may change a result, so it recomputes, and
 * the SHA-256 of every input series (values and dates, see :func:`series_sha256`) of the
   grid: the series any spec of the grid read through its loader (or the ``inputs`` the
   caller declares).
@@ -17,8 +19,12 @@ The input series are only known after a first run, so a small *inputs record* pe
 those series as they are now and the result is used only if every hash matches. Keying every
 spec by all of the grid's inputs is conservative (a change in any input recomputes the grid)
 and stays correct when a study memoises panels per loader. Data read outside the loader are
-not seen: declare them with ``inputs`` or run without a cache. Files are pickles written
-atomically; an unreadable entry is treated as a miss and rewritten.
+not seen: declare them with ``inputs`` or run without a cache.
+
+Entries are pickles written atomically behind a header that carries the SHA-256 of the
+pickled bytes (:func:`seal` / :func:`unseal`). An entry whose bytes do not match its checksum
+(a bit flip, random bytes, a truncated file) is never unpickled: it is removed, reported with
+a :class:`CacheWarning` naming the file, and the spec recomputes.
 """
 
 from __future__ import annotations
@@ -27,8 +33,10 @@ import functools
 import hashlib
 import inspect
 import json
+import logging
 import pickle
 import sys
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,10 +47,87 @@ import pandas as pd
 from econ.io import atomic_write_bytes, atomic_write_text
 from econ.robust.grid import Spec
 
-__all__ = ["GridCache", "function_fingerprint", "series_sha256"]
+__all__ = ["CacheWarning", "GridCache", "function_fingerprint", "library_versions", "seal",
+           "series_sha256", "unseal"]
+
+log = logging.getLogger(__name__)
 
 #: Bump to invalidate every cached result (a change of the cache format or of SpecEstimate).
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
+
+#: Libraries whose version is part of every cache key (their upgrade may change a number).
+KEY_LIBRARIES = ("numpy", "pandas", "scipy", "statsmodels", "arch", "linearmodels")
+
+_MAGIC = b"econ-cache sha256 "
+
+
+class CacheWarning(UserWarning):
+    """A cache entry failed its checksum (or could not be read) and is recomputed."""
+
+
+@functools.lru_cache(maxsize=1)
+def library_versions() -> tuple[tuple[str, str], ...]:
+    """``(name, version)`` of each of :data:`KEY_LIBRARIES` (``"-"`` when not installed)."""
+    from importlib import metadata
+
+    out = []
+    for lib in KEY_LIBRARIES:
+        try:
+            out.append((lib, metadata.version(lib)))
+        except metadata.PackageNotFoundError:
+            out.append((lib, "-"))
+    return tuple(out)
+
+
+def seal(payload: bytes) -> bytes:
+    """``payload`` behind a one-line header carrying its SHA-256 (see :func:`unseal`)."""
+    return _MAGIC + hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload
+
+
+def unseal(data: bytes) -> bytes | None:
+    """The payload of :func:`seal` output, or ``None`` when the header or checksum is wrong."""
+    head, sep, payload = data.partition(b"\n")
+    if not sep or not head.startswith(_MAGIC) or len(head) != len(_MAGIC) + 64:
+        return None
+    if hashlib.sha256(payload).hexdigest().encode("ascii") != head[len(_MAGIC):]:
+        return None
+    return payload
+
+
+def read_sealed_pickle(path: Path, what: str = "cache entry") -> Any | None:
+    """Unpickle a sealed file; ``None`` when it is missing. A damaged file is removed and
+    reported (:class:`CacheWarning`) and ``None`` returned, so the caller recomputes."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        _notice(path, what, f"unreadable ({exc})")
+        return None
+    payload = unseal(data)
+    if payload is None:
+        _notice(path, what, "fails its checksum (damaged or not written by this version)")
+        return None
+    try:
+        return pickle.loads(payload)
+    except Exception as exc:  # checksum right but the pickle no longer loads (code moved)
+        _notice(path, what, f"cannot be unpickled ({type(exc).__name__}: {exc})")
+        return None
+
+
+def write_sealed_pickle(path: Path, value: Any) -> None:
+    """Pickle ``value`` and write it sealed (atomically)."""
+    atomic_write_bytes(path, seal(pickle.dumps(value, protocol=4)))
+
+
+def _notice(path: Path, what: str, why: str) -> None:
+    msg = f"{what} {path} {why}; removed, recomputing"
+    log.warning(msg)
+    warnings.warn(msg, CacheWarning, stacklevel=3)
+    try:
+        path.unlink()
+    except OSError:
+        pass
 
 
 def _sha(text: str | bytes) -> str:
@@ -91,7 +176,8 @@ def function_fingerprint(fn: Callable[..., Any]) -> str:
     except (OSError, TypeError):
         msrc = ""
     packages = sorted({_package_folder("econ"), _package_folder(getattr(fn, "__module__", "") or "")} - {""})
-    return _sha(json.dumps([CACHE_VERSION, name, _sha(src), _sha(msrc), [package_digest(p) for p in packages]]))
+    return _sha(json.dumps([CACHE_VERSION, name, _sha(src), _sha(msrc), [package_digest(p) for p in packages],
+                            library_versions()]))
 
 
 class GridCache:
@@ -124,18 +210,15 @@ class GridCache:
             return None
 
     def get(self, key: str) -> Any | None:
-        """The cached value, or ``None`` (missing or unreadable)."""
-        path = self.folder / "entries" / f"{key}.pkl"
-        try:
-            with path.open("rb") as fh:
-                return pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-            return None
+        """The cached value, or ``None`` (missing, or damaged: then removed with a
+        :class:`CacheWarning`)."""
+        return read_sealed_pickle(self.folder / "entries" / f"{key}.pkl", "grid-cache entry")
 
     def put(self, base: str, input_hashes: Mapping[str, str], value: Any) -> str:
-        """Store ``value``; record the input ids for ``base``. Returns the full key."""
+        """Store ``value`` (sealed with its checksum); record the input ids for ``base``.
+        Returns the full key."""
         key = self.full_key(base, input_hashes)
-        atomic_write_bytes(self.folder / "entries" / f"{key}.pkl", pickle.dumps(value, protocol=4))
+        write_sealed_pickle(self.folder / "entries" / f"{key}.pkl", value)
         atomic_write_text(self.folder / "inputs" / f"{base}.json", json.dumps(sorted(input_hashes)))
         return key
 
