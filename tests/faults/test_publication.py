@@ -24,7 +24,8 @@ from econ.config import Settings
 from econ.data.loader import DataLoader
 from econ.publication import PublishWarning
 from econ.runner import load_results, rebuild_summaries, run_studies
-from econ.study import Figure, Outcome, Study, StudyResult, Table, Verdict
+from econ.study import Figure, PartResult, Study, StudyResult, Table
+from econ.verdict import Registry
 
 MANIFEST = "series_id,file,date_column,value_column,unit,frequency,description\n"
 ROWS = ["cn.index.csi300.close,c300.csv,date,close,index points,business daily,CSI 300",
@@ -54,24 +55,28 @@ class _Fake(Study):
     def run(self, loader, *, progress=None) -> StudyResult:
         means = {sid: float(loader.series(sid).mean()) for sid in self.series}
         est = sum(means.values()) * self.version
-        verdict = Verdict(claim=self.claims[0], article="Seed 000: test (2023)", statement="a mean",
-                          article_value="1", estimate=est, outcome=Outcome.SUPPORTED, rule="none",
-                          reason="test", pvalue=0.01)
+        part = PartResult(self.claims[0], "mean", estimate=est, ci=(est - 1.0, est + 1.0))
         frame = pd.DataFrame({"mean": list(means.values()), "N": [10] * len(means)}, index=list(means))
         fig = Figure(name=f"{self.name}_fig", title="means",
                      data=pd.DataFrame({"m": list(means.values())}, index=pd.RangeIndex(len(means))))
-        return StudyResult(study=self.name, claims=[verdict], title=self.name, data_ids=list(self.series),
+        return StudyResult(study=self.name, parts=[part], title=self.name, data_ids=list(self.series),
                            tables=[Table(name=f"{self.name}_tab", caption="means", frame=frame)],
                            figures=[fig], numbers={f"{self.name}_est": est})
 
 
+REGISTRY = Registry.from_dict({"claims": [
+    {"id": c, "seed": "x", "statement": "a mean", "study": study,
+     "parts": [{"name": "mean", "kind": "value", "quantity": "mean", "headline": "h", "value": 1.0}]}
+    for c, study in (("Y1", "fake_a"), ("Y2", "fake_b"))]})
+
+
 class FakeA(_Fake):
-    name, title, claims = "fake_a", "A", ("A1",)
+    name, title, claims, parts = "fake_a", "A", ("Y1",), ("Y1.mean",)
     series = ("cn.index.csi300.close", "cn.index.csi1000.close")
 
 
 class FakeB(_Fake):
-    name, title, claims = "fake_b", "B", ("C5",)
+    name, title, claims, parts = "fake_b", "B", ("Y2",), ("Y2.mean",)
     series = ("us.rate.ust10y",)
 
 
@@ -83,7 +88,7 @@ def world(tmp_path):
 
 
 def _run(settings, studies, **kw):
-    return run_studies(studies, settings, png=False, loader=DataLoader(settings), **kw)
+    return run_studies(studies, settings, png=False, loader=DataLoader(settings), registry=REGISTRY, **kw)
 
 
 def _snapshot(paper: Path) -> dict[str, bytes]:
@@ -117,7 +122,7 @@ def test_run_all_then_one_study_keeps_the_full_appendix_and_claims(world):
         FakeA.version = 1
     assert set(rep.results) == {"fake_a"}
     assert (paper / "tables" / "data_appendix.tex").read_text(encoding="utf-8") == appendix
-    assert [c["claim"] for c in _claims(paper)] == ["A1", "C5"]
+    assert [c["claim"] for c in _claims(paper)] == ["Y1", "Y2"]
     manifest = json.loads((paper / "results" / "manifest.json").read_text(encoding="utf-8"))
     assert set(manifest["studies"]) == {"fake_a", "fake_b"} and "us.rate.ust10y" in manifest["inputs"]
 
@@ -169,7 +174,7 @@ def test_a_failure_during_the_switch_restores_the_old_outputs(world, monkeypatch
     assert "previous outputs are restored" in rep.errors["fake_a"]
     assert calls["n"] >= 2
     assert _published(settings.paper) == before
-    assert [c["claim"] for c in _claims(settings.paper)] == ["A1", "C5"]
+    assert [c["claim"] for c in _claims(settings.paper)] == ["Y1", "Y2"]
 
 
 def test_a_kill_after_the_switch_is_completed_by_the_next_run(world, tmp_path, monkeypatch):
@@ -222,7 +227,7 @@ def test_a_folder_in_the_way_of_a_table_publishes_nothing_of_that_study(world):
     after = _published(settings.paper)
     changed = {k for k in before if after.get(k) != before[k]}
     assert not any("fake_a" in k for k in changed - {"tables/fake_a_tab.tex"})  # A's old outputs intact
-    assert [c["claim"] for c in _claims(settings.paper)] == ["A1", "C5"]
+    assert [c["claim"] for c in _claims(settings.paper)] == ["Y1", "Y2"]
 
 
 def test_stray_bak_and_copies_never_enter_the_claims(world):
@@ -231,12 +236,11 @@ def test_stray_bak_and_copies_never_enter_the_claims(world):
     results = settings.paper / "results"
     shutil.copy(results / "fake_a.json", results / "fake_a.bak.json")
     shutil.copy(results / "fake_b.json", results / "fake_b (copy).json")
-    (results / "old_study.json").write_text(json.dumps({"study": "old_study", "claims": [
-        {"claim": "Z9", "statement": "", "article_value": "", "estimate": 1, "ci": None, "pvalue": 0.5,
-         "test": "", "outcome": "supported", "reason": "", "rule": ""}]}))
+    (results / "old_study.json").write_text(json.dumps({"study": "old_study", "parts": [
+        {"claim": "Z9", "part": "x", "estimate": 1, "ci": None, "pvalue": 0.5}]}))
     assert len(load_results(settings.paper)) == 2
-    rebuild_summaries(settings.paper)
-    assert [c["claim"] for c in _claims(settings.paper)] == ["A1", "C5"]
+    rebuild_summaries(settings.paper, REGISTRY)
+    assert [c["claim"] for c in _claims(settings.paper)] == ["Y1", "Y2"]
     assert "Z9" not in (settings.paper / "tables" / "claims.tex").read_text(encoding="utf-8")
 
 
@@ -245,13 +249,13 @@ def test_a_conflict_marked_results_file_neither_crashes_nor_changes_the_claims(w
     _run(settings, studies)
     path = settings.paper / "results" / "fake_a.json"
     text = path.read_text(encoding="utf-8")
-    path.write_text("<<<<<<< HEAD\n" + text + "=======\n" + text.replace("A1", "A9") + ">>>>>>> other\n")
+    path.write_text("<<<<<<< HEAD\n" + text + "=======\n" + text.replace("Y1", "Y9") + ">>>>>>> other\n")
     with pytest.warns(PublishWarning, match="conflict-marked"):
         results = load_results(settings.paper)
     assert [r["study"] for r in results] == ["fake_a", "fake_b"]
     with pytest.warns(PublishWarning):
-        rebuild_summaries(settings.paper)
-    assert [c["claim"] for c in _claims(settings.paper)] == ["A1", "C5"]
+        rebuild_summaries(settings.paper, REGISTRY)
+    assert [c["claim"] for c in _claims(settings.paper)] == ["Y1", "Y2"]
     # a conflict-marked index falls back to the strict read of the result files
     index = settings.paper / "results" / "index.json"
     index.write_text("<<<<<<< HEAD\n" + index.read_text(encoding="utf-8") + ">>>>>>> other\n")
