@@ -25,6 +25,7 @@ import click
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 from typer.core import TyperGroup
@@ -54,7 +55,7 @@ class _Group(TyperGroup):
         except DataError as exc:
             if _debug():
                 raise
-            err.print(f"[red]error:[/red] {_one_line(exc)}", soft_wrap=True)
+            err.print(f"[red]error:[/red] {escape(_one_line(exc))}", soft_wrap=True)
             raise typer.Exit(2) from exc
         except Exception as exc:
             if _debug():
@@ -65,7 +66,7 @@ class _Group(TyperGroup):
                 tb = tb.tb_next
             if tb is not None:
                 where = f" (at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno})"
-            err.print(f"[red]error:[/red] {type(exc).__name__}: {_one_line(exc)}{where}. "
+            err.print(f"[red]error:[/red] {type(exc).__name__}: {escape(_one_line(exc))}{escape(where)}. "
                       "Run with --debug (or ECON_DEBUG=1) for the traceback.", soft_wrap=True)
             raise typer.Exit(1) from exc
 
@@ -116,7 +117,7 @@ def _loader(settings: Settings):
     try:
         return DataLoader(settings)
     except DataError as exc:
-        err.print(f"[red]error:[/red] {_one_line(exc)}", soft_wrap=True)
+        err.print(f"[red]error:[/red] {escape(_one_line(exc))}", soft_wrap=True)
         raise typer.Exit(2) from exc
 
 
@@ -156,14 +157,14 @@ def data_status(vault: VaultOpt = None, cache: CacheOpt = None, synthetic: Synth
     t.add_column("rows", justify="right", no_wrap=True)
     t.add_column("sha256", no_wrap=True)
     for r in served.itertuples(index=False):
-        t.add_row(r.id, r.origin, f"{r.first[:7]}..{r.last[:7]}", str(r.rows), str(r.sha256)[:8])
+        t.add_row(escape(r.id), r.origin, f"{r.first[:7]}..{r.last[:7]}", str(r.rows), str(r.sha256)[:8])
     console.print(t)
     missing = status[status["provider"] == "-"]
     for r in missing.itertuples(index=False):
-        console.print(f"missing {r.id}: {r.note.removeprefix('missing: ')}", overflow="fold")
+        console.print(f"missing {r.id}: {escape(r.note.removeprefix('missing: '))}", overflow="fold")
     console.print(f"{len(served)} served, {len(missing)} missing. From (highest priority first):")
     for line in _roots_legend(loader):
-        console.print(f"  {line}", overflow="fold")
+        console.print(f"  {escape(line)}", overflow="fold")
     console.print("Full hashes, sources and notes: econ data status --json")
 
 
@@ -189,9 +190,9 @@ def data_pull(ids: Annotated[list[str] | None, typer.Argument(help="Series ids (
             prog.advance(task)
     console.print(f"pulled {len(ids) - len(failed)} of {len(ids)} into {loader.settings.cache}")
     for sid, msg in failed:
-        console.print(f"  [yellow]missing[/yellow] {sid}: {msg}", overflow="fold")
+        console.print(f"  [yellow]missing[/yellow] {sid}: {escape(msg)}", overflow="fold")
     for e in loader.events:
-        console.print(f"  [yellow]note[/yellow] {e}", overflow="fold")
+        console.print(f"  [yellow]note[/yellow] {escape(e)}", overflow="fold")
     if ids and len(failed) == len(ids):
         err.print("[red]error:[/red] no series could be pulled (reasons above)")
         raise typer.Exit(1)
@@ -228,15 +229,46 @@ def data_import(series_id: str,
         meta = import_file(settings, series_id, file, date_column=date_column, value_column=value_column,
                            unit=unit, frequency=frequency, agg=agg, description=description)
     except DataError as exc:
-        err.print(f"[red]error:[/red] {_one_line(exc)}", soft_wrap=True)
+        err.print(f"[red]error:[/red] {escape(_one_line(exc))}", soft_wrap=True)
         raise typer.Exit(2) from exc
     for note in meta["notices"]:
-        console.print(f"  [yellow]notice[/yellow] {note}", overflow="fold")
+        console.print(f"  [yellow]notice[/yellow] {escape(note)}", overflow="fold")
     console.print(f"imported {series_id}: {meta['rows']} rows {meta['first']}..{meta['last']} "
                   f"sha256 {meta['source_sha256'][:12]} (served before any vault; undo: econ data import {series_id} --remove)")
 
 
 _SPECS = re.compile(r"(\d+)/(\d+) specs")
+
+
+class RunProgress:
+    """Two bars for ``econ run``: studies done, and the running grid's specifications.
+
+    A study reports one-line messages; a specification grid reports ``name: i/N specs (k
+    cached)``, which moves the second bar, so the display moves during a long study too.
+    """
+
+    def __init__(self, prog: Progress, n_studies: int) -> None:
+        self.prog = prog
+        self.studies = prog.add_task("studies", total=n_studies)
+        self.specs = prog.add_task("", total=None, visible=False)
+        self.name = ""
+
+    def start(self, name: str) -> None:
+        self.name = name
+        self.prog.update(self.studies, description=name)
+
+    def message(self, msg: str) -> None:
+        m = _SPECS.search(msg)
+        if m:
+            self.prog.update(self.specs, completed=int(m.group(1)), total=int(m.group(2)), visible=True,
+                             description=f"  {msg.split(':')[0]}")
+        else:
+            self.prog.update(self.studies, description=f"{self.name}: {msg}")
+            self.prog.update(self.specs, visible=False)
+
+    def done(self) -> None:
+        self.prog.advance(self.studies)
+        self.prog.update(self.specs, visible=False)
 
 
 @app.command("run")
@@ -265,35 +297,21 @@ def run(studies: Annotated[list[str] | None, typer.Argument(help="Study module n
     loader = _loader(settings)
     report = RunReport()
     with _progress() as prog:
-        task = prog.add_task("studies", total=len(chosen))
-        steps = prog.add_task("", total=None, visible=False)
-
-        def step(msg: str) -> None:
-            m = _SPECS.search(msg)
-            if m:  # a specification grid reports "name: i/N specs (k cached)"
-                prog.update(steps, completed=int(m.group(1)), total=int(m.group(2)), visible=True,
-                            description=f"  {msg.split(':')[0]}")
-            else:
-                prog.update(task, description=f"{current['name']}: {msg}")
-                prog.update(steps, visible=False)
-
-        current = {"name": ""}
+        bars = RunProgress(prog, len(chosen))
         for s in chosen:
-            current["name"] = s.name
-            prog.update(task, description=s.name)
-            one = run_studies([s], settings, progress=step, loader=loader, jobs=jobs, scheduler=scheduler)
+            bars.start(s.name)
+            one = run_studies([s], settings, progress=bars.message, loader=loader, jobs=jobs, scheduler=scheduler)
             report.results.update(one.results)
             report.errors.update(one.errors)
             report.seconds.update(one.seconds)
             report.written += one.written
-            prog.advance(task)
-            prog.update(steps, visible=False)
+            bars.done()
     for name, res in report.results.items():
         console.print(f"[green]{name}[/green] ({report.seconds[name]:.1f}s)" + (" [red]SYNTHETIC[/red]" if res.synthetic else ""))
         for v in res.claims:
-            console.print(f"  {v.claim}: [bold]{v.outcome}[/bold] — {v.reason}")
+            console.print(f"  {v.claim}: [bold]{v.outcome}[/bold] — {escape(v.reason)}")
     for name, msg in report.errors.items():
-        console.print(f"[red]{name} failed[/red]: {msg}")
+        console.print(f"[red]{name} failed[/red]: {escape(msg)}")
     console.print(f"outputs in {settings.paper}")
     if report.errors:
         raise typer.Exit(1)

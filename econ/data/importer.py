@@ -70,6 +70,9 @@ def _spec(series_id: str, *, frequency: str | None, agg: str | None, unit: str, 
 def _pick_columns(frame: pd.DataFrame, date_column: str | None, value_column: str | None,
                   where: str) -> tuple[str, str]:
     cols = list(frame.columns)
+    if frame.empty:
+        raise VaultFileError(f"{where} holds no data rows (columns {cols}): export the series again "
+                             "with its dates and values")
     if date_column is None:
         date_column = next((c for c in DATE_NAMES if c in cols), None)
         if date_column is None:
@@ -77,7 +80,9 @@ def _pick_columns(frame: pd.DataFrame, date_column: str | None, value_column: st
     elif date_column not in cols:
         raise VaultFileError(f"{where} has no column '{date_column}' (columns: {cols})")
     if value_column is None:
-        rest = [c for c in cols if c != date_column and (frame[c] != "").any()]
+        rest = [c for c in cols if c != date_column]
+        if len(rest) > 1:
+            rest = [c for c in rest if (frame[c] != "").any()]
         if len(rest) != 1:
             raise VaultFileError(f"{where}: {len(rest)} value columns {rest}; choose one with --value-column")
         value_column = rest[0]

@@ -200,9 +200,6 @@ class DataLoader:
             why = getattr(live, "why_not", lambda _s: None)(spec)
             if why:
                 errors.append(f"{live.name}: {why}")
-        if not errors and spec.live == "akshare" and self.settings.live and not any(
-                getattr(p, "name", "") == "akshare" for p in self._live):
-            errors.append("akshare: not available")
         detail = "; ".join(errors) if errors else (
             "no vault configured" if self.vault is None else "in none of the vaults' MANIFEST.csv"
         ) + ("" if self.settings.live else ", live providers off")
