@@ -30,17 +30,24 @@ def infer_frequency(index: pd.DatetimeIndex) -> str | None:
     return None
 
 
-def check_frequency(series_id: str, index: pd.DatetimeIndex, expected: str, *, where: str) -> None:
-    """Raise :class:`FrequencyMismatchError` when the dates are clearly not ``expected`` (D/W/M/Q)."""
+def frequency_problem(series_id: str, index: pd.DatetimeIndex, expected: str, *, where: str) -> str | None:
+    """What is wrong when the dates are clearly not ``expected`` (D/W/M/Q); ``None`` if nothing."""
     got = infer_frequency(index)
     if got is None or got == expected:
-        return
-    raise FrequencyMismatchError(
+        return None
+    return (
         f"{where}: the dates are {NAMES[got]} (median gap {_median_days(index):.0f} days) but "
         f"'{series_id}' is a {NAMES.get(expected, expected)} series. Export it at "
         f"{NAMES.get(expected, expected)} frequency, or import it under an id of its own "
         "(`econ data import NEW.ID FILE --frequency ... --agg ...`)."
     )
+
+
+def check_frequency(series_id: str, index: pd.DatetimeIndex, expected: str, *, where: str) -> None:
+    """Raise :class:`FrequencyMismatchError` when the dates are clearly not ``expected``."""
+    problem = frequency_problem(series_id, index, expected, where=where)
+    if problem:
+        raise FrequencyMismatchError(problem)
 
 
 def _median_days(index: pd.DatetimeIndex) -> float:

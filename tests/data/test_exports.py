@@ -156,11 +156,11 @@ def test_monthly_data_into_a_daily_id_names_both(tmp_path):
         import_file(settings(tmp_path), "cn.index.csi300.close", f)
 
 
-def test_monthly_data_into_a_daily_id_in_a_user_vault(tmp_path, make_vault):
+def test_monthly_data_into_a_daily_id_in_a_user_vault_is_noted(tmp_path, make_vault):
     v = make_vault(tmp_path / "v", {"m.csv": "date,close\n2024-01-31,1\n2024-02-29,2\n2024-03-29,3\n"},
                    ["cn.index.csi300.close,m.csv,date,close,index points,business daily,x"])
-    with pytest.raises(FrequencyMismatchError, match="monthly.*daily"):
-        DataLoader(settings(tmp_path, v)).fetch("cn.index.csi300.close")
+    f = DataLoader(settings(tmp_path, v)).fetch("cn.index.csi300.close")
+    assert any("monthly" in n and "daily series" in n for n in f.notes)
 
 
 def test_frequency_row_contradicting_the_catalog(tmp_path):

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
 from econ.config import Settings
 from econ.data.loader import DataLoader
 from econ.data.snapshot import SNAPSHOT_DIR, build, default_snapshot, extract, read_index, verify
-from tests.conftest import REPO
 
+REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared" / "data" / "raw"
 
 

@@ -12,7 +12,7 @@ Wind/Choice exports lists them in a manifest of this schema and points ``--vault
 :mod:`econ.data.exports`).
 
 Reading is strict: a missing file or column, a duplicate or unparsable date, dates out of
-order, a non-numeric value, a unit or frequency that contradicts the catalog is an error
+order, a non-numeric value, a unit or declared frequency that contradicts the catalog is an error
 naming the file, column and row. Empty cells are missing values (dropped), nothing else is.
 One order is recognised rather than refused: a file entirely newest-first (as Choice and
 Wind write them; at least three dates, strictly descending) is reversed, with a notice.
@@ -30,7 +30,7 @@ import pandas as pd
 from econ.data import exports
 from econ.data.catalog import SeriesSpec
 from econ.data.errors import FrequencyMismatchError, ManifestError, VaultFileError
-from econ.data.frequency import check_frequency
+from econ.data.frequency import frequency_problem
 from econ.data.providers.base import Fetched, Provider
 from econ.data.splice import splice
 from econ.data.units import check_unit
@@ -265,8 +265,9 @@ class VaultProvider(Provider):
         if note:
             notes.append(note)
         s = pd.Series(values.to_numpy(), index=dates, name=series_id).dropna()
-        if expected_frequency is not None:
-            check_frequency(series_id, s.index, expected_frequency, where=where)
+        problem = frequency_problem(series_id, s.index, expected_frequency, where=where) if expected_frequency else None
+        if problem:
+            notes.append(f"notice: {problem}")
         self.notices[series_id] = notes
         return s, row["file"], digest
 
