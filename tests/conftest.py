@@ -20,9 +20,14 @@ _ENV_VAULT = os.environ.get("ECON_VAULT")  # read once: tests run with ECON_* cl
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch):
-    """No test depends on the caller's ECON_* variables; tests that need one set it."""
-    for var in ("ECON_VAULT", "ECON_CACHE", "ECON_PAPER", "ECON_LIVE"):
+    """No test depends on the caller's ECON_* variables; tests that need one set it.
+
+    The shipped snapshot of the public vault is left out (``ECON_SNAPSHOT=0``): a test sees
+    exactly the vaults it names. Tests of the snapshot and of the default stack turn it on.
+    """
+    for var in ("ECON_VAULT", "ECON_CACHE", "ECON_PAPER", "ECON_LIVE", "ECON_DEBUG"):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("ECON_SNAPSHOT", "0")
 
 
 def _vault_path() -> Path | None:
@@ -36,12 +41,19 @@ def _vault_path() -> Path | None:
 
 
 @pytest.fixture(scope="session")
-def vault() -> Path:
-    """The real data vault; tests using it are skipped when it is not on this machine."""
+def vault(tmp_path_factory) -> Path:
+    """The real data vault: ``ECON_VAULT``, else ``../shared/data/raw``, else a plain copy of
+    the snapshot shipped with the package (extracted and checked by sha256; the snapshot is
+    compared file by file with ``../shared/data/raw`` by ``tests/data/test_snapshot.py``
+    wherever that folder exists). Skipped only when none of the three is there."""
     path = _vault_path()
-    if path is None:
-        pytest.skip("real vault not found (set ECON_VAULT or place ../shared/data/raw)")
-    return path
+    if path is not None:
+        return path
+    from econ.data.snapshot import default_snapshot, extract
+
+    if default_snapshot() is None:
+        pytest.skip("real vault not found (set ECON_VAULT, place ../shared/data/raw, or restore econ/data/vault_snapshot)")
+    return extract(tmp_path_factory.mktemp("vault") / "raw")
 
 
 @pytest.fixture(scope="session")

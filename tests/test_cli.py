@@ -108,3 +108,109 @@ def test_paper_without_latexmk_explains(env, monkeypatch, tmp_path):
     res = runner.invoke(app, ["paper", "--no-run", "--paper", str(paper)])
     assert res.exit_code == 0
     assert "texlive-latex-extra" in res.output and "latexmk" in res.output
+
+
+# -- the contract: version, flags, exit codes, JSON, width, one-line errors -------------------
+
+def test_version():
+    from econ import __version__
+
+    res = runner.invoke(app, ["--version"])
+    assert res.exit_code == 0 and res.stdout.strip() == f"econ-sizestyle {__version__}"
+
+
+def test_boolean_flags_display_as_flags():
+    res = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "100"})
+    assert res.exit_code == 0
+    lines = {ln.split()[0]: ln for ln in res.stdout.splitlines() if ln.strip().startswith("--")}
+    for flag in ("--synthetic", "--live", "--help"):
+        assert "<bool>" not in lines[flag], lines[flag]
+    assert "--vault PATH" in res.stdout
+
+
+def test_status_json_has_full_hashes_and_origin(env, monkeypatch):
+    monkeypatch.delenv("ECON_SNAPSHOT")
+    res = runner.invoke(app, ["data", "status", "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert rows and all(len(r["sha256"]) == 64 and r["origin"] == "snapshot" for r in rows)
+    assert not (env / "cache").exists()  # status never writes the cache
+
+
+def test_status_fits_80_columns(env, monkeypatch, tmp_path, make_vault):
+    monkeypatch.delenv("ECON_SNAPSHOT")
+    v = make_vault(tmp_path / "v", {"c300.csv": "date,close\n2024-01-02,1\n2024-01-03,2\n"},
+                   ["cn.index.csi300.close,c300.csv,date,close,index points,business daily,x"])
+    res = runner.invoke(app, ["data", "status", "--vault", str(v)], env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    assert max(len(ln) for ln in res.stdout.splitlines()) <= 80
+    assert "cn.index.csi300.close" in res.stdout and "vault 1" in res.stdout and "snapshot" in res.stdout
+
+
+def test_pull_fails_when_nothing_could_be_pulled_and_says_why(env, monkeypatch):
+    import econ.data.providers.akshare as ak_mod
+    from econ.data.errors import DataError
+
+    def no_akshare():
+        raise ak_mod.AkshareError("akshare is not importable (ModuleNotFoundError: No module named 'akshare'); "
+                                  + ak_mod._INSTALL_HINT)
+
+    monkeypatch.setattr(ak_mod, "_import_akshare", no_akshare)
+    assert issubclass(ak_mod.AkshareError, DataError)
+    res = runner.invoke(app, ["data", "pull", "cn.rate.dr007", "cn.index.csi300.close", "--live"],
+                        env={"COLUMNS": "200"})
+    assert res.exit_code == 1
+    assert "pulled 0 of 2" in res.stdout
+    assert "no akshare mapping for 'cn.rate.dr007'" in res.stdout
+    assert "akshare is not importable" in res.stdout and "econ-sizestyle[live]" in res.stdout
+
+
+def test_pull_succeeds_when_some_series_come(env, tmp_path, make_vault):
+    v = make_vault(tmp_path / "v", {"c300.csv": "date,close\n2024-01-02,1\n2024-01-03,2\n"},
+                   ["cn.index.csi300.close,c300.csv,date,close,index points,business daily,x"])
+    res = runner.invoke(app, ["data", "pull", "cn.index.csi300.close", "cn.rate.dr007", "--vault", str(v)])
+    assert res.exit_code == 0 and "pulled 1 of 2" in res.stdout
+
+
+def test_unexpected_error_is_one_line_unless_debug(env, monkeypatch):
+    import econ.data.loader as loader_mod
+
+    def boom(self):
+        raise RuntimeError("something broke\nsecond line")
+
+    monkeypatch.setattr(loader_mod.DataLoader, "status", boom)
+    res = runner.invoke(app, ["data", "status"])
+    assert res.exit_code == 1
+    lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "RuntimeError: something broke" in lines[0] and "--debug" in lines[0]
+    assert "Traceback" not in res.output
+    res = runner.invoke(app, ["--debug", "data", "status"])
+    assert isinstance(res.exception, RuntimeError)
+    res = runner.invoke(app, ["data", "status"], env={"ECON_DEBUG": "1"})
+    assert isinstance(res.exception, RuntimeError)
+
+
+def test_data_error_is_exit_2(env, tmp_path):
+    v = tmp_path / "v"
+    v.mkdir()
+    (v / "MANIFEST.csv").write_text("series_id,file\n")
+    res = runner.invoke(app, ["data", "status", "--vault", str(v)])
+    assert res.exit_code == 2 and "missing column" in res.stderr
+
+
+def test_run_progress_moves_with_grid_specs():
+    from rich.progress import Progress
+
+    from econ.cli import RunProgress
+
+    with Progress(disable=True) as prog:
+        bars = RunProgress(prog, 2)
+        bars.start("regimes")
+        bars.message("a4_threshold_grid: 3/40 specs (0 cached)")
+        task = prog.tasks[bars.specs]
+        assert (task.completed, task.total, task.visible) == (3, 40, True)
+        bars.message("Markov switching")
+        assert not prog.tasks[bars.specs].visible
+        assert "Markov switching" in prog.tasks[bars.studies].description
+        bars.done()
+        assert prog.tasks[bars.studies].completed == 1

@@ -49,3 +49,7 @@ class CacheCorruptError(DataError):
 
 class InsufficientDataError(DataError):
     """Too short a sample for the requested computation."""
+
+
+class FrequencyMismatchError(DataError):
+    """A file's dates have another frequency than the series it is read for."""

@@ -1,8 +1,10 @@
 """A Parquet cache of what providers returned, with provenance beside each file.
 
 Layout: ``<root>/<series id>.parquet`` and ``<root>/<series id>.json``. The JSON records the
-provider, the source (file or function), when it was retrieved, the sha256 of the source
-file(s) and the sha256 of the Parquet file itself. A Parquet file whose bytes no longer
+provider, the source (file or function), the origin (the vault folder it was read from),
+when it was retrieved, the sha256 of the source file(s) and the sha256 of the Parquet file
+itself. The loader serves a cached copy only to the provider and folder it came from, with
+the same source sha256: a copy read from one vault is never reported as another's. A Parquet file whose bytes no longer
 match its recorded sha256 is corrupt: :meth:`Store.get` raises
 :class:`~econ.data.errors.CacheCorruptError`, and the loader rebuilds it from its source.
 Writes are atomic (temporary file + ``os.replace``), so the old file stays in place until
@@ -84,6 +86,7 @@ class Store:
             source_sha256=meta.get("source_sha256"),
             synthetic=bool(meta.get("synthetic", False)),
             notes=tuple(meta.get("notes", ())),
+            origin=str(meta.get("origin", "")),
         )
 
     def put(self, fetched: Fetched, *, retrieved_at: dt.datetime | None = None) -> dict[str, Any]:
@@ -103,6 +106,7 @@ class Store:
             "unit": fetched.unit,
             "synthetic": fetched.synthetic,
             "notes": list(fetched.notes),
+            "origin": fetched.origin,
             "rows": int(len(s)),
             "first": s.index.min().strftime("%Y-%m-%d") if len(s) else None,
             "last": s.index.max().strftime("%Y-%m-%d") if len(s) else None,

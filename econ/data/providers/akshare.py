@@ -325,6 +325,21 @@ class AkshareProvider(Provider):
             return False
         return _akshare_available()
 
+    def why_not(self, spec: SeriesSpec) -> str | None:
+        """Why this provider does not serve ``spec`` (``None`` if it does or the id is not China's).
+
+        Said to the user when no provider serves a series: akshare missing, or the id unmapped.
+        """
+        if spec.id in UNMAPPED:
+            return f"no akshare mapping for '{spec.id}': {UNMAPPED[spec.id]}"
+        if spec.id not in self.table or (spec.live and spec.live != self.name):
+            return None
+        try:
+            _import_akshare()
+        except AkshareError as exc:
+            return str(exc)
+        return None
+
     def fetch(self, spec: SeriesSpec) -> Fetched:
         """Call akshare, select and rename the columns, parse dates and convert units.
 

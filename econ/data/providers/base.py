@@ -32,6 +32,11 @@ class Fetched:
         True for data generated from a declared DGP. Every output built on it says so.
     notes
         Anything a reader should know (splice checks, dropped rows...).
+    origin
+        Where the values physically came from: the resolved vault folder (or folders) for
+        vault and import providers, empty for live and synthetic ones. The cache serves a
+        copy only to the same origin, so a copy read from one vault is never reported as
+        another's.
     """
 
     series: pd.Series
@@ -41,6 +46,7 @@ class Fetched:
     source_sha256: str | None = None
     synthetic: bool = False
     notes: tuple[str, ...] = ()
+    origin: str = ""
 
 
 class Provider(abc.ABC):
