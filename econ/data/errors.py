@@ -49,3 +49,43 @@ class CacheCorruptError(DataError):
 
 class InsufficientDataError(DataError):
     """Too short a sample for the requested computation."""
+
+
+class ValueCheckError(VaultFileError):
+    """A value contradicts what the catalog declares plausible for its series (see ``econ.data.checks``).
+
+    The message names the series, file, column, line (where known) and the declared bound, and
+    says how to fix the value or accept it (an ``ACCEPT.csv`` row in the vault).
+    """
+
+
+class ValueRangeError(ValueCheckError):
+    """A value outside the series' declared range (e.g. a zero, negative or infinite index level)."""
+
+
+class JumpError(ValueCheckError):
+    """A one-period move larger than any the series makes (|Δlog| beyond the declared bound)."""
+
+
+class ScaleError(ValueCheckError):
+    """Values of the wrong magnitude for the declared unit (e.g. decimals stored for percent)."""
+
+
+class DateRangeError(VaultFileError):
+    """A date outside any plausible range for market data (e.g. a year typo such as 0223-10-31)."""
+
+
+class SpliceScaleError(VaultFileError):
+    """The parts of a spliced series differ in scale where they meet (e.g. one part in decimals)."""
+
+
+class AcceptListError(DataError):
+    """An ``ACCEPT.csv`` declaration is malformed (unknown series or check, bad date, no reason)."""
+
+
+class SeriesGapError(DataError):
+    """A series has a hole longer than its calendar allows inside a panel's window."""
+
+
+class SeriesCoverageError(DataError):
+    """A series has no observation inside the window a panel (a study) asks for."""

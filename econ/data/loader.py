@@ -20,6 +20,7 @@ import pandas as pd
 
 from econ.config import Settings
 from econ.data.catalog import Catalog, SeriesSpec, default_catalog
+from econ.data.checks import AcceptList, check_series, locate_in_vault
 from econ.data.errors import CacheCorruptError, DataError, SeriesNotFoundError, UnknownSeriesError
 from econ.data.providers.base import Fetched, Provider
 from econ.data.providers.vault import VaultProvider, parse_frequency
@@ -67,6 +68,7 @@ class DataLoader:
         self._live = live_providers if live_providers is not None else (
             _live_providers() if settings.live else [])
         self._memo: dict[str, Fetched] = {}
+        self._accept: AcceptList | None = None
         self.events: list[str] = []  # human-readable log of cache repairs etc.
         if settings.synthetic:
             from econ.data.providers.synthetic import SyntheticProvider
@@ -105,8 +107,19 @@ class DataLoader:
             return self._memo[series_id]
         spec = self.spec(series_id)
         fetched = self._resolve(spec, refresh=refresh)
+        if not fetched.synthetic:
+            check_series(spec, fetched.series, accept=self.accept,
+                         locate=locate_in_vault(self.vault, spec) if fetched.provider == "vault" else None)
         self._memo[series_id] = fetched
         return fetched
+
+    @property
+    def accept(self) -> AcceptList:
+        """Declared acceptances of flagged values: the package's and the vault's ``ACCEPT.csv``."""
+        if self._accept is None:
+            roots = getattr(self.vault, "roots", None) or ([self.vault.root] if self.vault is not None else [])
+            self._accept = AcceptList.load(roots)
+        return self._accept
 
     def series(self, series_id: str) -> pd.Series:
         """Values only (``attrs`` carry unit, provider and synthetic flag)."""
