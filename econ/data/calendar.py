@@ -35,6 +35,16 @@ CALENDARS: dict[str, tuple[int, str]] = {
     "M": (35, "one observation a month (dated at month end)"),
     "Q": (95, "one observation a quarter (dated at quarter end)"),
 }
+
+#: Closures longer than a calendar's bound that are part of the calendar: (last trading day
+#: before, first trading day after). Until 2004 the Shanghai and Shenzhen exchanges closed for
+#: two weeks or more at the Spring Festival; every CN series in the vault that covers those
+#: years (SSE Composite, Shenwan small-cap, CUFE factors) has exactly these holes.
+CALENDAR_CLOSURES: dict[str, tuple[tuple[str, str], ...]] = {
+    "CN": (("1996-02-16", "1996-03-04"), ("1997-01-31", "1997-02-17"), ("1998-01-23", "1998-02-09"),
+           ("1999-02-09", "1999-03-01"), ("2000-01-28", "2000-02-14"), ("2001-01-19", "2001-02-05"),
+           ("2002-02-08", "2002-02-25"), ("2004-01-16", "2004-01-29")),
+}
 _ORDER = {"D": 0, "W": 1, "M": 2, "Q": 3, "H": 4, "A": 5}
 _PERIOD = {"W": "W-FRI", "M": "M", "Q": "Q", "A": "Y"}
 
@@ -118,8 +128,11 @@ def asof_align(series: pd.Series, calendar: pd.DatetimeIndex, *, tolerance_days:
     return pd.Series(merged["value"].to_numpy(), index=pd.DatetimeIndex(calendar, name="date"), name=series.name)
 
 
-def observation_gaps(index: pd.DatetimeIndex, max_days: int) -> pd.DataFrame:
+def observation_gaps(index: pd.DatetimeIndex, max_days: int, calendar: str = "") -> pd.DataFrame:
     """Holes longer than ``max_days`` between consecutive dates of ``index``.
+
+    A hole inside one of ``calendar``'s declared closures (:data:`CALENDAR_CLOSURES`) is
+    part of the calendar, not a hole.
 
     Returns
     -------
@@ -132,5 +145,8 @@ def observation_gaps(index: pd.DatetimeIndex, max_days: int) -> pd.DataFrame:
         return pd.DataFrame({"last_before": pd.DatetimeIndex([]), "first_after": pd.DatetimeIndex([]),
                              "days": np.array([], dtype="int64")})
     days = (idx[1:] - idx[:-1]).days.to_numpy()
-    at = np.flatnonzero(days > max_days)
+    long = days > max_days
+    for before, after in CALENDAR_CLOSURES.get(calendar, ()):
+        long &= ~((idx[:-1] >= pd.Timestamp(before)) & (idx[1:] <= pd.Timestamp(after)))
+    at = np.flatnonzero(long)
     return pd.DataFrame({"last_before": idx[:-1][at], "first_after": idx[1:][at], "days": days[at]})

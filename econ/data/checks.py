@@ -257,7 +257,7 @@ def check_typical(spec: SeriesSpec, s: pd.Series, accept: AcceptList, locate: Lo
     raise ScaleError(
         f"{spec.id}: values look too {side} for its unit '{spec.unit}': the median |value| in {year} is "
         f"{m:.4g}{_at(locate, first)}, outside the declared typical magnitude {band} (catalog typical; "
-        f"{len(bad)} year(s) outside, at least {factor:.3g}x off).{hint} Fix the file or its unit; "
+        f"{len(bad)} year(s) outside; {factor:.3g}x {'below' if side == 'small' else 'above'} it).{hint} Fix the file or its unit; "
         f"{_DECLARE.format(check='typical')}."
     )
 

@@ -7,11 +7,20 @@ class DataError(Exception):
     """Base class of all data-layer errors."""
 
 
+class DataIntegrityError(DataError):
+    """The data are wrong (bad file content, implausible values, a hole), not merely absent.
+
+    A study may treat a *missing* series as "untestable", but never wrong data: the loader
+    records every integrity error it raises, and a study whose run saw one fails even if the
+    study caught it (:class:`econ.study.Study`).
+    """
+
+
 class ManifestError(DataError):
     """The vault's MANIFEST.csv is missing, malformed, or points at a missing file/column."""
 
 
-class VaultFileError(DataError):
+class VaultFileError(DataIntegrityError):
     """A vault file has bad content: unparsable/duplicate/unsorted dates, non-numeric values."""
 
 
@@ -83,7 +92,7 @@ class AcceptListError(DataError):
     """An ``ACCEPT.csv`` declaration is malformed (unknown series or check, bad date, no reason)."""
 
 
-class SeriesGapError(DataError):
+class SeriesGapError(DataIntegrityError):
     """A series has a hole longer than its calendar allows inside a panel's window."""
 
 

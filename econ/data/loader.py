@@ -21,7 +21,13 @@ import pandas as pd
 from econ.config import Settings
 from econ.data.catalog import Catalog, SeriesSpec, default_catalog
 from econ.data.checks import AcceptList, check_series, locate_in_vault
-from econ.data.errors import CacheCorruptError, DataError, SeriesNotFoundError, UnknownSeriesError
+from econ.data.errors import (
+    CacheCorruptError,
+    DataError,
+    DataIntegrityError,
+    SeriesNotFoundError,
+    UnknownSeriesError,
+)
 from econ.data.providers.base import Fetched, Provider
 from econ.data.providers.vault import VaultProvider, parse_frequency
 from econ.data.store import Store
@@ -70,6 +76,8 @@ class DataLoader:
         self._memo: dict[str, Fetched] = {}
         self._accept: AcceptList | None = None
         self.events: list[str] = []  # human-readable log of cache repairs etc.
+        #: every DataIntegrityError raised while serving data (a study that caught one still fails)
+        self.integrity_errors: list[DataIntegrityError] = []
         if settings.synthetic:
             from econ.data.providers.synthetic import SyntheticProvider
 
@@ -106,12 +114,20 @@ class DataLoader:
         if not refresh and series_id in self._memo:
             return self._memo[series_id]
         spec = self.spec(series_id)
-        fetched = self._resolve(spec, refresh=refresh)
-        if not fetched.synthetic:
-            check_series(spec, fetched.series, accept=self.accept,
-                         locate=locate_in_vault(self.vault, spec) if fetched.provider == "vault" else None)
+        try:
+            fetched = self._resolve(spec, refresh=refresh)
+            if not fetched.synthetic:
+                check_series(spec, fetched.series, accept=self.accept,
+                             locate=locate_in_vault(self.vault, spec) if fetched.provider == "vault" else None)
+        except DataIntegrityError as exc:
+            raise self.record(exc) from None
         self._memo[series_id] = fetched
         return fetched
+
+    def record(self, exc: DataIntegrityError) -> DataIntegrityError:
+        """Remember an integrity error (for :class:`econ.study.Study` to fail on) and return it."""
+        self.integrity_errors.append(exc)
+        return exc
 
     @property
     def accept(self) -> AcceptList:
