@@ -201,3 +201,22 @@ def test_a_wrong_value_fails_the_study_that_swallowed_it(fault_vault):
     fault_vault.edit("mktcap_concentration_quarterly_2005_2025.csv", lambda f: _scale(f, "share_top50", 100.0))
     with pytest.raises(DataIntegrityError, match="cn.concentration.top50_share"):
         Lenient().run(fault_vault.loader())
+
+
+def _estimate_top50(spec, loader):
+    from econ.robust import SpecEstimate
+
+    s = loader.series("cn.concentration.top50_share")
+    return SpecEstimate(estimate=float(s.mean()), se=float("nan"), pvalue=float("nan"), nobs=len(s))
+
+
+def test_a_wrong_value_stops_a_grid_instead_of_failing_one_spec(fault_vault):
+    # the executor reports a failing spec and carries on; wrong data must stop the run instead
+    from econ.robust import Grid, run_grid
+
+    grid = Grid({"k": [1, 2]})
+    ok = run_grid(_estimate_top50, grid, loader=fault_vault.loader())
+    assert len(ok.ok()) == 2 and ok.ok()["estimate"].between(0.25, 0.75).all()  # real shares: a fraction
+    fault_vault.edit("mktcap_concentration_quarterly_2005_2025.csv", lambda f: _scale(f, "share_top50", 100.0))
+    with pytest.raises(ValueRangeError, match=r"cn.concentration.top50_share.*\[0;1\]"):
+        run_grid(_estimate_top50, grid, loader=fault_vault.loader())
