@@ -241,7 +241,7 @@ def rebuild_summaries(paper: Path) -> list[Path]:
              paper / "tables" / "spec_curves.tex", paper / "tables" / "spec_curve_figures.tex"]
     atomic_write_text(paths[0], render_claims_table(frame) if len(frame) else "% no study results yet\n")
     atomic_write_text(paths[1], claims_json(frame) if len(frame) else "[]\n")
-    atomic_write_text(paths[2], render_macros(numbers))
+    atomic_write_text(paths[2], render_macros(numbers, synthetic=any(r.get("synthetic") for r in results)))
     synthetic = any(c.get("synthetic") for c in curves)
     atomic_write_text(paths[3], render_table(curve_summary_table(curves), synthetic=synthetic)
                       if curves else "% no specification grids yet\n")
