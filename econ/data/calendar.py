@@ -36,6 +36,11 @@ CALENDARS: dict[str, tuple[int, str]] = {
     "Q": (95, "one observation a quarter (dated at quarter end)"),
 }
 
+#: Calendars without weekend days: an exchange series dated on a Saturday or Sunday comes from
+#: a calendar-day export that filled the weekends forward (China's interbank market, in
+#: contrast, opens on weekend make-up working days, and FRED's DFF carries every day).
+WEEKDAY_CALENDARS = frozenset({"CN", "CNHK", "US"})
+
 #: Closures longer than a calendar's bound that are part of the calendar: (last trading day
 #: before, first trading day after). Until 2004 the Shanghai and Shenzhen exchanges closed for
 #: two weeks or more at the Spring Festival; every CN series in the vault that covers those

@@ -37,6 +37,10 @@ max_dlog
     Largest one-observation move ``|Δlog|`` the series makes (positive series only): the jump
     screen. 0.25 for equity indices (a 20% limit move is 0.223), 0.75 for P/E and P/B. Empty:
     no screen.
+max_flat
+    Longest run of consecutive observations with the identical value the series makes: 5
+    for index levels (none repeats for even 3 days in the vault, the S&P 500 once). A longer
+    run is a hole filled forward in an export. Empty: no check.
 calendar
     The calendar the series is observed on (a key of :data:`econ.data.calendar.CALENDARS`):
     ``CN`` exchange days, ``CNIB`` interbank days, ``CNHK`` Stock Connect days, ``US`` US
@@ -83,6 +87,7 @@ class SeriesSpec:
     typical: str = ""
     max_dlog: float | None = None
     calendar: str = ""
+    max_flat: int | None = None
 
     @property
     def is_spliced(self) -> bool:
@@ -112,6 +117,11 @@ def _check_columns(row: object) -> dict:
     out["max_dlog"] = float(dlog) if dlog else None
     if out["max_dlog"] is not None and not out["max_dlog"] > 0:
         raise ValueError(f"catalog row {sid}: max_dlog must be positive")
+    flat = getattr(row, "max_flat", "")
+    flat = flat.strip() if isinstance(flat, str) else "" if flat is None or flat != flat else str(flat)
+    out["max_flat"] = int(flat) if flat else None
+    if out["max_flat"] is not None and out["max_flat"] < 1:
+        raise ValueError(f"catalog row {sid}: max_flat must be at least 1")
     cal = getattr(row, "calendar", "")
     cal = cal.strip() if isinstance(cal, str) else ""
     if cal and cal not in CALENDARS:

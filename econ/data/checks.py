@@ -21,6 +21,12 @@ The checks (bounds come from the catalog, :mod:`econ.data.catalog`):
 ``jump``
     No move between consecutive observations exceeds ``max_dlog`` in ``|Δlog|`` (a robust
     screen for one-day slips: ×100, ÷10, a digit lost).
+``flat``
+    No value repeats over more than ``max_flat`` consecutive observations (index levels:
+    5): a hole filled forward in an export is a hole, not a run of zero returns.
+``calendar``
+    No observation on a weekend for a series on an exchange calendar (``CN``, ``CNHK``,
+    ``US``): a calendar-day export filled forward over weekends.
 ``gap``
     (panel builder, :func:`econ.data.panel.build_panel`) no hole between observations longer
     than the series' calendar allows inside a panel's window.
@@ -55,7 +61,7 @@ an ``ACCEPT.csv`` in the vault folder (beside ``MANIFEST.csv``)::
     series_id,check,first,last,reason
     cn.index.csi1000.close,jump,2024-02-05,2024-02-05,micro-cap crash; checked against csindex.com.cn
 
-``check`` is ``range``, ``typical``, ``jump`` or ``gap``; the flagged dates (a value's date,
+``check`` is ``range``, ``typical``, ``jump``, ``flat``, ``calendar`` or ``gap``; the flagged dates (a value's date,
 the day of a move, a year for ``typical``, both ends of a hole for ``gap``) must lie in
 ``first``..``last``; ``reason`` is required. The package's own ``econ/data/accept.csv``
 declares the public vault's documented quirks the same way.
@@ -73,18 +79,21 @@ import numpy as np
 import pandas as pd
 
 from econ.data.bounds import Interval
+from econ.data.calendar import WEEKDAY_CALENDARS
 from econ.data.catalog import SeriesSpec
 from econ.data.errors import (
     AcceptListError,
+    CalendarError,
     DateRangeError,
     JumpError,
     ScaleError,
+    StaleValueError,
     ValueRangeError,
 )
 
 ACCEPT_FILE = "ACCEPT.csv"
 ACCEPT_COLUMNS = ("series_id", "check", "first", "last", "reason")
-ACCEPTABLE_CHECKS = ("range", "typical", "jump", "gap")
+ACCEPTABLE_CHECKS = ("range", "typical", "jump", "flat", "calendar", "gap")
 FIRST_PLAUSIBLE = pd.Timestamp("1900-01-01")
 #: Observations a calendar year needs before its median magnitude is judged.
 MIN_YEAR_OBS = {"D": 20, "W": 10, "M": 6, "Q": 2}
@@ -285,6 +294,45 @@ def check_jumps(spec: SeriesSpec, s: pd.Series, accept: AcceptList, locate: Loca
     )
 
 
+def check_flat(spec: SeriesSpec, s: pd.Series, accept: AcceptList, locate: Locator | None) -> None:
+    """No run of identical consecutive values longer than ``spec.max_flat`` observations."""
+    if spec.max_flat is None or len(s) <= spec.max_flat:
+        return
+    v = s.to_numpy(dtype="float64")
+    change = np.r_[True, v[1:] != v[:-1]]
+    starts = np.flatnonzero(change)
+    lengths = np.diff(np.r_[starts, len(v)])
+    long = np.flatnonzero(lengths > spec.max_flat)
+    long = [k for k in long if not accept.covers_span(_ids(spec), "flat", s.index[starts[k]],
+                                                       s.index[starts[k] + lengths[k] - 1])]
+    if not long:
+        return
+    k = long[0]
+    first, last = s.index[starts[k]], s.index[starts[k] + lengths[k] - 1]
+    raise StaleValueError(
+        f"{spec.id}: the value {v[starts[k]]:g} repeats on {lengths[k]} consecutive observations from "
+        f"{first.date()}{_at(locate, first)} to {last.date()}, more than the {spec.max_flat} this series ever "
+        f"repeats (catalog max_flat; {len(long)} such run(s)). A hole filled forward? Leave missing days "
+        f"empty (or delete their rows); {_DECLARE.format(check='flat')}."
+    )
+
+
+def check_calendar(spec: SeriesSpec, s: pd.Series, accept: AcceptList, locate: Locator | None) -> None:
+    """No weekend observation for a series on an exchange calendar."""
+    if spec.calendar not in WEEKDAY_CALENDARS:
+        return
+    weekend = (s.index.day_of_week >= 5) & ~accept.covers(_ids(spec), "calendar", s.index)
+    if not weekend.any():
+        return
+    pos = np.flatnonzero(weekend)
+    when = s.index[pos[0]]
+    raise CalendarError(
+        f"{spec.id}: {len(pos)} observation(s) on weekends, e.g. {when.date()} ({when.day_name()})"
+        f"{_at(locate, when)}, but its calendar {spec.calendar} has no weekend days. A calendar-day export "
+        f"filled forward? Export trading days only; {_DECLARE.format(check='calendar')}."
+    )
+
+
 def check_series(spec: SeriesSpec, series: pd.Series, *, accept: AcceptList | None = None,
                  locate: Locator | None = None) -> None:
     """Run every value check of ``spec`` on ``series``; raise the first failure.
@@ -292,7 +340,8 @@ def check_series(spec: SeriesSpec, series: pd.Series, *, accept: AcceptList | No
     Parameters
     ----------
     spec
-        The catalog entry (its ``value_range``, ``typical`` and ``max_dlog``).
+        The catalog entry (its ``value_range``, ``typical``, ``max_dlog``, ``max_flat`` and
+        ``calendar``).
     series
         Values on a sorted ``DatetimeIndex`` (missing values already dropped).
     accept
@@ -302,7 +351,7 @@ def check_series(spec: SeriesSpec, series: pd.Series, *, accept: AcceptList | No
 
     Raises
     ------
-    ValueRangeError, ScaleError, JumpError
+    ValueRangeError, ScaleError, JumpError, StaleValueError, CalendarError
         Subclasses of :class:`~econ.data.errors.ValueCheckError` naming series, date, source
         line and bound.
     """
@@ -311,6 +360,8 @@ def check_series(spec: SeriesSpec, series: pd.Series, *, accept: AcceptList | No
     check_finite_and_range(spec, s, accept, locate)
     check_typical(spec, s, accept, locate)
     check_jumps(spec, s, accept, locate)
+    check_calendar(spec, s, accept, locate)  # before flat: weekend rows explain a filled export best
+    check_flat(spec, s, accept, locate)
 
 
 def locate_in_vault(vault: object, spec: SeriesSpec) -> Locator:

@@ -80,6 +80,14 @@ class ScaleError(ValueCheckError):
     """Values of the wrong magnitude for the declared unit (e.g. decimals stored for percent)."""
 
 
+class StaleValueError(ValueCheckError):
+    """A value repeated over more observations than the series ever repeats (a filled-forward hole)."""
+
+
+class CalendarError(ValueCheckError):
+    """Observations on days the series' calendar never has (e.g. weekends of an exchange series)."""
+
+
 class DateRangeError(VaultFileError):
     """A date outside any plausible range for market data (e.g. a year typo such as 0223-10-31)."""
 

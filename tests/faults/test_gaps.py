@@ -134,3 +134,32 @@ def test_series_ending_before_the_window(fault_vault):
     msg = str(err.value)
     assert "'cn.index.csi1000.close'" in msg and "covers 2005-04-05..2013-12-31" in msg
     assert "window 2014-11-17..end" in msg and "\n" not in msg
+
+
+def test_a_hole_filled_forward_is_still_a_hole(fault_vault):
+    # Excel "fill down" over the 6-month hole: 26 weeks of zero returns instead of a gap
+    from econ.data.errors import StaleValueError
+
+    frame = fault_vault.read(CSI1000)
+    inside = (frame["date"] >= "2019-01-01") & (frame["date"] <= "2019-06-30")
+    frame.loc[inside, "close"] = frame.loc[frame["date"] == "2018-12-28", "close"].iloc[0]
+    fault_vault.write(CSI1000, frame)
+    with pytest.raises(StaleValueError) as err:
+        fault_vault.loader().fetch("cn.index.csi1000.close")
+    msg = str(err.value)
+    assert "cn.index.csi1000.close" in msg and "from 2018-12-28" in msg and "to 2019-06-28" in msg
+    assert "more than the 5 this series ever repeats" in msg and CSI1000 in msg
+
+
+def test_a_calendar_day_export_filled_over_weekends(fault_vault):
+    from econ.data.errors import CalendarError
+
+    frame = fault_vault.read("idx_csi300_000300.csv")
+    days = pd.to_datetime(frame["date"])
+    full = frame.set_index(days).reindex(pd.date_range(days.min(), days.max(), freq="D")).ffill()
+    full = full[full.index.day_of_week < 7]  # weekends included, holidays too: Wind "calendar days"
+    full["date"] = full.index.strftime("%Y-%m-%d")
+    fault_vault.write("idx_csi300_000300.csv", full.reset_index(drop=True))
+    with pytest.raises(CalendarError, match=r"cn.index.csi300.close: \d+ observation\(s\) on weekends, e.g. "
+                                            r"2005-04-09 \(Saturday\)"):
+        fault_vault.loader().fetch("cn.index.csi300.close")
