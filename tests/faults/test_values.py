@@ -220,3 +220,19 @@ def test_a_wrong_value_stops_a_grid_instead_of_failing_one_spec(fault_vault):
     fault_vault.edit("mktcap_concentration_quarterly_2005_2025.csv", lambda f: _scale(f, "share_top50", 100.0))
     with pytest.raises(ValueRangeError, match=r"cn.concentration.top50_share.*\[0;1\]"):
         run_grid(_estimate_top50, grid, loader=fault_vault.loader())
+
+
+@pytest.mark.slow
+def test_end_to_end_a2_on_us10y_in_decimals_fails_and_publishes_nothing(fault_vault, tmp_path):
+    # the headline case through the runner: A2 must stop, not report β 1.302 with exit 0
+    from econ.config import Settings
+    from econ.runner import run_studies
+    from studies import resolve
+
+    fault_vault.edit("us10y.csv", lambda f: _scale(f, "value", 0.01))
+    paper = tmp_path / "paper"
+    report = run_studies(resolve(["A2"]), Settings.resolve(vault=fault_vault.root, cache=fault_vault.cache,
+                                                          paper=paper, live=False), png=False)
+    assert list(report.errors) == ["us10y_csi300"] and not report.results
+    assert report.errors["us10y_csi300"].startswith("ScaleError: us.rate.ust10y")
+    assert not (paper / "results" / "us10y_csi300.json").exists()
