@@ -52,6 +52,14 @@ Calibration on the public vault (``../shared/data/raw``, all 73 catalog series p
   in decimals 0.0019-0.0078 (bound [0.0005;0.05]). TIPS real yields (near zero for years)
   and the CSI 1000 dividend yield (zero before publication) have no magnitude check; the SSE
   turnover rate is a known defect (fraction until 2018, see its catalog meaning) and has none.
+* repeated values: the longest run of one identical close is 1 observation for every CN
+  index but the SSE Composite (2), 2 for the Russell 2000 and 3 for the S&P 500, so
+  ``max_flat`` is 5 for index closes;
+  FX pegs (USD/CNY 668 days), DXY (12, 1970s) and rates repeat for long and have no bound.
+* weekends: no series on the CN, CNHK or US calendars has a weekend date; the interbank
+  series have 128-166 (make-up working days), FRED's DFF every weekend.
+* holes: see :data:`econ.data.calendar.CALENDARS`; the only holes beyond the calendars in
+  the vault are the csindex P/E copy's three in 2011-2012, declared in ``accept.csv``.
 
 Accepting a flagged value
 -------------------------
