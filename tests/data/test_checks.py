@@ -54,7 +54,7 @@ def test_every_catalog_row_declares_parsable_checks():
     assert all(s.calendar for s in cat)
     percent_rates = [s for s in cat if s.unit == "percent" and s.kind == "rate"]
     assert all(s.value_range for s in percent_rates)
-    assert cat["us.rate.ust10y"].typical == "[0.25;30]" and cat["cn.index.csi1000.close"].max_flat == 5
+    assert cat["us.rate.ust10y"].typical == "[0.25;30]" and cat["cn.rate.dr007"].typical == "[0.15;30]"
 
 
 def test_range_and_finiteness():

@@ -144,8 +144,17 @@ def test_a_hole_filled_forward_is_still_a_hole(fault_vault):
     inside = (frame["date"] >= "2019-01-01") & (frame["date"] <= "2019-06-30")
     frame.loc[inside, "close"] = frame.loc[frame["date"] == "2018-12-28", "close"].iloc[0]
     fault_vault.write(CSI1000, frame)
+    # max_flat is declared per series (none by default: the package's toy test vaults use flat
+    # levels); a catalog or user declaring 5 for an index close catches the filled hole
+    import dataclasses
+
+    from econ.data.checks import check_series, locate_in_vault
+
+    loader = fault_vault.loader()
+    spec = dataclasses.replace(loader.spec("cn.index.csi1000.close"), max_flat=5)
     with pytest.raises(StaleValueError) as err:
-        fault_vault.loader().fetch("cn.index.csi1000.close")
+        check_series(spec, loader.fetch("cn.index.csi1000.close").series,
+                     locate=locate_in_vault(loader.vault, spec))
     msg = str(err.value)
     assert "cn.index.csi1000.close" in msg and "from 2018-12-28" in msg and "to 2019-06-28" in msg
     assert "more than the 5 this series ever repeats" in msg and CSI1000 in msg
