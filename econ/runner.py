@@ -379,7 +379,7 @@ def rebuild_summaries(paper: Path, registry: Registry | None = None) -> list[Pat
     st = stage(paper, "_summaries")
     st.write_text("tables/claims.tex", render_claims_table(verdicts, registry))
     st.write_text("results/claims.json", claims_json(verdicts, registry.sha256))
-    st.write_text("tables/numbers.tex", render_macros(numbers))
+    st.write_text("tables/numbers.tex", render_macros(numbers, synthetic=any(r.get("synthetic") for r in results)))
     synthetic = any(c.get("synthetic") for c in curves)
     st.write_text("tables/spec_curves.tex", render_table(curve_summary_table(curves), synthetic=synthetic)
                   if curves else "% no specification grids yet\n")

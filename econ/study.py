@@ -11,6 +11,7 @@ no LaTeX: :mod:`econ.verdict` decides, ``econ.report`` turns results into tables
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 from collections.abc import Callable, Mapping
@@ -198,8 +199,17 @@ def _plain(obj: Any) -> Any:
 class Study:
     """Base class of study modules' study objects.
 
-    Subclasses set the class attributes and implement :meth:`run`.
+    Subclasses set the class attributes and implement :meth:`run`. Wrong data never becomes
+    a silent number: a study's ``run`` fails with the first
+    :class:`~econ.data.errors.DataIntegrityError` (bad values, a hole, a malformed file) the
+    loader raised while it ran, even where the study caught it to treat a series as missing.
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        run = cls.__dict__.get("run")
+        if run is not None and not getattr(run, "_integrity_guarded", False):
+            cls.run = _integrity_guarded(run)  # type: ignore[method-assign]
 
     name: ClassVar[str]
     title: ClassVar[str]
@@ -213,3 +223,19 @@ class Study:
 
     def is_synthetic(self, loader: DataLoader) -> bool:
         return any(loader.fetch(s).synthetic for s in self.series)
+
+
+def _integrity_guarded(run: Callable[..., StudyResult]) -> Callable[..., StudyResult]:
+    """Wrap a study's ``run``: re-raise an integrity error the loader recorded meanwhile."""
+
+    @functools.wraps(run)
+    def guarded(self: Study, loader: DataLoader, *args: Any, **kwargs: Any) -> StudyResult:
+        errors = getattr(loader, "integrity_errors", None)
+        seen = len(errors) if errors is not None else 0
+        result = run(self, loader, *args, **kwargs)
+        if errors is not None and len(errors) > seen:
+            raise errors[seen]
+        return result
+
+    guarded._integrity_guarded = True  # type: ignore[attr-defined]
+    return guarded

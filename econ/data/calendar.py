@@ -17,6 +17,39 @@ import numpy as np
 import pandas as pd
 
 TARGET_FREQUENCIES = ("D", "W", "M", "Q", "H", "A")
+
+#: Observation calendars of the catalog (``calendar`` column): the longest run of calendar days
+#: between two consecutive observations that the calendar itself produces (weekends and
+#: holidays), and what it is. A longer hole is missing data, and a change across it is not a
+#: one-period change. Calibrated on the public vault (see ``econ.data.checks``): Spring
+#: Festival closures with their weekends last up to 12 days since 2001 (e.g. 2006-01-25 to
+#: 2006-02-06; 17-20 days in 1999-2000); Stock Connect closes when either market does
+#: (northbound: 12); US markets and FRED series: 7 days after 9/11 (8 for FRED's H.10 rates).
+CALENDARS: dict[str, tuple[int, str]] = {
+    "CN": (12, "Shanghai/Shenzhen exchange trading days"),
+    "CNIB": (12, "China interbank/ChinaBond business days (incl. weekend make-up days)"),
+    "CNHK": (12, "Stock Connect days (both mainland and Hong Kong open)"),
+    "US": (8, "US business days (NYSE / Federal Reserve H.10/H.15)"),
+    "D7": (4, "every calendar day (FRED DFF carries weekends)"),
+    "W": (10, "one observation a week"),
+    "M": (35, "one observation a month (dated at month end)"),
+    "Q": (95, "one observation a quarter (dated at quarter end)"),
+}
+
+#: Calendars without weekend days: an exchange series dated on a Saturday or Sunday comes from
+#: a calendar-day export that filled the weekends forward (China's interbank market, in
+#: contrast, opens on weekend make-up working days, and FRED's DFF carries every day).
+WEEKDAY_CALENDARS = frozenset({"CN", "CNHK", "US"})
+
+#: Closures longer than a calendar's bound that are part of the calendar: (last trading day
+#: before, first trading day after). Until 2004 the Shanghai and Shenzhen exchanges closed for
+#: two weeks or more at the Spring Festival; every CN series in the vault that covers those
+#: years (SSE Composite, Shenwan small-cap, CUFE factors) has exactly these holes.
+CALENDAR_CLOSURES: dict[str, tuple[tuple[str, str], ...]] = {
+    "CN": (("1996-02-16", "1996-03-04"), ("1997-01-31", "1997-02-17"), ("1998-01-23", "1998-02-09"),
+           ("1999-02-09", "1999-03-01"), ("2000-01-28", "2000-02-14"), ("2001-01-19", "2001-02-05"),
+           ("2002-02-08", "2002-02-25"), ("2004-01-16", "2004-01-29")),
+}
 _ORDER = {"D": 0, "W": 1, "M": 2, "Q": 3, "H": 4, "A": 5}
 _PERIOD = {"W": "W-FRI", "M": "M", "Q": "Q", "A": "Y"}
 
@@ -98,3 +131,27 @@ def asof_align(series: pd.Series, calendar: pd.DatetimeIndex, *, tolerance_days:
     tol = None if tolerance_days is None else pd.Timedelta(days=tolerance_days)
     merged = pd.merge_asof(left, right, on="date", direction="backward", tolerance=tol)
     return pd.Series(merged["value"].to_numpy(), index=pd.DatetimeIndex(calendar, name="date"), name=series.name)
+
+
+def observation_gaps(index: pd.DatetimeIndex, max_days: int, calendar: str = "") -> pd.DataFrame:
+    """Holes longer than ``max_days`` between consecutive dates of ``index``.
+
+    A hole inside one of ``calendar``'s declared closures (:data:`CALENDAR_CLOSURES`) is
+    part of the calendar, not a hole.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per hole: ``last_before`` and ``first_after`` (the observations either side)
+        and ``days`` (calendar days between them); empty when there is none.
+    """
+    idx = pd.DatetimeIndex(index).sort_values()
+    if len(idx) < 2:
+        return pd.DataFrame({"last_before": pd.DatetimeIndex([]), "first_after": pd.DatetimeIndex([]),
+                             "days": np.array([], dtype="int64")})
+    days = (idx[1:] - idx[:-1]).days.to_numpy()
+    long = days > max_days
+    for before, after in CALENDAR_CLOSURES.get(calendar, ()):
+        long &= ~((idx[:-1] >= pd.Timestamp(before)) & (idx[1:] <= pd.Timestamp(after)))
+    at = np.flatnonzero(long)
+    return pd.DataFrame({"last_before": idx[:-1][at], "first_after": idx[1:][at], "days": days[at]})

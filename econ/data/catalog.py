@@ -25,6 +25,30 @@ parts
     overlap, after a check that the parts agree there). Empty for a plain series.
 live
     The live provider that can fetch it (``akshare``, ``fred``) or empty.
+value_range
+    Interval every value must lie in (:mod:`econ.data.bounds` notation): ``(0;inf)`` for index
+    levels, P/E and balances (strictly positive), ``[0;1]`` for fractions, ``[0;100]`` for
+    percent shares, ``[-30;30]`` for yields and money-market rates. Empty: only finiteness.
+typical
+    Interval the median of ``|value|`` in every calendar year must lie in: the magnitude the
+    unit implies (``[0.25;30]`` for a yield in percent), so decimals stored for percent (or the
+    reverse) are an error even when each value lies in ``value_range``. Empty: no check.
+max_dlog
+    Largest one-observation move ``|Δlog|`` the series makes (positive series only): the jump
+    screen. 0.25 for equity indices (a 20% limit move is 0.223), 0.75 for P/E and P/B. Empty:
+    no screen.
+max_flat
+    Longest run of consecutive observations with the identical value the series makes (5 is
+    safe for index levels: none in the vault repeats for more than 3). A longer run is a hole
+    filled forward in an export. Empty (the shipped default): no check.
+calendar
+    The calendar the series is observed on (a key of :data:`econ.data.calendar.CALENDARS`):
+    ``CN`` exchange days, ``CNIB`` interbank days, ``CNHK`` Stock Connect days, ``US`` US
+    business days, ``D7`` every day, ``W``, ``M``, ``Q``. It bounds the gap between two
+    observations the panel builder accepts (see :func:`econ.data.panel.build_panel`).
+
+How the bounds were calibrated on the public vault, and how a user accepts a value the checks
+flag (``ACCEPT.csv``), is documented in :mod:`econ.data.checks`.
 """
 
 from __future__ import annotations
@@ -37,6 +61,8 @@ from importlib import resources
 
 import pandas as pd
 
+from econ.data.bounds import Interval
+from econ.data.calendar import CALENDARS
 from econ.data.errors import UnknownSeriesError
 from econ.data.units import canonical_unit
 
@@ -57,6 +83,11 @@ class SeriesSpec:
     release_lag_days: int
     parts: tuple[str, ...] = ()
     live: str = ""
+    value_range: str = ""
+    typical: str = ""
+    max_dlog: float | None = None
+    calendar: str = ""
+    max_flat: int | None = None
 
     @property
     def is_spliced(self) -> bool:
@@ -66,6 +97,37 @@ class SeriesSpec:
     def vault_parts(self) -> tuple[str, ...]:
         """Vault ids to read: the parts of a spliced series, else the id itself."""
         return self.parts if self.parts else (self.id,)
+
+
+def _check_columns(row: object) -> dict:
+    """The value-check columns of a catalog row, validated (absent columns: no checks)."""
+    sid = row.id  # type: ignore[attr-defined]
+    out: dict = {}
+    for col in ("value_range", "typical"):
+        text = getattr(row, col, "")
+        text = text.strip() if isinstance(text, str) else ""
+        if text:
+            try:
+                Interval.parse(text)
+            except ValueError as exc:
+                raise ValueError(f"catalog row {sid}: {col}: {exc}") from None
+        out[col] = text
+    dlog = getattr(row, "max_dlog", "")
+    dlog = dlog.strip() if isinstance(dlog, str) else "" if dlog is None or dlog != dlog else str(dlog)
+    out["max_dlog"] = float(dlog) if dlog else None
+    if out["max_dlog"] is not None and not out["max_dlog"] > 0:
+        raise ValueError(f"catalog row {sid}: max_dlog must be positive")
+    flat = getattr(row, "max_flat", "")
+    flat = flat.strip() if isinstance(flat, str) else "" if flat is None or flat != flat else str(flat)
+    out["max_flat"] = int(flat) if flat else None
+    if out["max_flat"] is not None and out["max_flat"] < 1:
+        raise ValueError(f"catalog row {sid}: max_flat must be at least 1")
+    cal = getattr(row, "calendar", "")
+    cal = cal.strip() if isinstance(cal, str) else ""
+    if cal and cal not in CALENDARS:
+        raise ValueError(f"catalog row {sid}: calendar {cal!r} not in {sorted(CALENDARS)}")
+    out["calendar"] = cal
+    return out
 
 
 class Catalog:
@@ -89,6 +151,7 @@ class Catalog:
             if agg not in AGGREGATIONS:
                 raise ValueError(f"catalog row {row.id}: agg {agg!r} not in {AGGREGATIONS}")
             parts = tuple(p for p in str(row.parts).split("|") if p) if isinstance(row.parts, str) else ()
+            checks = _check_columns(row)
             specs.append(
                 SeriesSpec(
                     id=str(row.id),
@@ -100,6 +163,7 @@ class Catalog:
                     release_lag_days=int(row.release_lag_days),
                     parts=parts,
                     live=str(row.live) if isinstance(row.live, str) else "",
+                    **checks,
                 )
             )
         return cls(specs)

@@ -7,11 +7,20 @@ class DataError(Exception):
     """Base class of all data-layer errors."""
 
 
+class DataIntegrityError(DataError):
+    """The data are wrong (bad file content, implausible values, a hole), not merely absent.
+
+    A study may treat a *missing* series as "untestable", but never wrong data: the loader
+    records every integrity error it raises, and a study whose run saw one fails even if the
+    study caught it (:class:`econ.study.Study`).
+    """
+
+
 class ManifestError(DataError):
     """The vault's MANIFEST.csv is missing, malformed, or points at a missing file/column."""
 
 
-class VaultFileError(DataError):
+class VaultFileError(DataIntegrityError):
     """A vault file has bad content: unparsable/duplicate/unsorted dates, non-numeric values."""
 
 
@@ -53,3 +62,49 @@ class InsufficientDataError(DataError):
 
 class FrequencyMismatchError(DataError):
     """A file's dates have another frequency than the series it is read for."""
+class ValueCheckError(VaultFileError):
+    """A value contradicts what the catalog declares plausible for its series (see ``econ.data.checks``).
+
+    The message names the series, file, column, line (where known) and the declared bound, and
+    says how to fix the value or accept it (an ``ACCEPT.csv`` row in the vault).
+    """
+
+
+class ValueRangeError(ValueCheckError):
+    """A value outside the series' declared range (e.g. a zero, negative or infinite index level)."""
+
+
+class JumpError(ValueCheckError):
+    """A one-period move larger than any the series makes (|Δlog| beyond the declared bound)."""
+
+
+class ScaleError(ValueCheckError):
+    """Values of the wrong magnitude for the declared unit (e.g. decimals stored for percent)."""
+
+
+class StaleValueError(ValueCheckError):
+    """A value repeated over more observations than the series ever repeats (a filled-forward hole)."""
+
+
+class CalendarError(ValueCheckError):
+    """Observations on days the series' calendar never has (e.g. weekends of an exchange series)."""
+
+
+class DateRangeError(VaultFileError):
+    """A date outside any plausible range for market data (e.g. a year typo such as 0223-10-31)."""
+
+
+class SpliceScaleError(VaultFileError):
+    """The parts of a spliced series differ in scale where they meet (e.g. one part in decimals)."""
+
+
+class AcceptListError(DataError):
+    """An ``ACCEPT.csv`` declaration is malformed (unknown series or check, bad date, no reason)."""
+
+
+class SeriesGapError(DataIntegrityError):
+    """A series has a hole longer than its calendar allows inside a panel's window."""
+
+
+class SeriesCoverageError(DataError):
+    """A series has no observation inside the window a panel (a study) asks for."""

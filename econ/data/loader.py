@@ -25,9 +25,11 @@ import pandas as pd
 
 from econ.config import Settings
 from econ.data.catalog import AGGREGATIONS, FREQUENCIES, Catalog, SeriesSpec, default_catalog
+from econ.data.checks import AcceptList, check_series, locate_in_vault
 from econ.data.errors import (
     CacheCorruptError,
     DataError,
+    DataIntegrityError,
     ManifestError,
     SeriesNotFoundError,
     UnknownSeriesError,
@@ -79,7 +81,10 @@ class DataLoader:
         self._live = live_providers if live_providers is not None else (
             _live_providers() if settings.live else [])
         self._memo: dict[str, Fetched] = {}
+        self._accept: AcceptList | None = None
         self.events: list[str] = []  # human-readable log of cache repairs etc.
+        #: every DataIntegrityError raised while serving data (a study that caught one still fails)
+        self.integrity_errors: list[DataIntegrityError] = []
         if settings.synthetic:
             from econ.data.providers.synthetic import SyntheticProvider
 
@@ -151,9 +156,28 @@ class DataLoader:
         if not refresh and series_id in self._memo:
             return self._memo[series_id]
         spec = self.spec(series_id)
-        fetched = self._resolve(spec, refresh=refresh, write=write_cache)
+        try:
+            fetched = self._resolve(spec, refresh=refresh, write=write_cache)
+            if not fetched.synthetic:
+                check_series(spec, fetched.series, accept=self.accept,
+                             locate=locate_in_vault(self.vault, spec) if fetched.provider in ("vault", "snapshot") else None)
+        except DataIntegrityError as exc:
+            raise self.record(exc) from None
         self._memo[series_id] = fetched
         return fetched
+
+    def record(self, exc: DataIntegrityError) -> DataIntegrityError:
+        """Remember an integrity error (for :class:`econ.study.Study` to fail on) and return it."""
+        self.integrity_errors.append(exc)
+        return exc
+
+    @property
+    def accept(self) -> AcceptList:
+        """Declared acceptances of flagged values: the package's and the vault's ``ACCEPT.csv``."""
+        if self._accept is None:
+            roots = getattr(self.vault, "roots", None) or ([self.vault.root] if self.vault is not None else [])
+            self._accept = AcceptList.load(roots)
+        return self._accept
 
     def series(self, series_id: str) -> pd.Series:
         """Values only (``attrs`` carry unit, provider and synthetic flag)."""

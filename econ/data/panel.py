@@ -16,10 +16,17 @@ Steps for each series:
    as of each target date.
 3. **Calendar** (daily panels): the trading days of ``calendar`` (default: the first
    series); other series are aligned as of each date, carried at most ``max_stale_days``.
+4. **Coverage and holes**: a series with no observation in the requested window is an
+   error naming it and the window (:class:`~econ.data.errors.SeriesCoverageError`); a hole
+   longer than the series' calendar allows (catalog ``calendar``; a study may set
+   ``max_gap_days``) inside the panel is refused (:class:`~econ.data.errors.SeriesGapError`)
+   or, where the study declares ``on_gap="mask"``, masked (:mod:`econ.data.gaps`), so a
+   multi-week hole never becomes one period's change.
 
 The returned ``DataFrame`` has ``attrs``: ``units`` (column → unit), ``ids`` (column →
 series id), ``freq``, ``synthetic`` (True if any input is synthetic) and ``provenance``
-(column → provider/source/sha256 record).
+(column → provider/source/sha256 record), ``gaps`` (holes inside the panel that were
+accepted or masked) and ``masked`` (column → number of changes masked).
 """
 
 from __future__ import annotations
@@ -35,7 +42,8 @@ from econ.data.calendar import (
     coarser_or_equal,
     period_end_labels,
 )
-from econ.data.errors import InsufficientDataError
+from econ.data.errors import InsufficientDataError, SeriesCoverageError, SeriesGapError
+from econ.data.gaps import gap_bound, gap_record, panel_gaps, straddles
 from econ.data.loader import DataLoader
 
 _NATIVE_TO_TARGET = {"D": "D", "W": "W", "M": "M", "Q": "Q"}
@@ -81,6 +89,8 @@ def build_panel(
     max_stale_days: int | None = 10,
     dropna: str | None = None,
     min_rows: int = 1,
+    on_gap: str = "raise",
+    max_gap_days: int | Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
     """Build an aligned panel.
 
@@ -108,9 +118,26 @@ def build_panel(
         ``"any"`` to keep rows with every column present, ``"all"`` to drop empty rows.
     min_rows
         Raise :class:`InsufficientDataError` when fewer rows remain.
+    on_gap
+        A hole in a series longer than its calendar allows, inside the panel: ``"raise"``
+        (:class:`SeriesGapError`) or ``"mask"`` (blank the column inside the hole, record it in
+        ``attrs["gaps"]``/``attrs["masked"]``; take changes with
+        :func:`econ.data.gaps.mask_gap_changes`). Holes declared in an accept list pass.
+    max_gap_days
+        The longest gap (calendar days) to allow instead of the calendar's, for all columns
+        or per column.
+
+    Raises
+    ------
+    SeriesCoverageError
+        A series has no observation between ``start`` and ``end``.
+    SeriesGapError
+        A series has an undeclared hole inside the panel (``on_gap="raise"``).
     """
     if freq not in TARGET_FREQUENCIES:
         raise ValueError(f"freq must be one of {TARGET_FREQUENCIES}, got {freq!r}")
+    if on_gap not in ("raise", "mask"):
+        raise ValueError(f"on_gap must be 'raise' or 'mask', got {on_gap!r}")
     mapping = dict(series) if isinstance(series, Mapping) else {s: s for s in series}
     if not mapping:
         raise ValueError("no series requested")
@@ -124,12 +151,15 @@ def build_panel(
     provenance: dict[str, dict] = {}
     synthetic = False
     coarse: set[str] = set()  # columns coarser than the target frequency (carried forward)
+    observed: dict[str, pd.DatetimeIndex] = {}  # observation dates as dated in the panel
     for col, sid in mapping.items():
         spec = loader.spec(sid)
         fetched = loader.fetch(sid)
         s = fetched.series.rename(col)
         if release_lags:
             s = _release_dated(s, spec.frequency, spec.release_lag_days)
+        observed[col] = s.dropna().index
+        _check_coverage(col, sid, fetched.source, observed[col], spec.frequency, start, end)
         how = agg.get(col, spec.agg)
         native = _NATIVE_TO_TARGET[spec.frequency]
         upsampled = freq != "D" and not coarser_or_equal(freq, native)
@@ -184,6 +214,63 @@ def build_panel(
             f"panel of {cols} at freq {freq} from {start or 'start'} to {end or 'end'} has {len(frame)} "
             f"rows after alignment; at least {min_rows} needed"
         )
+    gaps, masked = _holes(loader, frame, mapping, observed, provenance, freq, on_gap, max_gap_days)
     frame.attrs = {"units": units, "ids": dict(mapping), "freq": freq, "synthetic": synthetic,
-                   "provenance": provenance}
+                   "provenance": provenance, "gaps": gaps, "masked": masked}
     return frame
+
+
+def _check_coverage(col: str, sid: str, source: str, dates: pd.DatetimeIndex, native: str,
+                    start: str | pd.Timestamp | None, end: str | pd.Timestamp | None) -> None:
+    """A series with no observation in ``start``..``end`` cannot serve the panel: say so."""
+    if start is None and end is None:
+        return
+    carry = pd.Timedelta(days=_PERIOD_DAYS[native] + 10)  # a coarse value dated just before start counts
+    lo = pd.Timestamp(start) - carry if start is not None else None
+    hi = pd.Timestamp(end) if end is not None else None
+    inside = dates[((dates >= lo) if lo is not None else True) & ((dates <= hi) if hi is not None else True)]
+    if len(inside):
+        return
+    span = f"{dates.min().date()}..{dates.max().date()}" if len(dates) else "no observations"
+    window = f"{pd.Timestamp(start).date() if start is not None else 'start'}..{pd.Timestamp(end).date() if end is not None else 'end'}"
+    raise SeriesCoverageError(
+        f"series '{sid}' (column '{col}', from {source}) covers {span}, nothing in the window {window} "
+        "this panel asks for. Extend the series in the vault (or pull a longer copy), or choose a window it covers."
+    )
+
+
+def _holes(loader: DataLoader, frame: pd.DataFrame, mapping: Mapping[str, str],
+           observed: Mapping[str, pd.DatetimeIndex], provenance: Mapping[str, dict], freq: str,
+           on_gap: str, max_gap_days: int | Mapping[str, int] | None) -> tuple[list[dict], dict[str, int]]:
+    """Find holes inside the panel; raise, or mask them in ``frame`` (in place) and record them."""
+    records: list[dict] = []
+    masked: dict[str, int] = {}
+    if frame.empty:
+        return records, masked
+    window = (frame.index.min(), frame.index.max())
+    for col, sid in mapping.items():
+        spec = loader.spec(sid)
+        bound = gap_bound(spec.calendar, spec.frequency, max_gap_days, col)
+        holes = panel_gaps(observed[col], bound=bound, freq=freq, window=window, calendar=spec.calendar)
+        for row in holes.itertuples(index=False):
+            ids = (spec.id, *spec.parts)
+            if loader.accept.covers_span(ids, "gap", row.last_before, row.first_after):
+                records.append(gap_record(col, sid, row, bound, "accepted"))
+                continue
+            if on_gap == "raise":
+                cal = spec.calendar or f"frequency {spec.frequency}"
+                raise loader.record(SeriesGapError(
+                    f"series '{sid}' (column '{col}', from {provenance[col]['source']}) has no observation from "
+                    f"{row.last_before.date()} to {row.first_after.date()} ({row.days} days; its calendar {cal} "
+                    f"allows {bound}) inside this panel ({window[0].date()}..{window[1].date()}, freq {freq}): the "
+                    f"change across the hole would enter as one period's change ({len(holes)} such hole(s)). Fill the "
+                    "hole in the source; if it is real, declare it in ACCEPT.csv (check=gap) or build the panel with "
+                    "on_gap='mask'."
+                ))
+            rec = gap_record(col, sid, row, bound, "masked")
+            inside = (frame.index > rec["label_before"]) & (frame.index < rec["label_after"])
+            frame.loc[inside, col] = float("nan")
+            masked[col] = masked.get(col, 0) + int(straddles(frame.index, rec["label_after"]).sum()
+                                                   if rec["label_before"] < rec["label_after"] else 0)
+            records.append(rec)
+    return records, masked

@@ -2,9 +2,48 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from econ.data.errors import VaultFileError
+from econ.data.errors import SpliceScaleError, VaultFileError
+
+#: Observations either side of a join whose median magnitudes are compared.
+JOIN_WINDOW = 20
+#: Largest ratio of those medians for parts of one series. Real joins in the vault differ by
+#: at most 1.3x (SHIBOR overnight around 2022-06-02/06, a 20-day window each side); a unit
+#: slip is 100x (decimals vs percent), 10x or 1000x.
+MAX_SCALE_RATIO = 5.0
+
+
+def check_join_scale(before: pd.Series, after: pd.Series, series_id: str, *,
+                     window: int = JOIN_WINDOW, max_ratio: float = MAX_SCALE_RATIO) -> float:
+    """Raise :class:`SpliceScaleError` if two consecutive parts differ in scale where they meet.
+
+    Compares the median ``|value|`` of the last ``window`` observations of ``before`` (up to
+    where ``after`` starts) with that of the first ``window`` observations of ``after``.
+
+    Returns
+    -------
+    float
+        The ratio of the larger median to the smaller (1 when either is zero or empty).
+    """
+    a = before.loc[before.index < after.index.min()].dropna().abs().iloc[-window:]
+    b = after.dropna().abs().iloc[:window]
+    if a.empty or b.empty:
+        return 1.0
+    ma, mb = float(np.median(a)), float(np.median(b))
+    if ma == 0 or mb == 0:
+        return 1.0
+    ratio = max(ma, mb) / min(ma, mb)
+    if ratio > max_ratio:
+        raise SpliceScaleError(
+            f"cannot splice '{series_id}': its parts differ in scale where they meet: median |value| "
+            f"{ma:.4g} in '{before.name}' (last {len(a)} obs. to {a.index.max().date()}) vs {mb:.4g} in "
+            f"'{after.name}' (first {len(b)} obs. from {b.index.min().date()}), {ratio:.3g}x apart (bound "
+            f"{max_ratio:g}x). One part is in another unit (decimals vs percent?): convert it and fix its "
+            "manifest unit."
+        )
+    return ratio
 
 
 def splice(
@@ -13,7 +52,9 @@ def splice(
     """Join ``parts`` (oldest first) into one series; later parts win where they overlap.
 
     The parts must agree where they overlap (``|a - b| <= atol + rtol * |b|`` on every common
-    date), otherwise they are not the same series and joining them would be wrong.
+    date), otherwise they are not the same series and joining them would be wrong; and they
+    must have the same scale where they meet (:func:`check_join_scale`), which catches a part
+    in another unit even when the parts do not overlap (SHIBOR, China government yields).
 
     Returns
     -------
@@ -25,6 +66,7 @@ def splice(
     out = parts[0]
     notes = []
     for nxt in parts[1:]:
+        check_join_scale(out, nxt, series_id)
         common = out.index.intersection(nxt.index)
         if len(common):
             a, b = out.loc[common], nxt.loc[common]

@@ -2,6 +2,11 @@
 
 ``numbers.tex`` defines ``\\res{KEY}`` lookups, e.g. ``\\res{A2_beta_diff}``, from the
 ``numbers`` of every study result. An unknown key prints a visible ``??KEY??``.
+
+A run on synthetic data stamps the prose too, not only tables and figures: ``numbers.tex``
+then sets the flag ``\\ifsynthetic`` (which ``paper/main.tex`` uses in the title and the
+abstract) and every ``\\res`` value carries ``\\synmark`` (a superscript SYNTHETIC), so no
+synthetic number can be quoted as if it came from market data.
 """
 
 from __future__ import annotations
@@ -32,8 +37,26 @@ def format_value(v: Any) -> str:
     return escape(v)
 
 
-def render_macros(numbers: Mapping[str, Any]) -> str:
-    lines = [HEADER]
+#: The flag ``\\ifsynthetic`` (declared here when the document has not declared it) and the
+#: mark every synthetic value carries.
+SYNTHETIC_HEADER = r"""\makeatletter\@ifundefined{ifsynthetic}{\newif\ifsynthetic}{}\makeatother
+\synthetictrue
+\providecommand{\synmark}{\textsuperscript{\textsc{synthetic}}}
+"""
+
+
+def render_macros(numbers: Mapping[str, Any], *, synthetic: bool = False) -> str:
+    """The ``numbers.tex`` text: one ``\\res`` definition per key, sorted.
+
+    Parameters
+    ----------
+    numbers
+        Key → value (formatted by :func:`format_value`).
+    synthetic
+        The numbers come from synthetic data: set ``\\synthetictrue`` and mark every value.
+    """
+    lines = [HEADER + (SYNTHETIC_HEADER if synthetic else "")]
+    mark = r"\synmark{}" if synthetic else ""
     for key in sorted(numbers):
-        lines.append(rf"\expandafter\def\csname res@{key}\endcsname{{{format_value(numbers[key])}}}")
+        lines.append(rf"\expandafter\def\csname res@{key}\endcsname{{{format_value(numbers[key])}{mark}}}")
     return "\n".join(lines) + "\n"

@@ -60,6 +60,7 @@ import numpy as np
 import pandas as pd
 
 from econ.config import Settings
+from econ.data.errors import DataIntegrityError
 from econ.data.loader import DataLoader
 from econ.models.base import Result
 from econ.robust.cache import GridCache, InputHasher, function_fingerprint
@@ -265,6 +266,8 @@ def accepts_null(fn: EstimateFn) -> bool:
 def _run_one(fn: EstimateFn, spec: Spec, loader: Any) -> SpecEstimate:
     try:
         out = fn(spec, loader)
+    except DataIntegrityError:  # wrong data is never a failed spec: it stops the run
+        raise
     except Exception as exc:  # a failing spec is reported, not fatal
         return SpecEstimate.failed(f"{type(exc).__name__}: {exc}")
     if not isinstance(out, SpecEstimate):
@@ -275,6 +278,8 @@ def _run_one(fn: EstimateFn, spec: Spec, loader: Any) -> SpecEstimate:
 def _run_null(fn: EstimateFn, spec: Spec, loader: Any, null: NullDraws) -> list[SpecEstimate]:
     try:
         out = list(fn(spec, loader, null=null))
+    except DataIntegrityError:
+        raise
     except Exception as exc:
         return [SpecEstimate.failed(f"{type(exc).__name__}: {exc}")] * null.n
     if len(out) != null.n or not all(isinstance(e, SpecEstimate) for e in out):

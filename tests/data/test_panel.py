@@ -100,7 +100,7 @@ def test_bad_arguments(loader):
 def test_weekly_release_lag_counts_from_the_observation_day(tmp_path, make_vault):
     # WALCL: Wednesday level, published Thursday (lag 1): it belongs to the same Friday week
     row = "us.fed.total_assets,fa.csv,date,value,USD million,weekly,Fed assets"
-    v = make_vault(tmp_path / "v", {"fa.csv": "date,value\n2020-03-04,100\n2020-03-11,200\n"}, [row])
+    v = make_vault(tmp_path / "v", {"fa.csv": "date,value\n2020-03-04,4241000\n2020-03-11,4311911\n"}, [row])
     loader = DataLoader(Settings.resolve(vault=v, cache=tmp_path / "c", live=False))
     p = build_panel(loader, {"fa": "us.fed.total_assets"}, freq="W")
-    assert p.loc["2020-03-13", "fa"] == 200  # not pushed into the week of 2020-03-20
+    assert p.loc["2020-03-13", "fa"] == 4311911  # not pushed into the week of 2020-03-20

@@ -70,8 +70,8 @@ def test_bad_file_content(tmp_path, body, pattern, make_vault):
 
 
 def test_empty_cells_are_missing_not_errors(tmp_path, make_vault):
-    v = make_vault(tmp_path / "v", {"c300.csv": "date,close\n2024-01-02,1\n2024-01-03,\n2024-01-04,3\n"}, [ROW_300])
-    assert loader_for(v, tmp_path).series("cn.index.csi300.close").tolist() == [1.0, 3.0]
+    v = make_vault(tmp_path / "v", {"c300.csv": "date,close\n2024-01-02,3386.35\n2024-01-03,\n2024-01-04,3320.72\n"}, [ROW_300])
+    assert loader_for(v, tmp_path).series("cn.index.csi300.close").tolist() == [3386.35, 3320.72]
 
 
 def test_unit_contradicting_catalog(tmp_path, make_vault):

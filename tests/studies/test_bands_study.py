@@ -93,7 +93,10 @@ def test_estimate_on_a_tiny_vault(tmp_path, make_vault):
             "cn.index.csi300.close,l.csv,date,v,index points,business daily,large"]
     small = "date,v\n" + "".join(f"{d:%Y-%m-%d},{3000 * math.exp(v):.10g}\n" for d, v in zip(days, y, strict=True))
     large = "date,v\n" + "".join(f"{d:%Y-%m-%d},3000\n" for d in days)
-    root = make_vault(tmp_path / "v", {"s.csv": small, "l.csv": large}, rows)
+    # month-end values under daily ids: their month-long holes are declared (econ.data.checks)
+    accept = "series_id,check,first,last,reason\n" + "".join(
+        f"{sid},gap,1975-01-01,2025-12-31,monthly test data\n" for sid in ("cn.index.csi1000.close", "cn.index.csi300.close"))
+    root = make_vault(tmp_path / "v", {"s.csv": small, "l.csv": large, "ACCEPT.csv": accept}, rows)
     loader = DataLoader(Settings.resolve(vault=root, cache=tmp_path / "c", live=False))
     spec = Spec((("ratio", "CSI 1000/CSI 300"), ("freq", "M"), ("z", "in-sample"), ("horizon", 12),
                  ("errors", "hodrick")))

@@ -29,6 +29,7 @@ import pandas as pd
 
 from econ.data import exports
 from econ.data.catalog import SeriesSpec
+from econ.data.checks import check_date_years
 from econ.data.errors import FrequencyMismatchError, ManifestError, VaultFileError
 from econ.data.frequency import frequency_problem
 from econ.data.providers.base import Fetched, Provider
@@ -62,6 +63,7 @@ def parse_dates(raw: pd.Series, *, where: str) -> pd.DatetimeIndex:
     Raises :class:`VaultFileError` listing the first unparsable rows (with file line numbers).
     """
     text = raw.astype("string").str.strip()
+    check_date_years(text, where=where)  # a year typo (0223-10-31) names its line: econ.data.checks
     is_month = text.str.fullmatch(r"\d{4}-\d{2}").fillna(False)
     is_quarter = text.str.fullmatch(r"\d{4}Q[1-4]").fillna(False)
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
