@@ -139,7 +139,7 @@ def test_status_json_has_full_hashes_and_origin(env, monkeypatch):
 
 def test_status_fits_80_columns(env, monkeypatch, tmp_path, make_vault):
     monkeypatch.delenv("ECON_SNAPSHOT")
-    v = make_vault(tmp_path / "v", {"c300.csv": "date,close\n2024-01-02,1\n2024-01-03,2\n"},
+    v = make_vault(tmp_path / "v", {"c300.csv": "date,close\n2024-01-02,3000\n2024-01-03,3010\n"},
                    ["cn.index.csi300.close,c300.csv,date,close,index points,business daily,x"])
     res = runner.invoke(app, ["data", "status", "--vault", str(v)], env={"COLUMNS": "80"})
     assert res.exit_code == 0, res.output
@@ -166,7 +166,7 @@ def test_pull_fails_when_nothing_could_be_pulled_and_says_why(env, monkeypatch):
 
 
 def test_pull_succeeds_when_some_series_come(env, tmp_path, make_vault):
-    v = make_vault(tmp_path / "v", {"c300.csv": "date,close\n2024-01-02,1\n2024-01-03,2\n"},
+    v = make_vault(tmp_path / "v", {"c300.csv": "date,close\n2024-01-02,3000\n2024-01-03,3010\n"},
                    ["cn.index.csi300.close,c300.csv,date,close,index points,business daily,x"])
     res = runner.invoke(app, ["data", "pull", "cn.index.csi300.close", "cn.rate.dr007", "--vault", str(v)])
     assert res.exit_code == 0 and "pulled 1 of 2" in res.stdout

@@ -157,7 +157,7 @@ def test_monthly_data_into_a_daily_id_names_both(tmp_path):
 
 
 def test_monthly_data_into_a_daily_id_in_a_user_vault_is_noted(tmp_path, make_vault):
-    v = make_vault(tmp_path / "v", {"m.csv": "date,close\n2024-01-31,1\n2024-02-29,2\n2024-03-29,3\n"},
+    v = make_vault(tmp_path / "v", {"m.csv": "date,close\n2024-01-31,3001\n2024-02-29,3002\n2024-03-29,3003\n"},
                    ["cn.index.csi300.close,m.csv,date,close,index points,business daily,x"])
     f = DataLoader(settings(tmp_path, v)).fetch("cn.index.csi300.close")
     assert any("monthly" in n and "daily series" in n for n in f.notes)

@@ -103,9 +103,9 @@ def test_no_vault_and_no_snapshot_is_one_line(cache, tmp_path):
 
 
 def test_vault_list_in_environment(cache, tmp_path, make_vault, monkeypatch):
-    a = make_vault(tmp_path / "a", {"c.csv": "date,close\n2024-01-02,1\n2024-01-03,2\n"},
+    a = make_vault(tmp_path / "a", {"c.csv": "date,close\n2024-01-02,3000\n2024-01-03,3010\n"},
                    ["cn.index.csi300.close,c.csv,date,close,index points,business daily,x"])
-    b = make_vault(tmp_path / "b", {"c.csv": "date,close\n2024-01-02,5\n2024-01-03,6\n"},
+    b = make_vault(tmp_path / "b", {"c.csv": "date,close\n2024-01-02,5000\n2024-01-03,5020\n"},
                    ["cn.index.csi500.close,c.csv,date,close,index points,business daily,y"])
     monkeypatch.setenv("ECON_VAULT", f"{a}{os.pathsep}{b}")
     rows = {r["id"]: r for r in status_ok()}

@@ -196,7 +196,7 @@ def test_a_wrong_value_fails_the_study_that_swallowed_it(fault_vault):
                 loader.fetch("cn.concentration.top50_share")
             except DataError:
                 pass  # "untestable": exactly what must not happen to wrong data
-            return StudyResult(study=self.name, claims=[], title=self.title)
+            return StudyResult(study=self.name, parts=[], title=self.title)
 
     fault_vault.edit("mktcap_concentration_quarterly_2005_2025.csv", lambda f: _scale(f, "share_top50", 100.0))
     with pytest.raises(DataIntegrityError, match="cn.concentration.top50_share"):
