@@ -41,6 +41,7 @@ from scipy import stats
 from econ.data.errors import DataError
 from econ.data.futures import BASIS_METHODS, annualised_basis, open_interest, read_contracts
 from econ.data.loader import DataLoader
+from econ.data.panels import panel_vault
 from econ.models.causality import granger
 from econ.models.events import event_study
 from econ.models.regression import RegressionResult, ols_hac
@@ -129,7 +130,7 @@ class QuantCrashStudy(Study):
         try:
             if loader.settings.vault is None:
                 raise DataError("no vault configured")
-            contracts = read_contracts(loader.settings.vault)
+            contracts = read_contracts(panel_vault(loader.settings))
         except DataError as exc:
             why = f"the CFFEX contract panel ({exc})"
             parts += [PartResult(claim=k.split(".")[0], part=k.split(".")[1], missing=why) for k in self.parts[1:]]

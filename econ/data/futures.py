@@ -38,7 +38,8 @@ mostly in May–August, which deepens the discount of contracts spanning those m
 
 from __future__ import annotations
 
-import hashlib
+import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -60,7 +61,7 @@ _NUMERIC = ("close", "open_interest", "spot_close", "basis_pct_of_spot", "cal_da
 _REQUIRED = ("date", "product", "symbol", *_NUMERIC)
 
 
-def read_contracts(vault: str | Path) -> pd.DataFrame:
+def read_contracts(vault: str | Path | Sequence[Path]) -> pd.DataFrame:
     """Read and validate the contract panel from a vault folder.
 
     Returns
@@ -71,10 +72,11 @@ def read_contracts(vault: str | Path) -> pd.DataFrame:
         names each numeric column's unit, ``attrs["source"]`` the file and ``attrs["sha256"]``
         its hash (for the run's provenance record).
     """
-    path = Path(vault) / CONTRACTS_FILE
-    if not path.is_file():
-        raise VaultFileError(f"{path}: the CFFEX contract panel is not in the vault")
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    from econ.data.panels import find_panel_file, read_panel_bytes
+
+    path = find_panel_file(vault, CONTRACTS_FILE)
+    data, digest = read_panel_bytes(path)
+    raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
     missing = [c for c in _REQUIRED if c not in raw.columns]
     if missing:
         raise VaultFileError(f"{path}: missing column(s) {', '.join(missing)}")
@@ -104,7 +106,7 @@ def read_contracts(vault: str | Path) -> pd.DataFrame:
     df.attrs["units"] = {"close": "index points", "spot_close": "index points", "open_interest": "contracts",
                          "basis_pct_of_spot": "percent of spot (not annualised)", "cal_days_to_expiry": "calendar days"}
     df.attrs["source"] = str(path)
-    df.attrs["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    df.attrs["sha256"] = digest
     return df
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from econ.data.errors import DataError, VaultFileError
+from econ.data.exports import exists, read_source_bytes
 
 __all__ = [
     "MKTCAP_FILE",
@@ -87,24 +89,38 @@ def panel_vault(settings: Any) -> Path | None:
     Synthetic runs never mix real panels with synthetic series: the readers then raise
     :class:`~econ.data.errors.DataError` and the study reports the part as missing.
     """
-    return None if getattr(settings, "synthetic", False) else settings.vault
+    if getattr(settings, "synthetic", False):
+        return None
+    roots = tuple(getattr(settings, "roots", ()) or ())
+    return roots or getattr(settings, "vault", None)
 
 
-def _root(vault: str | Path | None) -> Path:
+def find_panel_file(vault: str | Path | Sequence[Path] | None, name: str) -> Path:
+    """The first vault root (in priority order) holding ``name`` or its snapshot form ``name.xz``."""
     if vault is None:
         raise DataError("panel files are read from the vault: set --vault or ECON_VAULT (the market-cap, "
                         "trading-period, membership and factor panels have no live or synthetic provider)")
-    return Path(vault).expanduser().resolve()
+    roots = [vault] if isinstance(vault, (str, Path)) else list(vault)
+    for root in roots:
+        path = Path(root).expanduser().resolve() / name
+        if exists(path):
+            return path
+    raise VaultFileError(f"panel file {name} is in none of the vault folders {[str(r) for r in roots]} "
+                         "(see the vault's SOURCES.md for how it was made)")
 
 
-def _read(vault: str | Path | None, name: str, columns: Sequence[str]) -> tuple[pd.DataFrame, str]:
-    path = _root(vault) / name
-    if not path.is_file():
-        raise VaultFileError(f"panel file {path} does not exist (see the vault's SOURCES.md for how it was made)")
-    raw = path.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
+def read_panel_bytes(path: Path) -> tuple[bytes, str]:
+    """The file's bytes (decompressed from the snapshot's ``.xz`` form if need be) and their sha256."""
+    raw = read_source_bytes(path)
+    return raw, hashlib.sha256(raw).hexdigest()
+
+
+def _read(vault: str | Path | Sequence[Path] | None, name: str, columns: Sequence[str]) -> tuple[pd.DataFrame, str]:
+    path = find_panel_file(vault, name)
+    raw, digest = read_panel_bytes(path)
+    compression = "gzip" if name.endswith(".gz") else None
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, compression=compression)
     except Exception as exc:  # pandas raises several parser errors
         raise VaultFileError(f"{path}: not a readable CSV ({exc})") from exc
     missing = [c for c in columns if c not in frame.columns]

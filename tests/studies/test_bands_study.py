@@ -14,6 +14,7 @@ from econ.config import Settings
 from econ.data.loader import DataLoader
 from econ.robust import Spec
 from studies import bands as B
+from studies import declared
 from tests.conftest import outcomes_of, verdicts_of
 
 
@@ -221,7 +222,7 @@ def _null_run(monkeypatch, tmp_path, effect: float, draws: int = 99, seed: int =
                  "errors": ["hodrick", "hac"]})
     loader = DataLoader(Settings.resolve(vault=None, cache=tmp_path / "c", live=False))
     res = run_grid(B.estimate, grid, loader=loader, null_draws=draws, seed=B.NULL_SEED)
-    return res, spec_curve(res, sign_claimed=B.SIGN_CLAIMED)
+    return res, spec_curve(res, sign_claimed=declared.part("C11.predictive").sign)
 
 
 def test_joint_test_size_under_the_null_and_power_against_a_strong_effect(monkeypatch, tmp_path):
