@@ -47,7 +47,7 @@ def test_strict_reading(tmp_path, body, what):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(VaultFileError, match="not in the vault"):
+    with pytest.raises(VaultFileError, match="in none of the vault folders"):
         read_contracts(tmp_path)
 
 

@@ -74,7 +74,7 @@ def test_synthetic_runs_never_read_real_panels(tmp_path):
     assert panels.panel_vault(s) is None
     with pytest.raises(DataError, match="no live or synthetic provider"):
         panels.market_cap(panels.panel_vault(s))
-    assert panels.panel_vault(Settings.resolve(vault=tmp_path, cache=tmp_path / "c")) == tmp_path.resolve()
+    assert panels.panel_vault(Settings.resolve(vault=tmp_path, cache=tmp_path / "c"))[0] == tmp_path.resolve()
 
 
 @pytest.mark.vault
