@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pandas as pd
+
 from econ.data.errors import DataError
 from econ.data.loader import DataLoader
 
@@ -25,6 +27,44 @@ PROXIES: tuple[Proxy, ...] = (
     Proxy("Micro-cap", "cn.index.microcap.close", "cn.index.csi300.close"),
     Proxy("SW small/large", "cn.index.sw_small.close", "cn.index.sw_large.close"),
 )
+
+#: Publisher launch dates. Values before them are back-calculated history (vault SOURCES.md:
+#: "CSI 1000 launched 2014-10-17, CSI 2000 2023-08-11, Wind micro-cap ~2014"; CSI 500 was
+#: launched 2007-01-15 on a 2004-12-31 base). For the micro-cap, "about 2014" is read as the
+#: whole of 2014, so its first certainly-published value is taken to be in 2015.
+LAUNCHED: dict[str, str] = {
+    "cn.index.csi500.close": "2007-01-15",
+    "cn.index.csi1000.close": "2014-10-17",
+    "cn.index.csi2000.close": "2023-08-11",
+    "cn.index.microcap.close": "2015-01-01",
+}
+
+#: The mark a table puts on a sample that starts before its index's launch.
+BACK_CALCULATED_MARK = "†"
+BACK_CALCULATED_NOTE = ("† sample starts before the index's launch: the earlier values are the publisher's "
+                        "back-calculated history (launch dates: CSI 500 2007-01-15, CSI 1000 2014-10-17, "
+                        "CSI 2000 2023-08-11, Wind micro-cap about 2014, taken as 2015-01-01)")
+
+
+def launch_of(proxy: Proxy) -> pd.Timestamp | None:
+    """The later launch date of the proxy's two indices (``None``: both published over the whole vault)."""
+    dates = [pd.Timestamp(LAUNCHED[s]) for s in (proxy.small, proxy.large) if s in LAUNCHED]
+    return max(dates) if dates else None
+
+
+def back_calculated(proxy: Proxy, start: str | pd.Timestamp | None) -> bool:
+    """Whether a sample of ``proxy`` starting at ``start`` (``None``: its first value) uses back-history."""
+    launch = launch_of(proxy)
+    return launch is not None and (start is None or pd.Timestamp(start) < launch)
+
+
+def live_start(proxy: Proxy, start: str | pd.Timestamp | None) -> pd.Timestamp | None:
+    """The start of the launch-date robustness sample: ``start`` or the launch, whichever is later."""
+    launch = launch_of(proxy)
+    if launch is None:
+        return None if start is None else pd.Timestamp(start)
+    return launch if start is None else max(pd.Timestamp(start), launch)
+
 
 ARTICLES = {
     "000": "Seed 000: 关于股票市场大小市值风格的再平衡 (Sept-Oct 2023)",

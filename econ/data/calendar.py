@@ -50,6 +50,24 @@ CALENDAR_CLOSURES: dict[str, tuple[tuple[str, str], ...]] = {
            ("1999-02-09", "1999-03-01"), ("2000-01-28", "2000-02-14"), ("2001-01-19", "2001-02-05"),
            ("2002-02-08", "2002-02-25"), ("2004-01-16", "2004-01-29")),
 }
+#: The clock each observation calendar is stamped on. A US close (16:00 New York) falls at 04:00
+#: or 05:00 the next morning in Shanghai, after the Shanghai close (15:00) of the same calendar
+#: date; a US value dated d is therefore first known in Shanghai on calendar day d + 1.
+#: Calendars without an intraday stamp (``W``, ``M``, ``Q``) take the clock of their id's market
+#: (``us.`` ids are US), see :func:`clock_of`.
+CLOCKS: dict[str, str] = {"CN": "CN", "CNIB": "CN", "CNHK": "CN", "US": "US", "D7": "US"}
+
+#: Calendar days a US-clock value moves forward to be dated on the Shanghai clock.
+US_TO_CN_DAYS = 1
+
+
+def clock_of(series_id: str, calendar: str) -> str:
+    """``"US"`` or ``"CN"``: the market clock a series' dates are stamped on."""
+    if calendar in CLOCKS:
+        return CLOCKS[calendar]
+    return "US" if series_id.startswith("us.") else "CN"
+
+
 _ORDER = {"D": 0, "W": 1, "M": 2, "Q": 3, "H": 4, "A": 5}
 _PERIOD = {"W": "W-FRI", "M": "M", "Q": "Q", "A": "Y"}
 

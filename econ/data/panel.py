@@ -10,13 +10,18 @@ Steps for each series:
 1. **Release lag** (``release_lags=True``, the default): a value for a reference period is
    re-dated to period end + the catalog's ``release_lag_days``, the first day it was public.
    A monthly M2 figure for January is then usable from mid-February, not from 31 January.
-2. **Frequency**: at a coarser target than the series' own, values reduce within each
+2. **Clock** (``clock="auto"``, the default): a panel that mixes China-clock and US-clock series
+   is read on the Shanghai clock (unless it is a daily panel on a US calendar), so each US
+   value is re-dated to the next calendar day (:data:`econ.data.calendar.US_TO_CN_DAYS`): a
+   Friday US 10Y close comes after the Friday Shanghai close and belongs to the next week; a
+   Shanghai week or day sees the last US close before its own close.
+3. **Frequency**: at a coarser target than the series' own, values reduce within each
    period by the catalog's aggregation (levels ``last``, flows ``sum``, noisy rates ``mean``);
    override per column with ``agg``. A series coarser than the target is carried forward
    as of each target date.
-3. **Calendar** (daily panels): the trading days of ``calendar`` (default: the first
+4. **Calendar** (daily panels): the trading days of ``calendar`` (default: the first
    series); other series are aligned as of each date, carried at most ``max_stale_days``.
-4. **Coverage and holes**: a series with no observation in the requested window is an
+5. **Coverage and holes**: a series with no observation in the requested window is an
    error naming it and the window (:class:`~econ.data.errors.SeriesCoverageError`); a hole
    longer than the series' calendar allows (catalog ``calendar``; a study may set
    ``max_gap_days``) inside the panel is refused (:class:`~econ.data.errors.SeriesGapError`)
@@ -37,8 +42,10 @@ import pandas as pd
 
 from econ.data.calendar import (
     TARGET_FREQUENCIES,
+    US_TO_CN_DAYS,
     aggregate,
     asof_align,
+    clock_of,
     coarser_or_equal,
     period_end_labels,
 )
@@ -91,6 +98,7 @@ def build_panel(
     min_rows: int = 1,
     on_gap: str = "raise",
     max_gap_days: int | Mapping[str, int] | None = None,
+    clock: str = "auto",
 ) -> pd.DataFrame:
     """Build an aligned panel.
 
@@ -126,6 +134,11 @@ def build_panel(
     max_gap_days
         The longest gap (calendar days) to allow instead of the calendar's, for all columns
         or per column.
+    clock
+        ``"auto"``: a panel mixing China- and US-clock series is read on the Shanghai clock
+        (a daily panel on a US-clock calendar column stays on the US clock); ``"CN"``: always
+        the Shanghai clock; ``"native"``: every series keeps its own dates (the pre-alignment
+        design, for robustness rows that show what the alignment changes).
 
     Raises
     ------
@@ -142,6 +155,7 @@ def build_panel(
     if not mapping:
         raise ValueError("no series requested")
     agg = dict(agg or {})
+    shift = _us_shift(loader, mapping, clock, freq, calendar)
     unknown = set(agg) - set(mapping)
     if unknown:
         raise ValueError(f"agg names columns not in the panel: {sorted(unknown)}")
@@ -158,6 +172,9 @@ def build_panel(
         s = fetched.series.rename(col)
         if release_lags:
             s = _release_dated(s, spec.frequency, spec.release_lag_days)
+        if col in shift:
+            s = pd.Series(s.to_numpy(), index=pd.DatetimeIndex(s.index + pd.Timedelta(days=US_TO_CN_DAYS), name="date"),
+                          name=s.name)
         observed[col] = s.dropna().index
         _check_coverage(col, sid, fetched.source, observed[col], spec.frequency, start, end)
         how = agg.get(col, spec.agg)
@@ -174,6 +191,7 @@ def build_panel(
             "id": sid, "provider": fetched.provider, "source": fetched.source,
             "source_sha256": fetched.source_sha256, "agg": "asof" if freq == "D" or col in coarse else how,
             "release_lag_days": spec.release_lag_days if release_lags else 0,
+            "clock_shift_days": US_TO_CN_DAYS if col in shift else 0,
         }
 
     cols = list(mapping)
@@ -218,6 +236,25 @@ def build_panel(
     frame.attrs = {"units": units, "ids": dict(mapping), "freq": freq, "synthetic": synthetic,
                    "provenance": provenance, "gaps": gaps, "masked": masked}
     return frame
+
+
+def _us_shift(loader: DataLoader, mapping: Mapping[str, str], clock: str, freq: str,
+              calendar: str | None) -> set[str]:
+    """Columns on the US clock that move to the Shanghai clock in this panel."""
+    if clock not in ("auto", "CN", "native"):
+        raise ValueError(f"clock must be 'auto', 'CN' or 'native', got {clock!r}")
+    if clock == "native":
+        return set()
+    clocks = {c: clock_of(sid, loader.spec(sid).calendar) for c, sid in mapping.items()}
+    us = {c for c, k in clocks.items() if k == "US"}
+    if clock == "CN":
+        return us
+    if len(us) in (0, len(clocks)):
+        return set()
+    if freq == "D" and calendar not in ("union", "inner"):
+        if clocks[calendar or next(iter(mapping))] == "US":
+            return set()  # a US-calendar day: a Shanghai close of the same date is already past
+    return us
 
 
 def _check_coverage(col: str, sid: str, source: str, dates: pd.DatetimeIndex, native: str,
