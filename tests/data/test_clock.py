@@ -34,8 +34,8 @@ def loader(tmp_path, make_vault):
     r = BETA * np.r_[0.0, dy_prev] / 100.0 + rng.normal(0, 0.0002, len(days))
     c300 = 3000.0 * np.exp(np.cumsum(r))
     files = {
-        "c300.csv": "date,close\n" + "".join(f"{d:%Y-%m-%d},{v:.6f}\n" for d, v in zip(days, c300)),
-        "us10y.csv": "date,v\n" + "".join(f"{d:%Y-%m-%d},{v:.6f}\n" for d, v in zip(days, y)),
+        "c300.csv": "date,close\n" + "".join(f"{d:%Y-%m-%d},{v:.6f}\n" for d, v in zip(days, c300, strict=True)),
+        "us10y.csv": "date,v\n" + "".join(f"{d:%Y-%m-%d},{v:.6f}\n" for d, v in zip(days, y, strict=True)),
     }
     v = make_vault(tmp_path / "v", files, ROWS)
     return DataLoader(Settings.resolve(vault=v, cache=tmp_path / "c", live=False))
