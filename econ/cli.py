@@ -278,10 +278,11 @@ def run(studies: Annotated[list[str] | None, typer.Argument(help="Study module n
         scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run specification grids on a Dask cluster (scheduler address, e.g. tcp://host:8786).")] = None) -> None:
     """Run studies; write their tables, figures and verdicts into the paper folder."""
     from econ.runner import RunReport, run_studies
-    from studies import resolve
+    from econ.studyindex import lazy_resolve
 
-    try:
-        chosen = resolve(studies or ["all"])
+    settings = _settings(vault, cache, paper, live=live, synthetic=synthetic)
+    try:  # studies whose code is unchanged since the last run are not imported (see econ.studyindex)
+        chosen = lazy_resolve(studies or ["all"], settings.cache / "studies" / "modules")
     except KeyError as exc:
         err.print(f"[red]error:[/red] {exc.args[0]}")
         raise typer.Exit(2) from exc
@@ -295,7 +296,6 @@ def run(studies: Annotated[list[str] | None, typer.Argument(help="Study module n
     except RegistryError as exc:
         err.print(f"[red]claims registry error:[/red] {exc}")
         raise typer.Exit(2) from exc
-    settings = _settings(vault, cache, paper, live=live, synthetic=synthetic)
     if not settings.roots and not settings.synthetic and not settings.live:
         if not any(settings.cache.glob("*.parquet")):
             err.print("[red]error:[/red] no data: no vault named (--vault or ECON_VAULT), the public snapshot "

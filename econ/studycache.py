@@ -40,7 +40,7 @@ from econ.robust.cache import (
     write_sealed_pickle,
 )
 
-__all__ = ["StudyCache", "code_digest", "import_closure"]
+__all__ = ["StudyCache", "code_digest", "import_closure", "study_identity"]
 
 #: Bump to invalidate every cached study result.
 STUDY_CACHE_VERSION = "1"
@@ -66,7 +66,15 @@ def _module_file(name: str, roots: Mapping[str, Path]) -> Path | None:
     top, _, rest = name.partition(".")
     if top not in roots:
         return None
-    base = roots[top].joinpath(*rest.split(".")) if rest else roots[top]
+    return _module_file_in(name, str(roots[top]))
+
+
+@functools.lru_cache(maxsize=8192)
+def _module_file_in(name: str, root: str) -> Path | None:
+    """The file of module ``name`` under its package folder ``root`` (memoised per process, like
+    :func:`code_digest`: a closure walk asks for the same names thousands of times)."""
+    rest = name.partition(".")[2]
+    base = Path(root).joinpath(*rest.split(".")) if rest else Path(root)
     for cand in (base.with_suffix(".py"), base / "__init__.py"):
         if cand.is_file():
             return cand
@@ -123,6 +131,30 @@ def _imports(path: Path, module: str) -> frozenset[str]:
     return _imports_of(str(path), st.st_mtime_ns, st.st_size, module, path.name == "__init__.py")
 
 
+def _prefix_modules(names: Iterable[str], roots: Mapping[str, Path]) -> dict[str, Path]:
+    """Every project module that importing ``names`` runs: each name and its parent packages
+    that are files (``econ.models.x.f`` -> ``econ``, ``econ.models``, ``econ.models.x``)."""
+    out: dict[str, Path] = {}
+    for name in names:
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):
+            sub = ".".join(parts[:i])
+            if sub not in out:
+                path = _module_file(sub, roots)
+                if path is not None:
+                    out[sub] = path
+    return out
+
+
+@functools.lru_cache(maxsize=2048)
+def _direct_modules(path: str, mtime_ns: int, size: int, module: str,
+                    roots_key: tuple[tuple[str, str], ...]) -> tuple[tuple[str, Path], ...]:
+    """The project modules one file imports, directly (memoised by the file's version)."""
+    roots = {k: Path(v) for k, v in roots_key}
+    names = _imports_of(path, mtime_ns, size, module, Path(path).name == "__init__.py")
+    return tuple(_prefix_modules(sorted(names), roots).items())
+
+
 def import_closure(module: str) -> list[Path]:
     """Files of every project module that importing ``module`` may execute (sorted).
 
@@ -130,31 +162,36 @@ def import_closure(module: str) -> list[Path]:
     ``econ/models/__init__.py``).
     """
     roots = _roots()
+    roots_key = tuple(sorted((k, str(v)) for k, v in roots.items()))
     seen: dict[str, Path] = {}
-    todo = [module]
     outside = getattr(sys.modules.get(module), "__file__", None)
     if module.partition(".")[0] not in roots and outside:  # a study kept outside the project
-        seen[module] = Path(outside).resolve()
-        todo = list(_imports_of(str(outside), Path(outside).stat().st_mtime_ns, Path(outside).stat().st_size,
-                                module, Path(outside).name == "__init__.py"))
+        out = Path(outside).resolve()
+        seen[module] = out
+        todo = list(_prefix_modules(sorted(_imports_of(str(outside), out.stat().st_mtime_ns, out.stat().st_size,
+                                                       module, out.name == "__init__.py")), roots).items())
+    else:
+        todo = list(_prefix_modules([module], roots).items())
     while todo:
-        name = todo.pop()
-        parts = name.split(".")
-        for i in range(1, len(parts) + 1):
-            sub = ".".join(parts[:i])
-            if sub in seen:
-                continue
-            path = _module_file(sub, roots)
-            if path is None:
-                continue
-            seen[sub] = path
-            todo.extend(_imports(path, _module_name(path, roots)))
+        name, path = todo.pop()
+        if name in seen:
+            continue
+        seen[name] = path
+        st = path.stat()
+        todo.extend(d for d in _direct_modules(str(path), st.st_mtime_ns, st.st_size, _module_name(path, roots),
+                                               roots_key) if d[0] not in seen)
     return sorted(set(seen.values()))
 
 
 def _data_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")
-                  and "__pycache__" not in p.parts and not p.name.startswith("."))
+    return list(_data_files_in(str(root)))
+
+
+@functools.lru_cache(maxsize=16)
+def _data_files_in(root: str) -> tuple[Path, ...]:
+    """Package data files under ``root`` (listed once per process)."""
+    return tuple(sorted(p for p in Path(root).rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")
+                        and "__pycache__" not in p.parts and not p.name.startswith(".")))
 
 
 @functools.lru_cache(maxsize=64)
@@ -173,7 +210,7 @@ def code_digest(module: str) -> str:
         except ValueError:
             h.update(str(p).encode())
         h.update(b"\0")
-        h.update(p.read_bytes())
+        h.update(_sha_file(p).encode())  # each file's SHA-256, read once per process and version
     return h.hexdigest()
 
 
@@ -191,20 +228,36 @@ def _sha_file(path: Path) -> str:
     return _file_sha256(str(path), st.st_mtime_ns, st.st_size)
 
 
+def _vault_file(root: Path, name: str) -> Path:
+    """The vault file ``name`` as stored: ``X`` or, in the shipped snapshot, ``X.xz``."""
+    path = root / name
+    return path if path.is_file() else path.with_name(path.name + ".xz")
+
+
 def _vault_fingerprint(loader: Any, sid: str) -> str | None:
-    """Fingerprint of a vault-served series from file bytes; ``None`` when the vault does not serve it."""
-    vault = getattr(loader, "vault", None)
-    if vault is None or getattr(loader.settings, "synthetic", False):
+    """Fingerprint of a vault-served series from file bytes; ``None`` when no vault serves it.
+
+    The vault that serves it (the first of the stack whose manifest lists every part), that
+    vault's whole ``MANIFEST.csv``, the part's manifest row and file (or its ``.xz`` form), and
+    the ``ACCEPT.csv`` of every vault (the declared acceptances the loader's checks use).
+    """
+    stack = getattr(loader, "vault", None)
+    if stack is None or getattr(loader.settings, "synthetic", False):
         return None
     try:
         spec = loader.spec(sid)
-        if not vault.serves(spec):
+        finder = getattr(stack, "provider_for", None)
+        vault = finder(spec) if finder is not None else (stack if stack.serves(spec) else None)
+        if vault is None:
             return None
         root = Path(vault.root)
-        parts = [f"manifest:{_sha_file(root / 'MANIFEST.csv')}"]
+        parts = [f"{vault.name}:{root}", f"manifest:{_sha_file(root / 'MANIFEST.csv')}"]
+        for r in getattr(stack, "roots", [root]):
+            accept = Path(r) / "ACCEPT.csv"
+            parts.append(f"accept:{r}:{_sha_file(accept) if accept.is_file() else '-'}")
         for part in spec.vault_parts:
             row = vault.manifest.loc[part]
-            parts.append(json.dumps([part, [str(v) for v in row.tolist()], _sha_file(root / str(row["file"]))]))
+            parts.append(json.dumps([part, [str(v) for v in row.tolist()], _sha_file(_vault_file(root, str(row["file"])))]))
     except (AttributeError, KeyError, OSError, TypeError, ValueError):
         return None  # anything unexpected: fall back to reading the series
     return "vault|" + _sha("|".join(parts)) + f"|{spec.unit}"
@@ -213,6 +266,16 @@ def _vault_fingerprint(loader: Any, sid: str) -> str | None:
 def _served_fingerprint(loader: Any, sid: str) -> str:
     f = loader.fetch(sid)
     return f"{series_sha256(f.series)}|{f.unit}|{f.provider}|{bool(f.synthetic)}"
+
+
+def study_identity(study: Any) -> tuple[str, str]:
+    """``(module, qualname)`` of a study's class, part of its cache key.
+
+    A :class:`econ.studyindex.LazyStudy` carries the recorded identity of the class of the
+    study it stands for, so a study not yet imported has the same key as the imported one.
+    """
+    ident = study.__dict__.get("cache_identity") if hasattr(study, "__dict__") else None
+    return tuple(ident) if ident else (type(study).__module__, type(study).__qualname__)  # type: ignore[return-value]
 
 
 class StudyCache:
@@ -224,8 +287,8 @@ class StudyCache:
     # ---- keys
     def base_key(self, study: Any, *, synthetic: bool) -> str:
         """Key of everything but the input data (study, code, versions, synthetic)."""
-        module = type(study).__module__
-        return _sha(json.dumps([STUDY_CACHE_VERSION, study.name, module, type(study).__qualname__, code_digest(module),
+        module, qualname = study_identity(study)
+        return _sha(json.dumps([STUDY_CACHE_VERSION, study.name, module, qualname, code_digest(module),
                                 library_versions(), platform.python_version(), bool(synthetic)]))
 
     def recorded_inputs(self, base: str) -> list[str] | None:

@@ -53,7 +53,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from econ.policy import ALPHA
 
@@ -450,6 +449,8 @@ def _g(x: float | None) -> str:
 
 def power_against(effect: float, se: float, alpha: float = ALPHA) -> float:
     """Power of a two-sided z-test at ``alpha`` against a true effect ``effect`` (normal approx.)."""
+    from scipy import stats
+
     z = stats.norm.ppf(1 - alpha / 2)
     d = abs(effect) / se
     return float(stats.norm.cdf(d - z) + stats.norm.cdf(-d - z))
@@ -457,6 +458,8 @@ def power_against(effect: float, se: float, alpha: float = ALPHA) -> float:
 
 def minimum_detectable_effect(se: float, alpha: float = ALPHA, power: float = MDE_POWER) -> float:
     """Smallest |effect| a two-sided z-test at ``alpha`` detects with ``power`` (normal approx.)."""
+    from scipy import stats
+
     return float((stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)) * se)
 
 

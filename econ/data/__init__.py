@@ -10,19 +10,25 @@ Typical use::
                                  "small": "cn.index.csi1000.close"}, freq="W")
 """
 
-from econ.data.catalog import Catalog, SeriesSpec, default_catalog
-from econ.data.errors import (
-    CacheCorruptError,
-    DataError,
-    InsufficientDataError,
-    ManifestError,
-    SeriesNotFoundError,
-    UnitMismatchError,
-    UnknownSeriesError,
-    VaultFileError,
-)
-from econ.data.loader import DataLoader
-from econ.data.panel import build_panel
+import importlib
+from typing import Any
+
+#: name -> submodule; imported on first use (PEP 562), so ``from econ.data.errors import
+#: DataError`` (the CLI's start-up, ``econ --help``) does not import pandas
+_LAZY = {
+    "Catalog": "catalog", "SeriesSpec": "catalog", "default_catalog": "catalog",
+    "CacheCorruptError": "errors", "DataError": "errors", "InsufficientDataError": "errors",
+    "ManifestError": "errors", "SeriesNotFoundError": "errors", "UnitMismatchError": "errors",
+    "UnknownSeriesError": "errors", "VaultFileError": "errors",
+    "DataLoader": "loader", "build_panel": "panel",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CacheCorruptError", "Catalog", "DataError", "DataLoader", "InsufficientDataError",

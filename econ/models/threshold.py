@@ -39,11 +39,11 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from econ.models.base import Result, TestResult
 
-__all__ = ["ThresholdResult", "hansen_critical_value", "threshold_regression"]
+__all__ = ["ThresholdResult", "hansen_critical_value", "threshold_regression", "threshold_sup_test"]
 
 _CHUNK_ELEMS = 4_000_000  # float64 elements per bootstrap work array (~32 MB)
 
@@ -272,18 +272,22 @@ def _grid(q_sorted: np.ndarray, trim: float, min_obs: int) -> tuple[np.ndarray, 
 # ----------------------------------------------------------------------------------------
 
 
-def _quad_inv(A: np.ndarray, s: np.ndarray, singular: float = np.nan) -> np.ndarray:
+def _quad_inv(A: np.ndarray, s: np.ndarray, singular: float = np.nan, *, fast: bool = False) -> np.ndarray:
     """``s' A^{-1} s`` for stacks of symmetric ``A`` (..., k, k) and ``s`` (..., k).
 
     ``A`` is first scaled to unit diagonal (the form is invariant to this, and the rank
     check then does not depend on the units of the regressors); numerically singular
     ``A`` (smallest eigenvalue of the scaled matrix below ``1e-10`` of the largest) give
-    ``singular``.
+    ``singular``. ``fast``: 2 x 2 matrices in closed form (:func:`_quad_inv2`; the bootstrap
+    draws), else by the eigen-decomposition (the estimates and the observed statistic, so
+    they keep the exact bits of the eigen path).
     """
     A = 0.5 * (A + np.swapaxes(A, -1, -2))
     diag = np.diagonal(A, axis1=-2, axis2=-1)
     pos = np.all(diag > 0, axis=-1)
     d = np.sqrt(np.where(diag > 0, diag, 1.0))
+    if fast and A.shape[-1] == 2:
+        return _quad_inv2(A, s, d, pos, singular)
     A = A / (d[..., :, None] * d[..., None, :])
     s = s / d
     w, V = np.linalg.eigh(A)
@@ -294,8 +298,26 @@ def _quad_inv(A: np.ndarray, s: np.ndarray, singular: float = np.nan) -> np.ndar
     return np.where(ok & pos, out, singular)
 
 
+def _quad_inv2(A: np.ndarray, s: np.ndarray, d: np.ndarray, pos: np.ndarray, singular: float) -> np.ndarray:
+    """:func:`_quad_inv` for 2 x 2 matrices (a constant and one regressor), in closed form.
+
+    The scaled matrix is ``[[1, r], [r, 1]]`` with eigenvalues ``1 -+ |r|``, so the rank rule
+    is ``1 - |r| > 1e-10 (1 + |r|)`` and ``s' A^{-1} s = (t1^2 - 2 r t1 t2 + t2^2) / (1 - r^2)``
+    for the scaled ``t = s / d``: the same number as the eigen-decomposition up to rounding
+    (a few units in the last place), without a LAPACK call per matrix, which dominated the
+    bootstrap (a stack of B x G matrices).
+    """
+    d1, d2 = d[..., 0], d[..., 1]
+    r = A[..., 0, 1] / (d1 * d2)
+    t1, t2 = s[..., 0] / d1, s[..., 1] / d2
+    ok = (1.0 - np.abs(r)) > 1e-10 * (1.0 + np.abs(r))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = (t1 * t1 - 2.0 * r * t1 * t2 + t2 * t2) / ((1.0 - r) * (1.0 + r))
+    return np.where(ok & pos, out, singular)
+
+
 def _sup_stats(E: np.ndarray, X: np.ndarray, mi: np.ndarray, MM: np.ndarray,
-               counts: np.ndarray, het: bool) -> np.ndarray:
+               counts: np.ndarray, het: bool, *, fast: bool = False) -> np.ndarray:
     """Test statistic sequence over the grid for each column of residuals ``E`` (n, B).
 
     Returns an array (B, G). ``het``: Hansen's heteroskedasticity-robust LM statistic
@@ -309,7 +331,7 @@ def _sup_stats(E: np.ndarray, X: np.ndarray, mi: np.ndarray, MM: np.ndarray,
     M = MM[rows]  # (G, k, k)
     if not het:
         A = M - M @ mi @ M
-        red = _quad_inv(A[None], s, singular=0.0)  # SSR reduction, (B, G)
+        red = _quad_inv(A[None], s, singular=0.0, fast=fast)  # SSR reduction, (B, G)
         ee = np.sum(E**2, axis=0)[:, None]
         with np.errstate(divide="ignore", invalid="ignore"):
             return n * red / (ee - red)
@@ -321,7 +343,7 @@ def _sup_stats(E: np.ndarray, X: np.ndarray, mi: np.ndarray, MM: np.ndarray,
     Mmi = (M @ mi)[None]  # (1, G, k, k)
     miM = (mi @ M)[None]
     V = vv - Mmi @ vv - vv @ miM + Mmi @ vi @ miM
-    return _quad_inv(V, s, singular=0.0)
+    return _quad_inv(V, s, singular=0.0, fast=fast)
 
 
 def _ols(y: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -385,6 +407,23 @@ def _eta2(X: np.ndarray, q: np.ndarray, resid: np.ndarray, delta: np.ndarray, ga
                       RuntimeWarning, stacklevel=3)
         return 1.0
     return (g2 / g1) / sigma2
+
+
+def _coef_frame(names: list[str], regimes: tuple[tuple[str, np.ndarray, np.ndarray], ...],
+                ci_level: float) -> pd.DataFrame:
+    """Tidy regime coefficients with normal z-tests and intervals (built column-wise: the
+    frame is made once per fit, and null draws fit thousands of times)."""
+    est = np.concatenate([b for _, b, _ in regimes])
+    se = np.concatenate([np.sqrt(np.diag(cov)) for _, _, cov in regimes])
+    zs = est / se
+    z_ci = special.ndtri(0.5 + ci_level / 2)  # = scipy.stats.norm.ppf, without its dispatch
+    return pd.DataFrame({
+        "regime": [regime for regime, _, _ in regimes for _ in names],
+        "term": list(names) * len(regimes),
+        "estimate": est, "std_err": se, "zstat": zs,
+        "pvalue": 2 * special.ndtr(-np.abs(zs)),  # = 2 scipy.stats.norm.sf(|z|)
+        "ci_lower": est - z_ci * se, "ci_upper": est + z_ci * se,
+    })
 
 
 # ----------------------------------------------------------------------------------------
@@ -539,7 +578,7 @@ def threshold_regression(
             ystar = e0[:, None] * z if het_robust else z
             estar = ystar - Xs @ (mi @ (Xs.T @ ystar))
             boot[start:start + b] = np.nanmax(
-                _sup_stats(estar, Xs, mi, MM, c_test, het_robust), axis=1)
+                _sup_stats(estar, Xs, mi, MM, c_test, het_robust, fast=True), axis=1)
         pvalue = float(np.mean(boot >= stat))
         crit_boot = {f"{int(round(100 * (1 - a)))}%": float(np.quantile(boot, a))
                      for a in (0.90, 0.95, 0.99)}
@@ -558,18 +597,7 @@ def threshold_regression(
     )
 
     # ---- tidy coefficients
-    z_ci = stats.norm.ppf(0.5 + ci_level / 2)
-    rows = []
-    for regime, b, cov in (("lower", b1, cov1), ("upper", b2, cov2)):
-        se = np.sqrt(np.diag(cov))
-        zs = b / se
-        for j, nm in enumerate(names):
-            rows.append({"regime": regime, "term": nm, "estimate": float(b[j]),
-                         "std_err": float(se[j]), "zstat": float(zs[j]),
-                         "pvalue": float(2 * stats.norm.sf(abs(zs[j]))),
-                         "ci_lower": float(b[j] - z_ci * se[j]),
-                         "ci_upper": float(b[j] + z_ci * se[j])})
-    coefs = pd.DataFrame(rows)
+    coefs = _coef_frame(names, (("lower", b1, cov1), ("upper", b2, cov2)), ci_level)
 
     gidx = pd.Index(g_est, name=qname)
     return ThresholdResult(
@@ -600,3 +628,67 @@ def threshold_regression(
         sup_profile=pd.Series(seq, index=pd.Index(g_test, name=qname), name=test_name),
         boot_stats=boot,
     )
+
+
+def threshold_sup_test(
+    Y: Any,
+    X: Any,
+    q: Any,
+    *,
+    trim: float = 0.15,
+    het_robust: bool = True,
+    add_const: bool = True,
+) -> np.ndarray:
+    """Sup test statistic of no threshold for many dependent variables with one ``X`` and ``q``.
+
+    The statistic :func:`threshold_regression` reports as ``sup_stat`` (heteroskedasticity-
+    robust sup-LM, or the homoskedastic sup-F), for every column of ``Y`` at once: the
+    regressors, the threshold variable and so the sorted grid and its cumulative moments are
+    shared, and the columns go through the batched path of the fixed-regressor bootstrap. Use
+    it for permutation or simulation draws (e.g. the size of a trimming choice under the
+    null), where a loop of ``threshold_regression(..., n_boot=0)`` would re-fit everything.
+
+    Parameters
+    ----------
+    Y
+        Dependent variables, ``(n,)`` or ``(n, D)`` (array, Series or DataFrame).
+    X, q, trim, het_robust, add_const
+        As in :func:`threshold_regression` (``trim`` of the test grid).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(D,)`` sup statistics; equal to ``threshold_regression(Y[:, j], X, q, trim=trim,
+        het_robust=het_robust).sup_stat`` up to rounding (the residuals are computed for all
+        columns in one matrix product, and 2 x 2 quadratic forms in closed form).
+    """
+    if not 0.0 <= trim < 0.5:
+        raise ValueError("trim must lie in [0, 0.5)")
+    first = Y.iloc[:, 0] if isinstance(Y, pd.DataFrame) else Y
+    Ym = np.asarray(Y.to_numpy(dtype=float) if isinstance(Y, (pd.Series, pd.DataFrame)) else Y, dtype=float)
+    if Ym.ndim == 1:
+        Ym = Ym[:, None]
+    if Ym.ndim != 2 or Ym.shape[1] == 0:
+        raise ValueError("Y must be (n,) or (n, D) with D >= 1")
+    if not np.all(np.isfinite(Ym)):
+        raise ValueError("Y contains NaN or infinite values; drop them first")
+    _, xv, qv, _, _ = _prepare(first if isinstance(first, pd.Series) else Ym[:, 0], X, q, add_const)
+    n, k = xv.shape
+    if Ym.shape[0] != n:
+        raise ValueError(f"Y has {Ym.shape[0]} rows, X and q {n}")
+    order = np.argsort(qv, kind="stable")
+    Xs, qs, Ys = xv[order], qv[order], Ym[order]
+    mi = np.linalg.inv(Xs.T @ Xs)
+    MM = np.cumsum(Xs[:, :, None] * Xs[:, None, :], axis=0)
+    g_test, c_test = _grid(qs, trim, k)
+    if g_test.size == 0:
+        raise ValueError("no admissible threshold in the test grid; lower trim")
+    D = Ym.shape[1]
+    out = np.empty(D)
+    chunk = max(1, min(D, _CHUNK_ELEMS // (n * k * k + len(c_test) * k * k * 3)))
+    for start in range(0, D, chunk):
+        Yc = Ys[:, start:start + chunk]
+        E = Yc - Xs @ (mi @ (Xs.T @ Yc))
+        out[start:start + Yc.shape[1]] = np.nanmax(_sup_stats(E, Xs, mi, MM, c_test, het_robust, fast=True),
+                                                   axis=1)
+    return out
