@@ -21,6 +21,9 @@ byte-identical outputs (the run manifest, which records times, is left out by de
 Usage::
 
     python benchmarks/full_run.py --vault ../shared/data/raw --rounds 3 --baseline /tmp/before
+    python benchmarks/full_run.py --rounds 1 --studies shrinking_money eras     # a smoke run
+
+How the run grows when the data double: ``benchmarks/scale.py``.
 """
 
 from __future__ import annotations
@@ -64,23 +67,31 @@ def _peak_rss(proc: subprocess.Popen, out: dict[str, float], stop: threading.Eve
     out["peak_mb"] = peak / 2**20
 
 
-def run_once(code: Path, vault: str, cache: Path, paper: Path, jobs: int = 1) -> dict[str, float]:
-    """One ``econ run all`` process; wall seconds and peak memory (MB)."""
-    env = dict(os.environ, PYTHONPATH=str(code), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
-    cmd = [sys.executable, "-m", "econ.cli", "run", "all", "--vault", vault, "--cache", str(cache),
-           "--paper", str(paper)] + (["--jobs", str(jobs)] if jobs != 1 else [])
+def run_once(code: Path, vault: str | None, cache: Path, paper: Path, jobs: int = 1, *,
+             studies: list[str] | None = None, synthetic: bool = False,
+             pythonpath: list[Path] | None = None) -> dict[str, float]:
+    """One ``econ run`` process: wall seconds, CPU seconds (user + system of the process and
+    the workers it waited for) and peak memory (MB)."""
+    path = [str(p) for p in (pythonpath or [])] + [str(code)]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(path), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    cmd = [sys.executable, "-m", "econ.cli", "run", *(studies or ["all"]), "--cache", str(cache), "--paper", str(paper)]
+    cmd += (["--vault", vault] if vault else []) + (["--synthetic"] if synthetic else [])
+    cmd += ["--jobs", str(jobs)] if jobs != 1 else []
     out: dict[str, float] = {}
     stop = threading.Event()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     sampler = threading.Thread(target=_peak_rss, args=(proc, out, stop), daemon=True)
     sampler.start()
     _, err = proc.communicate()
     out["wall"] = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     stop.set()
     sampler.join()
     if "peak_mb" not in out:
-        out["peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        out["peak_mb"] = after.ru_maxrss / 1024
     if proc.returncode != 0:
         print(f"  ! exit {proc.returncode}: {err.strip().splitlines()[-1:] if err else ''}", flush=True)
     return out
@@ -126,6 +137,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--baseline", type=Path, default=None, help="checkout of the code before (its paper/ too)")
     ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--studies", nargs="+", default=["all"], help="studies or claim ids (default: all; a subset "
+                    "for a smoke run)")
     args = ap.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="econ-bench-"))
     codes = {"after": REPO} if args.baseline is None else {"before": args.baseline.resolve(), "after": REPO}
@@ -139,19 +152,22 @@ def main() -> None:
                     cache, paper = work / f"{label}_cold_cache", work / f"{label}_cold_paper"
                 else:
                     cache, paper = fresh(work, f"{label}_{config}", code)
-                res = run_once(code, args.vault, cache, paper, jobs=2 if config == "jobs2" else 1)
+                res = run_once(code, args.vault, cache, paper, jobs=2 if config == "jobs2" else 1,
+                               studies=args.studies)
                 times.setdefault(key, []).append(res)
-                print(f"round {r + 1} {key:14s} wall {res['wall']:7.1f} s  peak {res['peak_mb']:6.0f} MB", flush=True)
+                print(f"round {r + 1} {key:14s} wall {res['wall']:7.1f} s  cpu {res['cpu']:7.1f} s  "
+                      f"peak {res['peak_mb']:6.0f} MB", flush=True)
                 if config == "cold":
                     if r == 0:  # keep the first cold paper of each code for the byte-identity check
                         keep[label] = work / f"{label}_first_cold_paper"
                         shutil.rmtree(keep[label], ignore_errors=True)
                         shutil.copytree(paper, keep[label])
                     keep[f"{label} costs"] = paper
-    print("\nmedians over", args.rounds, "interleaved rounds (wall s, peak MB):")
+    print("\nmedians over", args.rounds, "interleaved rounds (wall s, CPU s, peak MB):")
     med = {k: (statistics.median(x["wall"] for x in v), max(x["peak_mb"] for x in v)) for k, v in times.items()}
     for k, (w, m) in med.items():
-        print(f"  {k:14s} {w:8.1f} s  {m:7.0f} MB   runs: " + ", ".join(f"{x['wall']:.1f}" for x in times[k]))
+        cpu = statistics.median(x["cpu"] for x in times[k])
+        print(f"  {k:14s} {w:8.1f} s  {cpu:8.1f} s  {m:7.0f} MB   runs: " + ", ".join(f"{x['wall']:.1f}" for x in times[k]))
     for label in codes:
         c, w, j = (med[f"{label} {x}"][0] for x in ("cold", "warm", "jobs2"))
         print(f"  {label}: warm/cold = {w / c:.3f}; jobs2/cold = {j / c:.3f}")
