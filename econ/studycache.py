@@ -28,6 +28,7 @@ import json
 import platform
 import re
 import sys
+import weakref
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -234,6 +235,20 @@ def _vault_file(root: Path, name: str) -> Path:
     return path if path.is_file() else path.with_name(path.name + ".xz")
 
 
+_ROWS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _manifest_rows(vault: Any) -> dict[str, list[str]]:
+    """Series id -> its manifest row as text (``file`` first), once per vault provider (a
+    provider reads its manifest once, when it is made)."""
+    if vault not in _ROWS:
+        man = vault.manifest
+        cols = ["file", *[c for c in man.columns if c != "file"]]
+        _ROWS[vault] = {str(sid): [str(v) for v in vals] for sid, vals in zip(man.index, man[cols].to_numpy().tolist(),
+                                                                             strict=True)}
+    return _ROWS[vault]
+
+
 def _vault_fingerprint(loader: Any, sid: str) -> str | None:
     """Fingerprint of a vault-served series from file bytes; ``None`` when no vault serves it.
 
@@ -255,9 +270,10 @@ def _vault_fingerprint(loader: Any, sid: str) -> str | None:
         for r in getattr(stack, "roots", [root]):
             accept = Path(r) / "ACCEPT.csv"
             parts.append(f"accept:{r}:{_sha_file(accept) if accept.is_file() else '-'}")
+        rows = _manifest_rows(vault)
         for part in spec.vault_parts:
-            row = vault.manifest.loc[part]
-            parts.append(json.dumps([part, [str(v) for v in row.tolist()], _sha_file(_vault_file(root, str(row["file"])))]))
+            row = rows[part]
+            parts.append(json.dumps([part, row, _sha_file(_vault_file(root, row[0]))]))
     except (AttributeError, KeyError, OSError, TypeError, ValueError):
         return None  # anything unexpected: fall back to reading the series
     return "vault|" + _sha("|".join(parts)) + f"|{spec.unit}"
