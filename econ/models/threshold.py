@@ -33,6 +33,7 @@ Hansen, B. E. (2000). Sample splitting and threshold estimation. *Econometrica* 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import warnings
 from typing import Any, Literal
@@ -307,13 +308,53 @@ def _quad_inv2(A: np.ndarray, s: np.ndarray, d: np.ndarray, pos: np.ndarray, sin
     (a few units in the last place), without a LAPACK call per matrix, which dominated the
     bootstrap (a stack of B x G matrices).
     """
-    d1, d2 = d[..., 0], d[..., 1]
-    r = A[..., 0, 1] / (d1 * d2)
-    t1, t2 = s[..., 0] / d1, s[..., 1] / d2
+    return _quad2(A[..., 0, 0], A[..., 0, 1], A[..., 1, 1], s[..., 0], s[..., 1], singular, d=d, pos=pos)
+
+
+def _quad2(a00: np.ndarray, a01: np.ndarray, a11: np.ndarray, s0: np.ndarray, s1: np.ndarray, singular: float,
+           *, d: np.ndarray | None = None, pos: np.ndarray | None = None) -> np.ndarray:
+    """``s' A^{-1} s`` of symmetric 2 x 2 ``A`` given by its entries (see :func:`_quad_inv2`)."""
+    if d is None:
+        pos = (a00 > 0) & (a11 > 0)
+        d1, d2 = np.sqrt(np.where(a00 > 0, a00, 1.0)), np.sqrt(np.where(a11 > 0, a11, 1.0))
+    else:
+        d1, d2 = d[..., 0], d[..., 1]
+    r = a01 / (d1 * d2)
+    t1, t2 = s0 / d1, s1 / d2
     ok = (1.0 - np.abs(r)) > 1e-10 * (1.0 + np.abs(r))
     with np.errstate(divide="ignore", invalid="ignore"):
         out = (t1 * t1 - 2.0 * r * t1 * t2 + t2 * t2) / ((1.0 - r) * (1.0 + r))
     return np.where(ok & pos, out, singular)
+
+
+def _het_lm2(E: np.ndarray, X: np.ndarray, mi: np.ndarray, M: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Hansen's robust LM sequence for two regressors, entry by entry (the bootstrap's fast path).
+
+    The same algebra as the general branch of :func:`_sup_stats`,
+    ``V = W - P W - W Q + P U Q`` with ``W`` the cumulated ``x x' e^2``, ``U`` its total,
+    ``P = M mi`` and ``Q = mi M``, written out for the three distinct entries of the symmetric
+    2 x 2 matrices as arrays (B, G), instead of B x G small matrix products; equal up to
+    rounding.
+    """
+    x0, x1 = X[:, 0], X[:, 1]
+    cs = np.cumsum(np.stack([x0[:, None] * E, x1[:, None] * E]), axis=1)[:, rows]  # (2, G, B)
+    s0, s1 = cs[0].T, cs[1].T  # (B, G)
+    E2 = E**2
+    prods = np.stack([x0 * x0, x0 * x1, x1 * x1])  # (3, n)
+    W = np.cumsum(prods[:, :, None] * E2[None], axis=1)[:, rows]  # (3, G, B)
+    w00, w01, w11 = W[0].T, W[1].T, W[2].T
+    u00, u01, u11 = (prods @ E2)[:, :, None]  # (B, 1) each
+    P, Q = M @ mi, mi @ M  # (G, 2, 2)
+    p00, p01, p10, p11 = P[:, 0, 0], P[:, 0, 1], P[:, 1, 0], P[:, 1, 1]
+    q00, q01, q10, q11 = Q[:, 0, 0], Q[:, 0, 1], Q[:, 1, 0], Q[:, 1, 1]
+    # P U Q, with (P U)_il = p_i0 u_0l + p_i1 u_1l
+    pu00, pu01 = p00 * u00 + p01 * u01, p00 * u01 + p01 * u11
+    pu10, pu11 = p10 * u00 + p11 * u01, p10 * u01 + p11 * u11
+    v00 = w00 - (p00 * w00 + p01 * w01) - (w00 * q00 + w01 * q10) + (pu00 * q00 + pu01 * q10)
+    v11 = w11 - (p10 * w01 + p11 * w11) - (w01 * q01 + w11 * q11) + (pu10 * q01 + pu11 * q11)
+    v01 = w01 - (p00 * w01 + p01 * w11) - (w00 * q01 + w01 * q11) + (pu00 * q01 + pu01 * q11)
+    v10 = w01 - (p10 * w00 + p11 * w01) - (w01 * q00 + w11 * q10) + (pu10 * q00 + pu11 * q10)
+    return _quad2(v00, 0.5 * (v01 + v10), v11, s0, s1, 0.0)
 
 
 def _sup_stats(E: np.ndarray, X: np.ndarray, mi: np.ndarray, MM: np.ndarray,
@@ -335,6 +376,8 @@ def _sup_stats(E: np.ndarray, X: np.ndarray, mi: np.ndarray, MM: np.ndarray,
         ee = np.sum(E**2, axis=0)[:, None]
         with np.errstate(divide="ignore", invalid="ignore"):
             return n * red / (ee - red)
+    if fast and k == 2:
+        return _het_lm2(E, X, mi, M, rows)
     XX = X[:, :, None] * X[:, None, :]  # (n, k, k)
     E2 = E**2
     vv = np.cumsum(XX[:, :, :, None] * E2[:, None, None, :], axis=0)[rows]  # (G,k,k,B)
@@ -409,6 +452,14 @@ def _eta2(X: np.ndarray, q: np.ndarray, resid: np.ndarray, delta: np.ndarray, ga
     return (g2 / g1) / sigma2
 
 
+@functools.lru_cache(maxsize=64)
+def _coef_labels(regimes: tuple[str, ...], names: tuple[str, ...]) -> tuple[Any, Any]:
+    """The ``regime`` and ``term`` columns as string arrays, made once per set of names (a
+    null draw refits thousands of times; copy-on-write keeps the shared arrays unchanged)."""
+    return (pd.array([r for r in regimes for _ in names], dtype="str"),
+            pd.array(list(names) * len(regimes), dtype="str"))
+
+
 def _coef_frame(names: list[str], regimes: tuple[tuple[str, np.ndarray, np.ndarray], ...],
                 ci_level: float) -> pd.DataFrame:
     """Tidy regime coefficients with normal z-tests and intervals (built column-wise: the
@@ -417,9 +468,10 @@ def _coef_frame(names: list[str], regimes: tuple[tuple[str, np.ndarray, np.ndarr
     se = np.concatenate([np.sqrt(np.diag(cov)) for _, _, cov in regimes])
     zs = est / se
     z_ci = special.ndtri(0.5 + ci_level / 2)  # = scipy.stats.norm.ppf, without its dispatch
+    regime, term = _coef_labels(tuple(r for r, _, _ in regimes), tuple(names))
     return pd.DataFrame({
-        "regime": [regime for regime, _, _ in regimes for _ in names],
-        "term": list(names) * len(regimes),
+        "regime": regime,
+        "term": term,
         "estimate": est, "std_err": se, "zstat": zs,
         "pvalue": 2 * special.ndtr(-np.abs(zs)),  # = 2 scipy.stats.norm.sf(|z|)
         "ci_lower": est - z_ci * se, "ci_upper": est + z_ci * se,
