@@ -119,6 +119,7 @@ def tree_diff(a: Path, b: Path) -> list[str]:
 
 def help_startup(code: Path, n: int = 5) -> float:
     env = dict(os.environ, PYTHONPATH=str(code))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     times = []
     for _ in range(n):
         t0 = time.perf_counter()
