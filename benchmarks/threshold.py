@@ -22,6 +22,12 @@ Usage::
 
     python benchmarks/threshold.py --rounds 5
     python benchmarks/threshold.py --rounds 1 --quick     # fewer calls per timing
+    python benchmarks/threshold.py --rounds 2 --study     # + the whole A4 study, before vs after
+
+``--study`` also runs the ``regimes`` study (A4/B2) in this process once per version and
+round, with ``studies.regimes.threshold_regression`` bound to the reference or to the current
+function, and prints the study's wall time, the number of threshold fits and the CPU time
+spent inside them (the Markov fits run in worker processes and are the same code in both).
 """
 
 from __future__ import annotations
@@ -94,6 +100,7 @@ def main() -> None:
     ap.add_argument("--ref", default="fe08c0c", help="git commit of the reference (before) code")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="fewer calls per timing (a smoke run)")
+    ap.add_argument("--study", action="store_true", help="also time the whole regimes study, before vs after")
     args = ap.parse_args()
     before = reference(args.ref)
     y, X, q = vault_case()
@@ -131,6 +138,43 @@ def main() -> None:
           f"threshold_sup_test {1e3 * ba:.1f} ms ({lo / ba:.1f}x); max rel. diff "
           f"{float(np.max(np.abs(np.asarray(loop) - batch) / np.abs(batch))):.1e}")
     print(f"(medians of {args.rounds} interleaved rounds of CPU time, user + system)")
+    if args.study:
+        study_rounds(before, args.rounds)
+
+
+def study_rounds(before: types.ModuleType, rounds: int) -> None:
+    """The regimes study with the reference and the current threshold_regression, interleaved."""
+    import studies.regimes as R
+    from econ.config import Settings
+    from econ.data.loader import DataLoader
+
+    spent = {"calls": 0, "cpu": 0.0}
+
+    def timed(fn):
+        def wrapper(*a, **k):
+            t0 = time.process_time()
+            try:
+                return fn(*a, **k)
+            finally:
+                spent["calls"] += 1
+                spent["cpu"] += time.process_time() - t0
+        return wrapper
+
+    out: dict[str, list[tuple[float, float, int]]] = {"before": [], "after": []}
+    for r in range(rounds):
+        for name, fn in (("before", before.threshold_regression), ("after", after.threshold_regression)):
+            R.threshold_regression = timed(fn)
+            spent.update(calls=0, cpu=0.0)
+            loader = DataLoader(Settings.resolve(cache=tempfile.mkdtemp(prefix="econ-thr-"), live=False))
+            t0 = time.perf_counter()
+            R.STUDY.run(loader)
+            out[name].append((time.perf_counter() - t0, spent["cpu"], spent["calls"]))
+            print(f"round {r + 1} regimes study, {name}: wall {out[name][-1][0]:.1f} s, "
+                  f"{spent['calls']} threshold fits, CPU inside them {spent['cpu']:.1f} s", flush=True)
+    med = {k: (statistics.median(x[0] for x in v), statistics.median(x[1] for x in v)) for k, v in out.items()}
+    print(f"regimes study medians: wall {med['before'][0]:.1f} -> {med['after'][0]:.1f} s "
+          f"({med['before'][0] / med['after'][0]:.2f}x); CPU in threshold fits {med['before'][1]:.1f} -> "
+          f"{med['after'][1]:.1f} s ({med['before'][1] / med['after'][1]:.2f}x)")
 
 
 if __name__ == "__main__":
