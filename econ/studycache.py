@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import platform
 import re
 import sys
@@ -178,9 +179,9 @@ def import_closure(module: str) -> list[Path]:
         if name in seen:
             continue
         seen[name] = path
-        st = path.stat()
-        todo.extend(d for d in _direct_modules(str(path), st.st_mtime_ns, st.st_size, _module_name(path, roots),
-                                               roots_key) if d[0] not in seen)
+        st = os.stat(path)
+        todo.extend(d for d in _direct_modules(str(path), st.st_mtime_ns, st.st_size, name, roots_key)
+                    if d[0] not in seen)
     return sorted(set(seen.values()))
 
 
@@ -204,14 +205,13 @@ def code_digest(module: str) -> str:
     claims = roots["studies"] / "claims.toml"
     if claims.is_file():
         files.append(claims)
-    base = roots["econ"].parent
+    base = str(roots["econ"].parent) + os.sep
     for p in files:
-        try:
-            h.update(str(p.relative_to(base)).encode())
-        except ValueError:
-            h.update(str(p).encode())
+        name = str(p)  # its path relative to the project folder where it lies inside it
+        h.update((name[len(base):] if name.startswith(base) else name).encode())
         h.update(b"\0")
-        h.update(_sha_file(p).encode())  # each file's SHA-256, read once per process and version
+        st = os.stat(name)
+        h.update(_file_sha256(name, st.st_mtime_ns, st.st_size).encode())  # read once per process and version
     return h.hexdigest()
 
 
