@@ -262,6 +262,10 @@ class TimingBacktestStudy(Study):
                 m = performance_metrics(rr, periods_per_year=12)
                 sub_rows.append({"Period": period, "Strategy": label, "CAGR (%)": 100 * m["annual_return"],
                                  "Sharpe": m["sharpe"], "Months": len(rr)})
+        by_period = pd.DataFrame(sub_rows).iloc[:len(SUBPERIODS) * len(strategies)].groupby("Period", sort=False)
+        numbers["D2_subperiods"] = len(SUBPERIODS)
+        numbers["D2_subperiods_rule_beats_both"] = int(sum(
+            g["CAGR (%)"].iloc[0] > g["CAGR (%)"].iloc[1:].max() for _, g in by_period))
 
         # data snooping: all readings, publication lag, 20 bp
         strat = pd.DataFrame({k: runs[(k, "one-month publication lag", SNOOP_COST)].returns
