@@ -33,7 +33,7 @@ def test_a1_trough_of_csi2000(a1):
 
 
 def test_a1_every_proxy_reported(a1):
-    assert set(a1.tables[0].frame.index) == {"CSI 1000", "CSI 2000", "CSI 500", "Micro-cap", "SW small/large"}
+    assert set(a1.tables[0].frame.index) == {"CSI 1000", "CSI 2000†", "CSI 500", "Micro-cap", "SW small/large"}
     assert a1.headline_proxy == "CSI 2000"
 
 
