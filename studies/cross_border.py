@@ -81,6 +81,29 @@ def _reg_row(label: str, r: RegressionResult, term: str, sample: str) -> dict[st
             "p": float(r.pvalues[term]), "R²": float(r.rsquared), "N": int(r.nobs), "Sample": sample}
 
 
+def _chain_fit(loader: DataLoader, clock: str) -> tuple[pd.DataFrame, RegressionResult, RegressionResult,
+                                                      tuple[float, float, float, float, float]]:
+    """The D3 chain: monthly changes, links (a) and (b), and ``(a, b, a·b, Sobel se, p)``.
+
+    Month-end levels come from :func:`~econ.data.panel.build_panel`; with ``clock="auto"`` the
+    panel is read on the Shanghai clock (the US 10Y and the New York noon USD/CNY dated d count from
+    d + 1, so a month's value is the last one known at the Shanghai close); ``"native"`` keeps every
+    series' own dates. Flows are summed in the month.
+    """
+    m = build_panel(loader, {"cgb": CGB10Y, "ust": UST10Y, "fx": USDCNY, "nb": NB}, freq="M",
+                    start=CHAIN_START, end=CHAIN_END, clock=clock)
+    d = pd.DataFrame({"dspread": (m["cgb"] - m["ust"]).diff(), "cny": -100 * np.log(m["fx"]).diff(),
+                      "nb": m["nb"] / 1000}).dropna()  # CNY million -> CNY bn
+    ra = ols_hac(d["cny"], d[["dspread"]])
+    rb = ols_hac(d["nb"], d[["cny", "dspread"]])
+    a, sa = float(ra.params["dspread"]), float(ra.bse["dspread"])
+    b, sb = float(rb.params["cny"]), float(rb.bse["cny"])
+    ind = a * b
+    se = math.sqrt(a * a * sb * sb + b * b * sa * sa)
+    p_ind = float(2 * stats.norm.sf(abs(ind / se))) if se > 0 else math.nan
+    return d, ra, rb, (a, b, ind, se, p_ind)
+
+
 def _span(r: RegressionResult) -> str:
     return f"{pd.Timestamp(r.start):%Y-%m} to {pd.Timestamp(r.end):%Y-%m}"
 
@@ -163,19 +186,7 @@ class CrossBorderStudy(Study):
         return [_reg_row("CSI 300 return on Δ4 current account (public)", r, "ca_yoy", f"quarterly {_span(r)}")]
 
     def _chain(self, loader: DataLoader, parts: list, numbers: dict) -> tuple[list[dict], pd.DataFrame]:
-        # month-end levels on the Shanghai clock (the US 10Y and the New York noon USD/CNY dated d count
-        # from d + 1, so a month's value is the last one known at the Shanghai close); flows summed in the month
-        m = build_panel(loader, {"cgb": CGB10Y, "ust": UST10Y, "fx": USDCNY, "nb": NB}, freq="M",
-                        start=CHAIN_START, end=CHAIN_END)
-        d = pd.DataFrame({"dspread": (m["cgb"] - m["ust"]).diff(), "cny": -100 * np.log(m["fx"]).diff(),
-                          "nb": m["nb"] / 1000}).dropna()  # CNY million -> CNY bn
-        ra = ols_hac(d["cny"], d[["dspread"]])
-        rb = ols_hac(d["nb"], d[["cny", "dspread"]])
-        a, sa = float(ra.params["dspread"]), float(ra.bse["dspread"])
-        b, sb = float(rb.params["cny"]), float(rb.bse["cny"])
-        ind = a * b
-        se = math.sqrt(a * a * sb * sb + b * b * sa * sa)
-        p_ind = float(2 * stats.norm.sf(abs(ind / se))) if se > 0 else math.nan
+        d, ra, rb, (a, b, ind, se, p_ind) = _chain_fit(loader, clock="auto")
         parts.append(_direction_part("D3.spread_to_cny", ra, "dspread", proxy="USD/CNY (NY noon)",
                                      detail=f"monthly {_span(ra)}"))
         parts.append(_direction_part("D3.cny_to_flows", rb, "cny", proxy="northbound net buying",
@@ -197,6 +208,14 @@ class CrossBorderStudy(Study):
                 _reg_row("Northbound on Δspread | CNY (direct)", rb, "dspread", f"monthly {_span(rb)}"),
                 {"Regression": "Indirect effect a·b (Sobel)", "β": ind, "SE (HAC)": se, "p": p_ind, "R²": math.nan,
                  "N": int(rb.nobs), "Sample": f"monthly {_span(rb)}"}]
+        # what the Shanghai clock changes: the same chain on every series' own dates (the earlier design)
+        _, na, _, (_, _, n_ind, n_se, n_p) = _chain_fit(loader, clock="native")
+        rows += [_reg_row("(a) on unaligned dates (US dated d read on d)", na, "dspread", f"monthly {_span(na)}"),
+                 {"Regression": "a·b on unaligned dates", "β": n_ind, "SE (HAC)": n_se, "p": n_p, "R²": math.nan,
+                  "N": int(na.nobs), "Sample": f"monthly {_span(na)}"}]
+        numbers.update({"D3_a_native_clock": float(na.params["dspread"]),
+                        "D3_a_p_native_clock": float(na.pvalues["dspread"]),
+                        "D3_indirect_native_clock": n_ind, "D3_indirect_p_native_clock": n_p})
         return rows, lp_frame
 
     # ------------------------------------------------------------------------- D4
@@ -207,6 +226,10 @@ class CrossBorderStudy(Study):
         both = build_panel(loader, {"cgb": CGB10Y, "ust": UST10Y}, freq="D", start=D4_SPREAD_SPAN[0],
                            end=D4_SPREAD_SPAN[1], dropna="any")
         spread = (both["cgb"] - both["ust"]).rename("China − US 10Y (pp)")
+        native = build_panel(loader, {"cgb": CGB10Y, "ust": UST10Y}, freq="D", start=D4_FROM, end=D4_TO,
+                             calendar="inner", clock="native")  # the earlier design: same-dated closes
+        below = native.index[(native["cgb"] - native["ust"]) < 0]
+        numbers["D4_inversion_native_clock"] = below[0].strftime("%Y-%m-%d") if len(below) else "none"
         win = spread.loc[D4_FROM:D4_TO]
         neg = win[win < 0]
         rows = []

@@ -39,6 +39,9 @@ def test_d4_dates_recomputed(result, vault):
     known = ust.reindex(ust.index.union(cgb.index)).ffill().reindex(cgb.index)
     spread = cgb - known
     assert result.part("D4.spread_inversion").date == spread[spread < 0].index[0].strftime("%Y-%m-%d")
+    same_day = pd.concat([cgb, _csv(vault, "us10y.csv", "value")], axis=1, join="inner").dropna()
+    same_day = same_day.iloc[:, 0] - same_day.iloc[:, 1]
+    assert result.numbers["D4_inversion_native_clock"] == same_day[same_day < 0].index[0].strftime("%Y-%m-%d")
     fx = _csv(vault, "usdcny.csv", "value").loc[D4_FROM:D4_TO]
     assert result.part("D4.cny_weakens").date == fx.idxmin().strftime("%Y-%m-%d")
 
@@ -66,6 +69,11 @@ def test_d3_spread_to_cny_slope_recomputed(result, vault):
     m = pd.DataFrame({"ds": lv["s"].diff(), "cny": -100 * np.log(lv["fx"]).diff()}).dropna()
     slope = np.polyfit(m["ds"], m["cny"], 1)[0]
     assert result.part("D3.spread_to_cny").estimate == pytest.approx(slope, rel=1e-6)
+    # the unaligned (native) robustness row: US closes on their own dates
+    lv = pd.DataFrame({"s": cgb - _csv(vault, "us10y.csv", "value").resample("ME").last(),
+                       "fx": _csv(vault, "usdcny.csv", "value").resample("ME").last()}).loc[CHAIN_START:CHAIN_END]
+    m = pd.DataFrame({"ds": lv["s"].diff(), "cny": -100 * np.log(lv["fx"]).diff()}).dropna()
+    assert result.numbers["D3_a_native_clock"] == pytest.approx(np.polyfit(m["ds"], m["cny"], 1)[0], rel=1e-6)
 
 
 def test_tables_state_their_sample(result):
