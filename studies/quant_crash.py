@@ -26,6 +26,10 @@ What we do:
 3. **B5**: the deepest discount in the four years to publication, dated (IC; IM has only 1.5
    years of history, said so), and the first day after the deepest discount from which the
    basis stays in its 2022–23 normal range, beside the small-cap troughs.
+
+Back-calculated history: the event study draws its placebo dates from each excess return's whole
+history, which for CSI 1000 reaches before its 2014-10-17 launch; the headline is repeated with
+placebo dates from the launch. CSI 2000 rows (estimation window in 2023, launch 2023-08-11) are marked.
 """
 
 from __future__ import annotations

@@ -24,6 +24,11 @@ Robustness (declared; ``econ.robust``):
   winning for a year", 2024-04-12), for every proxy at 3, 6 and 12 months, against the base
   rate of the same move in every earlier window of that length.
 
+Back-calculated history (``studies.common.LAUNCHED``): CSI 2000 (launched 2023-08-11) rebased
+on 2021-02-18 is the publisher's back-calculation; its rows are marked. An index rebased before
+its launch has no launch-date version (the base would move), so there is no from-launch row;
+the indices published over the whole window stand beside it.
+
 Parts (declared in ``studies/claims.toml``): the trough level and the rebound, both value
 parts with the tolerance and convention stated in the registry; the verdict engine decides.
 """
