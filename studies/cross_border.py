@@ -8,14 +8,17 @@ Claims (Seed 003, 国联期货):
   - quarterly CSI 300 log return on the year-on-year change of the quarterly current account,
     the current account entering only once public (45 days after the quarter, via the panel
     builder's release lags), Newey–West HAC;
-  - the chain, monthly 2014-12 → 2023-12 (the northbound series' span): (a) CNY appreciation
+  - the chain, monthly 2014-12 → 2023-12 (the northbound series' span), month-end levels read
+    on the Shanghai clock by ``build_panel`` (the US 10Y and the New York noon USD/CNY dated d
+    count from d + 1): (a) CNY appreciation
     ``−100 Δlog USD/CNY`` on the spread change; (b) northbound net buying on the CNY
     appreciation, controlling for the spread change; the indirect effect ``a·b`` with a
     delta-method (Sobel) standard error; a local projection of cumulated flows on the spread
     change (h = 0..6 months) beside it.
 * **D4** "2021年12月我国央行开启新一轮降息降准周期,2022年3月美联储开启加息周期 … 中美利差
   缩窄甚至倒挂。人民币汇率 … 走弱": dated from the data — the Fed's first hike (daily
-  effective rate), the first day the 10Y spread (ChinaBond 10Y − US 10Y) closes below zero, and
+  effective rate), the first day the 10Y spread (ChinaBond 10Y against the last US 10Y close
+  known at the Shanghai close) closes below zero, and
   the start of the CNY's weakening (its strongest close in 2021-12 → 2022-12).
 * **D5** (the article's Fig. 4, "整体呈现出明显的负相关关系"): CSI 300 and quarterly export
   growth. Year-on-year CSI 300 log change (quarter-end) on year-on-year quarterly export growth,
@@ -35,6 +38,7 @@ import pandas as pd
 from scipy import stats
 
 from econ.data.loader import DataLoader
+from econ.data.panel import build_panel
 from econ.models.localproj import local_projection
 from econ.models.regression import RegressionResult, ols_hac
 from econ.study import Figure, PartResult, Study, StudyResult, Table, z_ci
@@ -56,6 +60,8 @@ D5_LAGS = (0, 1, 2, 3, 4)
 YOY_OVERLAP = 4
 #: The D4 window in which the inversion and the CNY turn are sought.
 D4_FROM, D4_TO = "2021-12-01", "2022-12-31"
+#: The daily spread's span (the D4 window and the figure around it).
+D4_SPREAD_SPAN = ("2021-01-01", "2023-06-30")
 #: A Fed hike: the daily effective rate this many pp above its level on D4_FROM.
 FED_MOVE_PP = 0.2
 LP_HORIZONS = 6
@@ -73,6 +79,29 @@ def _direction_part(key: str, r: RegressionResult, term: str, *, scale: float = 
 def _reg_row(label: str, r: RegressionResult, term: str, sample: str) -> dict[str, object]:
     return {"Regression": label, "β": float(r.params[term]), "SE (HAC)": float(r.bse[term]),
             "p": float(r.pvalues[term]), "R²": float(r.rsquared), "N": int(r.nobs), "Sample": sample}
+
+
+def _chain_fit(loader: DataLoader, clock: str) -> tuple[pd.DataFrame, RegressionResult, RegressionResult,
+                                                      tuple[float, float, float, float, float]]:
+    """The D3 chain: monthly changes, links (a) and (b), and ``(a, b, a·b, Sobel se, p)``.
+
+    Month-end levels come from :func:`~econ.data.panel.build_panel`; with ``clock="auto"`` the
+    panel is read on the Shanghai clock (the US 10Y and the New York noon USD/CNY dated d count from
+    d + 1, so a month's value is the last one known at the Shanghai close); ``"native"`` keeps every
+    series' own dates. Flows are summed in the month.
+    """
+    m = build_panel(loader, {"cgb": CGB10Y, "ust": UST10Y, "fx": USDCNY, "nb": NB}, freq="M",
+                    start=CHAIN_START, end=CHAIN_END, clock=clock)
+    d = pd.DataFrame({"dspread": (m["cgb"] - m["ust"]).diff(), "cny": -100 * np.log(m["fx"]).diff(),
+                      "nb": m["nb"] / 1000}).dropna()  # CNY million -> CNY bn
+    ra = ols_hac(d["cny"], d[["dspread"]])
+    rb = ols_hac(d["nb"], d[["cny", "dspread"]])
+    a, sa = float(ra.params["dspread"]), float(ra.bse["dspread"])
+    b, sb = float(rb.params["cny"]), float(rb.bse["cny"])
+    ind = a * b
+    se = math.sqrt(a * a * sb * sb + b * b * sa * sa)
+    p_ind = float(2 * stats.norm.sf(abs(ind / se))) if se > 0 else math.nan
+    return d, ra, rb, (a, b, ind, se, p_ind)
 
 
 def _span(r: RegressionResult) -> str:
@@ -107,7 +136,9 @@ class CrossBorderStudy(Study):
                   frame=labelled(pd.DataFrame(ca_rows + chain_rows)), digits={"β": 3, "SE (HAC)": 3, "p": 3, "R²": 3, "N": 0},
                   notes=["Quarterly: CSI 300 log return ×100 on the year-on-year change of the quarterly current "
                          "account (USD bn), the current account entering 45 days after its quarter. Monthly: "
-                         "month-end spread (ChinaBond 10Y − US 10Y, pp) and USD/CNY; CNY appreciation = "
+                         "month-end spread (ChinaBond 10Y − US 10Y, pp) and USD/CNY on the Shanghai clock (a US "
+                         "value dated d counts from d + 1, so a month ends with the last US close before the "
+                         "Shanghai close); CNY appreciation = "
                          "−100 Δlog USD/CNY; northbound net buying summed by month (CNY bn). Indirect effect: "
                          "product of the two slopes, delta-method (Sobel) standard error. Newey–West HAC errors."]),
             Table(name="cb_d3_lp", caption="Local projection: cumulated northbound net buying (CNY bn) after a 1 pp "
@@ -115,7 +146,9 @@ class CrossBorderStudy(Study):
                   notes=["Jordà local projection, outcome cumulated from month t to t+h, shock the spread change, "
                          "2 lags of both, Newey–West HAC with at least h lags."]),
             Table(name="cb_d4_dates", caption="Dating the 2021–22 policy divergence (D4)", frame=labelled(pd.DataFrame(d4_rows)),
-                  notes=["Window searched: 2021-12-01 to 2022-12-31. Fed hike: first day the daily effective fed funds "
+                  notes=["Window searched: 2021-12-01 to 2022-12-31. Spread: each ChinaBond day against the last "
+                         "US 10Y close known at the Shanghai close (US dated d counts from d + 1). Fed hike: first "
+                         "day the daily effective fed funds "
                          "rate is 0.2 pp above its 2021-12-01 level. China's cut is the article's (Dec 2021); the vault "
                          "has no policy-rate series to date it."],
                   sample="daily, 2021-12-01 to 2022-12-31"),
@@ -153,20 +186,7 @@ class CrossBorderStudy(Study):
         return [_reg_row("CSI 300 return on Δ4 current account (public)", r, "ca_yoy", f"quarterly {_span(r)}")]
 
     def _chain(self, loader: DataLoader, parts: list, numbers: dict) -> tuple[list[dict], pd.DataFrame]:
-        # month-end levels of each series on its own calendar; flows summed within the month
-        m = pd.DataFrame({k: loader.series(s).resample("ME").last() for k, s in
-                          (("cgb", CGB10Y), ("ust", UST10Y), ("fx", USDCNY))})
-        m["nb"] = loader.series(NB).resample("ME").sum(min_count=1)
-        m = m.loc[CHAIN_START:CHAIN_END]
-        d = pd.DataFrame({"dspread": (m["cgb"] - m["ust"]).diff(), "cny": -100 * np.log(m["fx"]).diff(),
-                          "nb": m["nb"] / 1000}).dropna()  # CNY million -> CNY bn
-        ra = ols_hac(d["cny"], d[["dspread"]])
-        rb = ols_hac(d["nb"], d[["cny", "dspread"]])
-        a, sa = float(ra.params["dspread"]), float(ra.bse["dspread"])
-        b, sb = float(rb.params["cny"]), float(rb.bse["cny"])
-        ind = a * b
-        se = math.sqrt(a * a * sb * sb + b * b * sa * sa)
-        p_ind = float(2 * stats.norm.sf(abs(ind / se))) if se > 0 else math.nan
+        d, ra, rb, (a, b, ind, se, p_ind) = _chain_fit(loader, clock="auto")
         parts.append(_direction_part("D3.spread_to_cny", ra, "dspread", proxy="USD/CNY (NY noon)",
                                      detail=f"monthly {_span(ra)}"))
         parts.append(_direction_part("D3.cny_to_flows", rb, "cny", proxy="northbound net buying",
@@ -188,13 +208,28 @@ class CrossBorderStudy(Study):
                 _reg_row("Northbound on Δspread | CNY (direct)", rb, "dspread", f"monthly {_span(rb)}"),
                 {"Regression": "Indirect effect a·b (Sobel)", "β": ind, "SE (HAC)": se, "p": p_ind, "R²": math.nan,
                  "N": int(rb.nobs), "Sample": f"monthly {_span(rb)}"}]
+        # what the Shanghai clock changes: the same chain on every series' own dates (the earlier design)
+        _, na, _, (_, _, n_ind, n_se, n_p) = _chain_fit(loader, clock="native")
+        rows += [_reg_row("(a) on unaligned dates (US dated d read on d)", na, "dspread", f"monthly {_span(na)}"),
+                 {"Regression": "a·b on unaligned dates", "β": n_ind, "SE (HAC)": n_se, "p": n_p, "R²": math.nan,
+                  "N": int(na.nobs), "Sample": f"monthly {_span(na)}"}]
+        numbers.update({"D3_a_native_clock": float(na.params["dspread"]),
+                        "D3_a_p_native_clock": float(na.pvalues["dspread"]),
+                        "D3_indirect_native_clock": n_ind, "D3_indirect_p_native_clock": n_p})
         return rows, lp_frame
 
     # ------------------------------------------------------------------------- D4
     def _d4(self, loader: DataLoader, parts: list, numbers: dict) -> tuple[list[dict], Figure]:
-        cgb, ust, fx = loader.series(CGB10Y), loader.series(UST10Y), loader.series(USDCNY)
-        spread = pd.concat([cgb, ust], axis=1, join="inner").dropna()
-        spread = (spread.iloc[:, 0] - spread.iloc[:, 1]).rename("China − US 10Y (pp)")
+        fx = loader.series(USDCNY)
+        # each ChinaBond day against the last US 10Y close known at it (Shanghai clock: a US close dated d
+        # counts from d + 1)
+        both = build_panel(loader, {"cgb": CGB10Y, "ust": UST10Y}, freq="D", start=D4_SPREAD_SPAN[0],
+                           end=D4_SPREAD_SPAN[1], dropna="any")
+        spread = (both["cgb"] - both["ust"]).rename("China − US 10Y (pp)")
+        native = build_panel(loader, {"cgb": CGB10Y, "ust": UST10Y}, freq="D", start=D4_FROM, end=D4_TO,
+                             calendar="inner", clock="native")  # the earlier design: same-dated closes
+        below = native.index[(native["cgb"] - native["ust"]) < 0]
+        numbers["D4_inversion_native_clock"] = below[0].strftime("%Y-%m-%d") if len(below) else "none"
         win = spread.loc[D4_FROM:D4_TO]
         neg = win[win < 0]
         rows = []

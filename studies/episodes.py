@@ -31,7 +31,7 @@ from econ.data.panels import cufe_factors, panel_vault
 from econ.models.regression import ols_hac
 from econ.models.returns import block_bootstrap_ci
 from econ.study import Figure, PartResult, Study, StudyResult, Table
-from studies._tables import article_values, indexed
+from studies._tables import Sections, marked, pair
 
 B3_WINDOW = ("2020-12-31", "2023-11-30")
 B3_LARGE = "cn.index.csi300.close"
@@ -85,7 +85,7 @@ def _b3(loader: DataLoader) -> tuple[list[PartResult], Table, Figure | None, dic
         ex = ex[(ex.index > a) & (ex.index <= b)]
         c = _cumulative(ex)
         paths[label] = 100.0 * ex.cumsum()
-        rows.append({"Leg": label, "Cumulative log (%)": c["estimate"], "HAC se": c["se"], "p": c["p"],
+        rows.append({"Leg": marked(label, pair(label, sid, B3_LARGE), a), "Cumulative log (%)": c["estimate"], "HAC se": c["se"], "p": c["p"],
                      "Bootstrap 95% CI": f"[{c['lo']:.2f}, {c['hi']:.2f}]", "Simple (%)": c["simple"], "days": c["n"]})
         if sid == B3_LEGS[0][1]:
             parts.append(PartResult(claim="B3", part="size_factor_return", estimate=c["estimate"], se=c["se"],
@@ -161,13 +161,14 @@ class Episodes(Study):
     def run(self, loader: DataLoader, *, progress: Callable[[str], None] | None = None) -> StudyResult:
         say = progress or (lambda _m: None)
         say("B3 size factor")
+        out = Sections()
         p3, t3, fig, n3 = _b3(loader)
+        out.add(p3, t3, n3)
         say("B4 ladder")
-        p4, t4, n4 = _b4(loader)
-        return StudyResult(study=self.name, title=self.title, parts=p3 + p4, tables=[indexed(x) for x in [t3, t4]],
-                           figures=[fig] if fig is not None else [], numbers={**article_values(self.parts), **n3, **n4},
-                           headline_proxy="Micro-cap − CSI 300 (B3); the six-index ladder (B4)",
-                           synthetic=self.is_synthetic(loader), data_ids=list(self.series))
+        out.add(*_b4(loader))
+        return out.result(self, loader, figures=[fig] if fig is not None else [],
+                          headline_proxy="Micro-cap − CSI 300 (B3); the six-index ladder (B4)",
+                          data_ids=list(self.series))
 
 
 STUDY = Episodes()

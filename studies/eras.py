@@ -43,7 +43,7 @@ from econ.models.breaks import bai_perron
 from econ.models.regression import ols_hac
 from econ.models.turning_points import date_turning_points
 from econ.study import Figure, PartResult, Study, StudyResult, Table, z_ci
-from studies._tables import labelled
+from studies._tables import labelled, marked, pair, with_launch_note
 
 #: The article's eras (C20, A shares; C21, US), years inclusive, +1 small / -1 large.
 CN_ERAS = ((2000, 2002, 1), (2002, 2007, -1), (2008, 2010, 1), (2011, 2013, -1), (2013, 2016, 1),
@@ -111,8 +111,10 @@ class ErasStudy(Study):
             ("C21", "Russell 2000 / S&P 500"): self._ratio(loader, "us.index.russell2000.close", "us.index.sp500.close"),
         }
         say("C20/C21: dating")
+        legs = {"CSI 1000 / CSI 300": pair("CSI 1000 / CSI 300", "cn.index.csi1000.close")}
         for (claim, label), ls in spreads.items():
             ls = ls.dropna()
+            shown = marked(label, legs[label], ls.index[0]) if label in legs else label
             ref = era_labels(CN_ERAS if claim == "C20" else US_ERAS, ls.index)
             bp_states, bp_dates = _bp_states(ls)
             for method in ("headline", "looser", "Bai–Perron"):
@@ -122,13 +124,13 @@ class ErasStudy(Study):
                     tp = date_turning_points(ls, **BB[method])
                     states = tp.states
                     if method == "headline":
-                        phase_rows += [{"Spread": label, "Phase": "small caps lead" if ph["phase"] == "expansion"
+                        phase_rows += [{"Spread": shown, "Phase": "small caps lead" if ph["phase"] == "expansion"
                                         else "large caps lead", "Start": pd.Timestamp(ph["start"]).strftime("%Y-%m"),
                                         "End": pd.Timestamp(ph["end"]).strftime("%Y-%m"),
                                         "Change (100 log)": 100 * float(ls.loc[ph["end"]] - ls.loc[ph["start"]]),
                                         "Months": int(ph["duration"])} for _, ph in tp.phases.iterrows()]
                 ag = phase_agreement(states.reindex(ls.index).ffill().bfill(), ref, min_shift=MIN_SHIFT)
-                rows.append({"Claim": claim, "Spread": label, "Dating": method,
+                rows.append({"Claim": claim, "Spread": shown, "Dating": method,
                              "Sample": f"{ls.index[0]:%Y-%m} to {ls.index[-1]:%Y-%m}",
                              "Article months": ag.n_labelled, "Agreement (%)": 100 * ag.agreement,
                              "Shift mean (%)": 100 * ag.null_mean, "Excess (pp)": 100 * ag.excess, "p": ag.pvalue,
@@ -183,7 +185,8 @@ class ErasStudy(Study):
                    vlines=["1991-01-01", "1994-01-01", "1999-01-01", "2006-01-01", "2008-01-01", "2011-01-01",
                            "2020-01-01"]),
         ]
-        return StudyResult(study=self.name, title=self.title, parts=parts, tables=tables, figures=figures,
+        return StudyResult(study=self.name, title=self.title, parts=parts, tables=[with_launch_note(t) for t in tables],
+                           figures=figures,
                            numbers=numbers, headline_proxy="CUFE SMB; Russell 2000 / S&P 500",
                            data_ids=list(self.series), synthetic=self.is_synthetic(loader))
 

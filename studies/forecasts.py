@@ -40,7 +40,14 @@ from econ.data.errors import DataError
 from econ.data.loader import DataLoader
 from econ.robust.calls import CallScore, rank_pvalue, score_floor, score_move
 from econ.study import Figure, PartResult, Study, StudyResult, Table
-from studies._tables import labelled
+from studies._tables import (
+    from_launch,
+    from_launch_label,
+    from_launch_numbers,
+    labelled,
+    marked,
+    with_launch_note,
+)
 from studies.common import PROXIES, Proxy
 from studies.declared import part
 
@@ -126,7 +133,8 @@ class ForecastsStudy(Study):
                          "windows (month-end starts, same length, ended before the start) with the called outcome. "
                          "p: share of those windows at least as favourable to the call (counting the realised one). "
                          "Windows overlap: a descriptive benchmark, not a sampling-theory test."],
-                  sample="daily closes; earlier windows from each series' first month to the call's start"),
+                  sample="daily closes; earlier windows from each series' first month (from the launch date in "
+                         "the 'from launch' row) to the call's start"),
             Table(name="fc_premises", caption="Premises of the April 2024 call (C22), with the data public on "
                   "2024-04-12", frame=labelled(pd.DataFrame(premise_rows)),
                   digits={"Value": 2, "Benchmark": 2, "Percentile": 1, "p": 3, "N": 0},
@@ -135,8 +143,8 @@ class ForecastsStudy(Study):
                          "Poisson test of the 2024 count against the 2021–2023 mean of the same months."],
                   sample="as of 2024-04-12; histories 2014-04 to 2024-04 (N column)"),
         ]
-        return StudyResult(study=self.name, title=self.title, parts=parts, tables=tables, figures=figures,
-                           numbers=numbers, headline_proxy=HEADLINE_PROXY.label, data_ids=list(self.series),
+        return StudyResult(study=self.name, title=self.title, parts=parts, tables=[with_launch_note(t) for t in tables],
+                           figures=figures, numbers=numbers, headline_proxy=HEADLINE_PROXY.label, data_ids=list(self.series),
                            synthetic=self.is_synthetic(loader))
 
     # ------------------------------------------------------------------------- A6
@@ -166,11 +174,13 @@ class ForecastsStudy(Study):
     def _style_calls(self, loader: DataLoader, rows: list, numbers: dict, figures: list) -> list[PartResult]:
         out = []
         ratios = {}
+        proxies = {}
         for proxy in PROXIES:
             try:
                 ratios[proxy.label] = _log_ratio(loader, proxy)
             except DataError:
                 continue
+            proxies[proxy.label] = proxy
         for key, tag in (("C18.persists", "C18"), ("C23.large_caps_lead", "C23")):
             spec = part(key)
             months = _months(spec.window_days)
@@ -181,9 +191,19 @@ class ForecastsStudy(Study):
                     continue
                 sc = score_move(r, spec.date, spec.sign, months)
                 series = label if "/" in label else f"{label} / CSI 300"
-                rows.append(_call_row(f"{called}, {months} months", tag, series, sc, called))
+                # the base rate's earlier windows run from the ratio's first value (history_start=None)
+                rows.append(_call_row(f"{called}, {months} months", tag, marked(series, proxies[label], None), sc,
+                                      called))
                 if label == HEADLINE_PROXY.label:
                     head = sc
+                    live = from_launch(HEADLINE_PROXY, None, lambda d, r=r, spec=spec, months=months:
+                                       score_move(r, spec.date, spec.sign, months, history_start=d))
+                    if live is not None:
+                        rows.append(_call_row(f"{called}, {months} months", tag,
+                                              from_launch_label(series, HEADLINE_PROXY, None), live, called))
+                        numbers.update(from_launch_numbers({f"{tag}_p": live.pvalue,
+                                                            f"{tag}_base_rate_pct": 100 * live.base_rate,
+                                                            f"{tag}_windows": live.windows}))
                     path = r.loc[sc.start:sc.end] - r.loc[sc.start]
                     numbers.update({f"{tag}_path_low": float(path.min()),
                                     f"{tag}_path_low_date": path.idxmin().strftime("%Y-%m-%d")})

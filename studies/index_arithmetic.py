@@ -35,7 +35,7 @@ from econ.data.panels import market_cap, panel_vault
 from econ.models.divisor import chain_linked_index
 from econ.models.regression import ols_hac
 from econ.study import Figure, PartResult, Study, StudyResult, Table
-from studies._tables import article_values, indexed
+from studies._tables import Sections
 
 SSE = "cn.index.sse.close"
 EXCHANGE_SUFFIX = ".SH"
@@ -113,9 +113,9 @@ class IndexArithmetic(Study):
         numbers = {"E1_gap": g["est"], "E1_gap_p": g["p"], "E1_chain_mean": m["est"], "E1_chain_lo": m["lo"],
                    "E1_chain_hi": m["hi"], "E1_chain_sd": float(e_chain.std()), "E1_naive_mean": float(e_naive.mean()),
                    "E1_naive_sd": float(e_naive.std())}
-        return StudyResult(study=self.name, title=self.title, parts=parts, tables=[indexed(x) for x in [table]], figures=[fig],
-                           numbers={**article_values(self.parts), **numbers}, headline_proxy="SSE-listed stocks", synthetic=loader.settings.synthetic,
-                           data_ids=[SSE], notes=[f"market-cap panel: {mc.provenance()}"])
+        return Sections(parts, [table], numbers).result(
+            self, loader, figures=[fig], headline_proxy="SSE-listed stocks", synthetic=loader.settings.synthetic,
+            data_ids=[SSE], notes=[f"market-cap panel: {mc.provenance()}"])
 
 
 STUDY = IndexArithmetic()

@@ -37,7 +37,7 @@ from econ.data.errors import DataError
 from econ.data.loader import DataLoader
 from econ.data.panels import PERIODS_END_OF_DUMP, Panel, market_cap, panel_vault, trading_periods
 from econ.study import PartResult, Study, StudyResult, Table
-from studies._tables import article_values, indexed
+from studies._tables import Sections
 from studies.declared import part
 
 N_BOOT = 1999
@@ -214,9 +214,7 @@ class MarketStructure(Study):
 
     def run(self, loader: DataLoader, *, progress: Callable[[str], None] | None = None) -> StudyResult:
         say = progress or (lambda _m: None)
-        parts: list[PartResult] = []
-        tables: list[Table] = []
-        numbers: dict[str, float] = {}
+        out = Sections()
         notes: list[str] = []
         try:
             mc = market_cap(panel_vault(loader.settings))
@@ -224,31 +222,24 @@ class MarketStructure(Study):
         except DataError as exc:
             why = str(exc).splitlines()[0]
             mc = None
-            parts += [PartResult(claim=k.split(".")[0], part=k.split(".")[1], missing=why)
-                      for k in self.parts if not k.startswith("C16")]
+            out.add([PartResult(claim=k.split(".")[0], part=k.split(".")[1], missing=why)
+                     for k in self.parts if not k.startswith("C16")])
         if mc is not None:
             notes.append(f"market-cap panel: {mc.provenance()}")
             wide = mc.frame.pivot(index="ts_code", columns="date", values="total_mv_yi")
             say("E2 concentration")
             for fn in (lambda: _e2(wide, sse), lambda: _e5(wide, sse), lambda: _e6(wide)):
-                p, t, n = fn()
-                parts += p
-                tables.append(t)
-                numbers.update(n)
+                out.add(*fn())
         say("C16 delisting")
         try:
             periods = trading_periods(panel_vault(loader.settings))
         except DataError as exc:
-            parts.append(PartResult(claim="C16", part="delisting_rate", missing=str(exc).splitlines()[0]))
+            out.add(PartResult(claim="C16", part="delisting_rate", missing=str(exc).splitlines()[0]))
         else:
             notes.append(f"trading periods: {periods.provenance()}")
-            p, t, n = _c16(periods)
-            parts += p
-            tables.append(t)
-            numbers.update(n)
-        return StudyResult(study=self.name, title=self.title, parts=parts, tables=[indexed(x) for x in tables], numbers={**article_values(self.parts), **numbers},
-                           headline_proxy="stock-level panels", synthetic=loader.settings.synthetic,
-                           data_ids=list(self.series), notes=notes)
+            out.add(*_c16(periods))
+        return out.result(self, loader, headline_proxy="stock-level panels", synthetic=loader.settings.synthetic,
+                          data_ids=list(self.series), notes=notes)
 
 
 STUDY = MarketStructure()

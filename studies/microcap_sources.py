@@ -38,7 +38,7 @@ from econ.data.panels import market_cap, panel_vault, trading_periods
 from econ.models.portfolios import PortfolioResult, bottom_n_portfolio
 from econ.models.regression import ols_hac
 from econ.study import PartResult, Study, StudyResult, Table
-from studies._tables import article_values, indexed
+from studies._tables import Sections
 
 N_STOCKS = 400
 START = "2007-03-31"
@@ -135,9 +135,9 @@ class MicrocapSources(Study):
                   digits={"Mean return (% a year)": 2, "One-way turnover per formation": 3,
                           "Exits per quarter (weight)": 4, "N": 0}),
         ]
-        return StudyResult(study=self.name, title=self.title, parts=parts, tables=[indexed(x) for x in tables], numbers={**article_values(self.parts), **numbers},
-                           headline_proxy="bottom-400 by total market cap", synthetic=loader.settings.synthetic,
-                           data_ids=[LARGE], notes=[f"market-cap panel: {mc.provenance()}"])
+        return Sections(parts, tables, numbers).result(
+            self, loader, headline_proxy="bottom-400 by total market cap", synthetic=loader.settings.synthetic,
+            data_ids=[LARGE], notes=[f"market-cap panel: {mc.provenance()}"])
 
 
 STUDY = MicrocapSources()

@@ -26,6 +26,10 @@ What we do:
 3. **B5**: the deepest discount in the four years to publication, dated (IC; IM has only 1.5
    years of history, said so), and the first day after the deepest discount from which the
    basis stays in its 2022–23 normal range, beside the small-cap troughs.
+
+Back-calculated history: the event study draws its placebo dates from each excess return's whole
+history, which for CSI 1000 reaches before its 2014-10-17 launch; the headline is repeated with
+placebo dates from the launch. CSI 2000 rows (estimation window in 2023, launch 2023-08-11) are marked.
 """
 
 from __future__ import annotations
@@ -46,7 +50,15 @@ from econ.models.causality import granger
 from econ.models.events import event_study
 from econ.models.regression import RegressionResult, ols_hac
 from econ.study import Figure, PartResult, Study, StudyResult, Table, z_ci
-from studies._tables import labelled
+from studies._tables import (
+    from_launch,
+    from_launch_label,
+    from_launch_numbers,
+    labelled,
+    marked,
+    pair,
+    with_launch_note,
+)
 from studies.declared import registry
 
 
@@ -149,22 +161,33 @@ class QuantCrashStudy(Study):
 
     def _result(self, loader: DataLoader, parts: list, tables: list, figures: list, numbers: dict,
                 notes: list[str] | None = None) -> StudyResult:
-        return StudyResult(study=self.name, title=self.title, parts=parts, tables=tables, figures=figures,
+        return StudyResult(study=self.name, title=self.title, parts=parts,
+                           tables=[with_launch_note(t) for t in tables], figures=figures,
                            numbers=numbers, headline_proxy="CSI 1000", data_ids=list(self.series),
                            synthetic=self.is_synthetic(loader), notes=notes or [])
 
     # ------------------------------------------------------------------------- B1 events
     def _events(self, excess: dict[str, pd.Series], parts: list, numbers: dict) -> Table:
         rows = []
-        for label, r in excess.items():
-            es = event_study(r.loc[:"2024-12-31"], EVENT_DATES, window=(0, 0), benchmark="estimation_mean",
-                             estimation_window=(-250, -30), n_boot=N_BOOT, n_placebo=N_PLACEBO, seed=SEED)
+
+        def run(r: pd.Series):  # placebo dates come from the whole series given
+            return event_study(r.loc[:"2024-12-31"], EVENT_DATES, window=(0, 0), benchmark="estimation_mean",
+                               estimation_window=(-250, -30), n_boot=N_BOOT, n_placebo=N_PLACEBO, seed=SEED)
+
+        def row_of(label: str, es) -> dict:
             cars = es.cars.set_index("event")["car"] if "car" in es.cars else es.cars.iloc[:, -1]
-            row = {"Index": f"{label} − CSI 300", "Mean AR (%)": es.mean_car, "CI low": es.ci_low,
-                   "CI high": es.ci_high, "Placebo p": es.pvalue_placebo, "t p": es.pvalue_t, "N": es.n_events}
+            row = {"Index": label, "Mean AR (%)": es.mean_car, "CI low": es.ci_low, "CI high": es.ci_high,
+                   "Placebo p": es.pvalue_placebo, "t p": es.pvalue_t, "N": es.n_events}
             for d, v in zip(EVENT_DATES, cars.to_numpy(), strict=False):
                 row[d[5:]] = float(v)
-            rows.append(row)
+            return row
+
+        for label, r in excess.items():
+            pair_ = pair(label, SMALL[label], CSI300)
+            es = run(r)
+            cars = es.cars.set_index("event")["car"] if "car" in es.cars else es.cars.iloc[:, -1]
+            # the sample (placebo dates, and CSI 2000's estimation window in 2023) starts at the ratio's first value
+            rows.append(row_of(marked(f"{label} − CSI 300", pair_, r.index[0]), es))
             key = label.replace(" ", "").replace("-", "")
             numbers.update({f"B1_ar_{key}": es.mean_car, f"B1_ar_p_{key}": es.pvalue_placebo})
             if label == "CSI 1000":
@@ -174,11 +197,17 @@ class QuantCrashStudy(Study):
                                         proxy="CSI 1000 − CSI 300", test="event study, placebo p (two-sided)",
                                         detail="abnormal returns on " + ", ".join(f"{d[5:]} {v:.2f}%" for d, v in
                                                                                   zip(EVENT_DATES, cars, strict=False))))
+                live = from_launch(pair_, r.index[0], lambda d, r=r: run(r.loc[d:]))
+                if live is not None:
+                    rows.append(row_of(from_launch_label(f"{label} − CSI 300", pair_, r.index[0]), live))
+                    numbers.update(from_launch_numbers({f"B1_ar_{key}": live.mean_car,
+                                                        f"B1_ar_p_{key}": live.pvalue_placebo}))
         return Table(name="qc_b1_events", caption="Abnormal small-minus-CSI 300 returns on the article's crash dates (B1)",
                      frame=labelled(pd.DataFrame(rows)), digits=2,
                      notes=["Daily log return of the small-cap index minus CSI 300 (%), abnormal against its mean over "
                             "trading days −250 to −30 before each date. CI: bootstrap over events; placebo p: the same "
-                            "mean at random non-event dates (two-sided)."])
+                            "mean at random non-event dates of the index's whole history (two-sided); the 'from launch' "
+                            "row draws them from the launch date on."])
 
     # ------------------------------------------------------------------------- B1 basis -> returns
     def _basis_returns(self, excess: dict, basis: dict, contracts: pd.DataFrame, parts: list,
@@ -203,7 +232,8 @@ class QuantCrashStudy(Study):
                 f = d[[y, *cols]].dropna()
                 r = ols_hac(f[y], f[cols], horizon=horizon)
                 est, se, p = _episode_slope(r, "db", "db_ep")
-                row = {"Excess return": f"{label} − CSI 300", "Basis": fut, "Outcome": what,
+                row = {"Excess return": marked(f"{label} − CSI 300", pair(label, SMALL[label], CSI300), SAMPLE[0]),
+                       "Basis": fut, "Outcome": what,
                        "β outside episode": float(r.params["db"]), "p (outside)": float(r.pvalues["db"]),
                        "β in episode": est, "SE (episode)": se, "p (episode)": p,
                        "ΔOI β in episode": math.nan, "ΔOI p (episode)": math.nan, "N": int(r.nobs)}

@@ -58,7 +58,7 @@ from econ.models.returns import (
     window_returns,
 )
 from econ.study import PartResult, Study, StudyResult, Table
-from studies._tables import article_values, indexed
+from studies._tables import Sections, marked, pair
 from studies.declared import part
 
 N_BOOT = 999
@@ -102,7 +102,7 @@ C19_ROWS: tuple[Row, ...] = (
     Row("SSE Composite", "cn.index.sse.close", "C19.sse"),
     Row("CSI 300", "cn.index.csi300.close"),
     Row("CSI 500", "cn.index.csi500.close"),
-    Row("CSI 1000 (back-calculated)", "cn.index.csi1000.close"),
+    Row("CSI 1000", "cn.index.csi1000.close"),
 )
 
 C3_END = "2024-03-01"
@@ -149,6 +149,11 @@ def _to_data_end(prices: pd.Series | None, start: str, end: str) -> WindowReturn
         return None
 
 
+def _shown(row: Row, start: str) -> str:
+    """The row's label, marked when its window starts before the index's launch (back-calculated history)."""
+    return marked(row.label, pair(row.label, row.series), start) if row.series else row.label
+
+
 def _window_table(loader: DataLoader, rows: tuple[Row, ...], window: tuple[str, str], *, annualised: bool,
                   claim: str) -> tuple[list[PartResult], pd.DataFrame, pd.DataFrame]:
     """Replicate one article table under convention R1; parts, the table and the sensitivity rows."""
@@ -156,6 +161,7 @@ def _window_table(loader: DataLoader, rows: tuple[Row, ...], window: tuple[str, 
     parts, table, sens = [], [], []
     what = "annualised" if annualised else "cumulative"
     for row in rows:
+        shown = _shown(row, start)
         spec = part(row.part) if row.part else None
         article = spec.value if spec else float("nan")
         prices, why = _series(loader, row.series)
@@ -166,12 +172,12 @@ def _window_table(loader: DataLoader, rows: tuple[Row, ...], window: tuple[str, 
             except ValueError as exc:
                 why = str(exc)
         if res is None:
-            table.append({"Index": row.label, "Article (%)": article, "Ours (%)": float("nan"), "95% CI": "",
+            table.append({"Index": shown, "Article (%)": article, "Ours (%)": float("nan"), "95% CI": "",
                           "Start close": "", "End close": "", "N": np.nan,
                           "Note": f"not in the vault: {row.needs or why}"})
             partial = _to_data_end(prices, start, end)
             if partial is not None:  # the series stops inside the window: shown to where the data reach
-                table.append({"Index": f"{row.label}, to {partial.end.date()} (data end)", "Article (%)": float("nan"),
+                table.append({"Index": f"{shown}, to {partial.end.date()} (data end)", "Article (%)": float("nan"),
                               "Ours (%)": 100.0 * (partial.annualised if annualised else partial.total), "95% CI": "",
                               "Start close": f"{partial.start.date()} ({partial.start_close:.2f})",
                               "End close": f"{partial.end.date()} ({partial.end_close:.2f})", "N": partial.n_returns,
@@ -187,9 +193,9 @@ def _window_table(loader: DataLoader, rows: tuple[Row, ...], window: tuple[str, 
             return 100.0 * (w.annualised if annualised else w.total)
 
         sv = start_end_sensitivity(prices, start, end, stat, shifts=SHIFTS)
-        sv.insert(0, "Index", row.label)
+        sv.insert(0, "Index", shown)
         sens.append(sv)
-        table.append({"Index": row.label, "Article (%)": article, "Ours (%)": ours,
+        table.append({"Index": shown, "Article (%)": article, "Ours (%)": ours,
                       "95% CI": f"[{boot.low:.2f}, {boot.high:.2f}]",
                       "Start close": f"{res.start.date()} ({res.start_close:.2f})",
                       "End close": f"{res.end.date()} ({res.end_close:.2f})", "N": res.n_returns,
@@ -215,7 +221,7 @@ def _alternative_conventions(loader: DataLoader, rows: tuple[Row, ...], window: 
         if prices is None:
             continue
         try:
-            r = {"Index": row.label, "Article (%)": part(row.part).value,
+            r = {"Index": _shown(row, start), "Article (%)": part(row.part).value,
                  "R1": 100 * window_return(prices, start, end, periods_per_year=PPY).annualised,
                  "close on start, 250 days": 100 * window_return(prices, start, end, start_rule="close_on",
                                                                  periods_per_year=PPY).annualised,
@@ -516,23 +522,14 @@ class Replications(Study):
             if p.estimate is not None:
                 numbers[f"{p.claim}_{p.part}"] = p.estimate
         say("C3 volatility and turnover")
-        p3, t3, n3 = _c3(loader)
-        parts += p3
-        tables.append(t3)
-        numbers.update(n3)
+        out = Sections(parts, tables, numbers)
+        out.add(*_c3(loader))
         say("E4 SSE levels")
-        p4, t4, n4 = _e4(loader)
-        parts += p4
-        tables.append(t4)
-        numbers.update(n4)
+        out.add(*_e4(loader))
         say("A5 CSI 300 growth")
-        p5, t5, n5 = _a5(loader)
-        parts += p5
-        tables.append(t5)
-        numbers.update(n5)
-        return StudyResult(study=self.name, title=self.title, parts=parts, tables=[indexed(x) for x in tables], numbers={**article_values(self.parts), **numbers},
-                           headline_proxy="each article's own indices", synthetic=self.is_synthetic(loader),
-                           data_ids=[s for s in self.series], notes=[f"Convention R1: {CONVENTION_R1}"])
+        out.add(*_a5(loader))
+        return out.result(self, loader, headline_proxy="each article's own indices", data_ids=list(self.series),
+                          notes=[f"Convention R1: {CONVENTION_R1}"])
 
 
 STUDY = Replications()

@@ -13,7 +13,10 @@ cap of about 23亿 in 2017H2 and about 7亿 in early March 2024. Tested here:
   over the three windows, null from random same-length blocks, two-sided p).
 * **IPO counts**: monthly ``Δlog(small/large) × 100`` on the number of SH+SZ listings in the
   month and its three lags (per 10 listings); the sum of the four coefficients with its
-  Newey–West standard error (NW 1994 bandwidth). Listings are counted by listing month.
+  Newey–West standard error (NW 1994 bandwidth). Listings are counted by listing month. The
+  headline starts in 2005, before the micro-cap's launch; a robustness row re-estimates it
+  from the launch date (``studies.common.LAUNCHED``). The suspension windows all precede the
+  launch and have no such version.
 * **Registration-reform dates** (table only): shifts in the mean monthly excess return after
   the STAR (2019-07-22), ChiNext (2020-08-24) and full (2023-02-17) registration reforms,
   step dummies with Newey–West errors.
@@ -38,7 +41,14 @@ from econ.data.panels import market_cap, panel_vault, trading_periods
 from econ.models.regression import ols_hac
 from econ.models.windows import windows_vs_all
 from econ.study import PartResult, Study, StudyResult, Table
-from studies._tables import article_values, indexed
+from studies._tables import (
+    Sections,
+    from_launch,
+    from_launch_label,
+    from_launch_numbers,
+    marked,
+    pair,
+)
 from studies.declared import part
 
 WINDOWS: tuple[tuple[str, str], ...] = (("2005-06-01", "2006-05-31"), ("2008-10-01", "2009-05-31"),
@@ -63,8 +73,11 @@ N_DRAWS = 9999
 SEED = 2013
 
 
-def _excess(loader: DataLoader, small: str, large: str) -> pd.Series:
+def _excess(loader: DataLoader, small: str, large: str, start: pd.Timestamp | None = None) -> pd.Series:
+    """Monthly ``100 Δlog(small/large)`` to :data:`SAMPLE_END`, from the first month-end on or after ``start``."""
     p = pd.concat([loader.series(small), loader.series(large)], axis=1, join="inner").dropna()
+    if start is not None:
+        p = p.loc[start:]
     m = np.log(p).resample("ME").last()
     r = (100.0 * (m.iloc[:, 0] - m.iloc[:, 1]).diff()).dropna()
     return r[r.index <= SAMPLE_END].rename("excess")
@@ -79,10 +92,12 @@ def _windows(loader: DataLoader) -> tuple[PartResult | None, Table, dict[str, fl
         except (DataError, ValueError):  # no data, or the data do not reach a window
             continue
         for _, w in res.windows.iterrows():
-            rows.append({"Pair": label, "Window": f"{w['start']:%Y-%m} to {w['end']:%Y-%m}", "months": int(w["periods"]),
+            rows.append({"Pair": marked(label, pair(label, small, large), r.index[0]),
+                         "Window": f"{w['start']:%Y-%m} to {w['end']:%Y-%m}", "months": int(w["periods"]),
                          "Cumulative (log %)": w["cum"], "Mean of same-length windows": w["mean_all"],
                          "Percentile rank": w["pct_rank"]})
-        rows.append({"Pair": label, "Window": "mean excess over the three", "months": np.nan,
+        rows.append({"Pair": marked(label, pair(label, small, large), r.index[0]),
+                     "Window": "mean excess over the three", "months": np.nan,
                      "Cumulative (log %)": res.statistic, "Mean of same-length windows": np.nan,
                      "Percentile rank": np.nan, "p (two-sided)": res.pvalue})
         if label == HEADLINE:
@@ -97,7 +112,9 @@ def _windows(loader: DataLoader) -> tuple[PartResult | None, Table, dict[str, fl
                   sample=f"monthly, from each pair's first month to {SAMPLE_END[:7]}",
                   notes=["Mean excess = mean over the three windows of (window cumulative − mean cumulative of all "
                          "same-length windows); p from random same-length blocks (9999 draws).",
-                         "Micro-cap, CSI 500 and CSI 1000 histories before their launch are back-calculated."])
+                         "All three suspension windows (2005–2013) precede the launch of the micro-cap (2015) and CSI "
+                         "1000 (2014-10) indices, and the first precedes CSI 500's (2007-01): no launch-date version "
+                         "of the test exists; the article measured the same back-calculated history."])
     return head, table, numbers
 
 
@@ -109,33 +126,49 @@ def _ipo_regression(loader: DataLoader) -> tuple[PartResult | None, Table, dict[
                 Table(name="c15_ipo", caption="IPO counts", frame=pd.DataFrame(), sample="no data"), {})
     ipo = ipo.copy()
     ipo.index = ipo.index + pd.offsets.MonthEnd(0)
+    X = pd.concat({f"ipo_l{k}": ipo.shift(k) / IPO_SCALE for k in range(IPO_LAGS + 1)}, axis=1)
+    names = [f"ipo_l{k}" for k in range(IPO_LAGS + 1)]
+
+    def fit_row(label: str, r: pd.Series) -> dict:
+        d = pd.concat([r, X], axis=1, join="inner").dropna()
+        fit = ols_hac(d["excess"], d.drop(columns="excess"))
+        w = np.ones(len(names))
+        est = float(fit.params[names].sum())
+        se = float(np.sqrt(w @ fit.cov_params.loc[names, names].to_numpy() @ w))
+        p = float(2 * stats.t.sf(abs(est / se), df=int(fit.nobs) - len(names) - 1))
+        return {"Pair": label, "Sum of lags 0–3": est, "se": se, "p": p,
+                **{f"lag {k}": float(fit.params[f"ipo_l{k}"]) for k in range(IPO_LAGS + 1)},
+                "N": int(fit.nobs), "Sample": f"{d.index[0]:%Y-%m} to {d.index[-1]:%Y-%m}",
+                "hac": fit.bandwidth_description}
+
     rows, head, numbers = [], None, {}
     for label, small, large in LEGS:
         try:
             r = _excess(loader, small, large)
         except DataError:
             continue
-        X = pd.concat({f"ipo_l{k}": ipo.shift(k) / IPO_SCALE for k in range(IPO_LAGS + 1)}, axis=1)
-        d = pd.concat([r, X], axis=1, join="inner").dropna()
-        fit = ols_hac(d["excess"], d.drop(columns="excess"))
-        names = [f"ipo_l{k}" for k in range(IPO_LAGS + 1)]
-        w = np.ones(len(names))
-        est = float(fit.params[names].sum())
-        se = float(np.sqrt(w @ fit.cov_params.loc[names, names].to_numpy() @ w))
-        p = float(2 * stats.t.sf(abs(est / se), df=int(fit.nobs) - len(names) - 1))
-        rows.append({"Pair": label, "Sum of lags 0–3": est, "se": se, "p": p,
-                     **{f"lag {k}": float(fit.params[f"ipo_l{k}"]) for k in range(IPO_LAGS + 1)},
-                     "N": int(fit.nobs), "Sample": f"{d.index[0]:%Y-%m} to {d.index[-1]:%Y-%m}"})
+        legs = pair(label, small, large)
+        row = fit_row(marked(label, legs, r.index[0]), r)
+        rows.append(row)
         if label == HEADLINE:
-            head = PartResult(claim="C15", part="ipo_counts", estimate=est, se=se, pvalue=p, n=int(fit.nobs),
+            est, se, p = row["Sum of lags 0–3"], row["se"], row["p"]
+            head = PartResult(claim="C15", part="ipo_counts", estimate=est, se=se, pvalue=p, n=row["N"],
                               ci=(est - 1.96 * se, est + 1.96 * se), proxy=label,
-                              test=f"sum of lag 0–3 coefficients, HAC ({fit.bandwidth_description}), t test",
-                              detail=f"per {IPO_SCALE:g} listings; {d.index[0]:%Y-%m} to {d.index[-1]:%Y-%m}")
+                              test=f"sum of lag 0–3 coefficients, HAC ({row['hac']}), t test",
+                              detail=f"per {IPO_SCALE:g} listings; {row['Sample']}")
             numbers.update({"C15_ipo_sum": est, "C15_ipo_p": p})
+            live = from_launch(legs, r.index[0], lambda d, legs=legs, r0=r.index[0]: fit_row(
+                from_launch_label(HEADLINE, legs, r0), _excess(loader, legs.small, legs.large, start=d)))
+            if live is not None:
+                rows.append(live)
+                numbers.update(from_launch_numbers({"C15_ipo_sum": live["Sum of lags 0–3"], "C15_ipo_p": live["p"],
+                                                    "C15_ipo_n": live["N"]}))
+    rows = [{k: v for k, v in row.items() if k != "hac"} for row in rows]
     table = Table(name="c15_ipo", caption="Monthly small-minus-large log return (%) on SH+SZ listings (per 10), lags 0–3",
                   frame=pd.DataFrame(rows), digits={"N": 0, "p": 3},
                   notes=["Newey–West errors (NW 1994 bandwidth); the sum's se from the coefficient covariance. "
-                         "Listings by listing month, a few non-IPO listings included."])
+                         "Listings by listing month, a few non-IPO listings included. 'From launch': the headline "
+                         "re-estimated on month-end closes from the index's launch on."])
     return head, table, numbers
 
 
@@ -150,7 +183,7 @@ def _reforms(loader: DataLoader) -> Table:
         if X.nunique().min() < 2:  # the data do not straddle every reform date
             continue
         fit = ols_hac(r, X)
-        row = {"Pair": label, "Mean before (const)": float(fit.params["const"])}
+        row = {"Pair": marked(label, pair(label, small, large), r.index[0]), "Mean before (const)": float(fit.params["const"])}
         for name, _ in REFORMS:
             row[f"{name} shift"] = float(fit.params[name])
             row[f"{name} p"] = float(fit.pvalues[name])
@@ -203,26 +236,17 @@ class ShellValue(Study):
 
     def run(self, loader: DataLoader, *, progress: Callable[[str], None] | None = None) -> StudyResult:
         say = progress or (lambda _m: None)
-        parts: list[PartResult] = []
-        tables: list[Table] = []
-        numbers: dict[str, float] = {}
+        out = Sections()
         say("C15 windows")
         head, t, n = _windows(loader)
-        parts.append(head or PartResult(claim="C15", part="suspension_windows", missing="micro-cap and CSI 300 closes"))
-        tables.append(t)
-        numbers.update(n)
+        out.add(head or PartResult(claim="C15", part="suspension_windows", missing="micro-cap and CSI 300 closes"), t, n)
         say("C15 IPO counts")
         head, t, n = _ipo_regression(loader)
-        parts.append(head or PartResult(claim="C15", part="ipo_counts", missing="micro-cap and CSI 300 closes"))
-        tables += [t, _reforms(loader)]
-        numbers.update(n)
+        out.add(head or PartResult(claim="C15", part="ipo_counts", missing="micro-cap and CSI 300 closes"),
+                [t, _reforms(loader)], n)
         say("C15 smallest caps")
-        p, t, n = _smallest(loader)
-        parts += p
-        tables.append(t)
-        numbers.update(n)
-        return StudyResult(study=self.name, title=self.title, parts=parts, tables=[indexed(x) for x in tables], numbers={**article_values(self.parts), **numbers},
-                           headline_proxy=HEADLINE, synthetic=self.is_synthetic(loader), data_ids=list(self.series))
+        out.add(*_smallest(loader))
+        return out.result(self, loader, headline_proxy=HEADLINE, data_ids=list(self.series))
 
 
 STUDY = ShellValue()

@@ -34,7 +34,7 @@ from econ.data.errors import DataError
 from econ.data.loader import DataLoader
 from econ.models.regression import ols_hac
 from econ.study import PartResult, Study, StudyResult, Table
-from studies._tables import article_values, indexed
+from studies._tables import Sections, marked
 from studies.common import PROXIES
 from studies.declared import part
 
@@ -126,7 +126,9 @@ def _state_regression(loader: DataLoader, flows: pd.Series) -> tuple[PartResult 
         out = (d["flow"] < 0).astype(float)
         X = pd.DataFrame({"out": out, "inflow_slope": d["flow"] * (1 - out), "outflow_slope": -d["flow"] * out})
         fit = ols_hac(d["dlog_ratio"], X)
-        rows.append({"Proxy": f"{proxy.label} / CSI 300" if proxy.large.endswith("csi300.close") else proxy.label,
+        label = f"{proxy.label} / CSI 300" if proxy.large.endswith("csi300.close") else proxy.label
+        # the first monthly change starts from the previous month-end close
+        rows.append({"Proxy": marked(label, proxy, d.index[0] - pd.offsets.MonthEnd(1)),
                      "Outflow slope c": float(fit.params["outflow_slope"]), "se (c)": float(fit.bse["outflow_slope"]),
                      "p (c)": float(fit.pvalues["outflow_slope"]), "Inflow slope b": float(fit.params["inflow_slope"]),
                      "p (b)": float(fit.pvalues["inflow_slope"]), "Outflow-month shift d": float(fit.params["out"]),
@@ -162,25 +164,20 @@ class ShrinkingMoney(Study):
         say = progress or (lambda _m: None)
         say("C10 turnover premises")
         parts, t_turn, numbers = _turnover(loader)
-        tables = [t_turn] if t_turn is not None else []
+        out = Sections(parts, [t_turn] if t_turn is not None else [], numbers)
         say("C10 northbound")
         try:
             flows = _monthly_flows(loader)
         except DataError as exc:
             why = str(exc).splitlines()[0]
-            parts += [PartResult(claim="C10", part=k, missing=why) for k in ("leaving_money", "northbound_outflow_months")]
+            out.add([PartResult(claim="C10", part=k, missing=why) for k in ("leaving_money", "northbound_outflow_months")])
         else:
             p, n = _outflow_months(flows)
-            parts.append(p)
-            numbers.update(n)
+            out.add(p, numbers=n)
             head, t_reg, n2 = _state_regression(loader, flows)
-            parts.append(head or PartResult(claim="C10", part="leaving_money",
-                                            missing=f"{HEADLINE_PROXY} and CSI 300 closes over the flow sample"))
-            tables.append(t_reg)
-            numbers.update(n2)
-        return StudyResult(study=self.name, title=self.title, parts=parts, tables=[indexed(x) for x in tables], numbers={**article_values(self.parts), **numbers},
-                           headline_proxy="CSI 1000 / CSI 300", synthetic=self.is_synthetic(loader),
-                           data_ids=list(self.series))
+            out.add(head or PartResult(claim="C10", part="leaving_money",
+                                       missing=f"{HEADLINE_PROXY} and CSI 300 closes over the flow sample"), t_reg, n2)
+        return out.result(self, loader, headline_proxy="CSI 1000 / CSI 300", data_ids=list(self.series))
 
 
 STUDY = ShrinkingMoney()

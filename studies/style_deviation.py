@@ -24,6 +24,11 @@ Robustness (declared; ``econ.robust``):
   winning for a year", 2024-04-12), for every proxy at 3, 6 and 12 months, against the base
   rate of the same move in every earlier window of that length.
 
+Back-calculated history (``studies.common.LAUNCHED``): CSI 2000 (launched 2023-08-11) rebased
+on 2021-02-18 is the publisher's back-calculation; its rows are marked. An index rebased before
+its launch has no launch-date version (the base would move), so there is no from-launch row;
+the indices published over the whole window stand beside it.
+
 Parts (declared in ``studies/claims.toml``): the trough level and the rebound, both value
 parts with the tolerance and convention stated in the registry; the verdict engine decides.
 """
@@ -43,6 +48,7 @@ from econ.robust.stability import stability
 from econ.study import Figure, PartResult, Study, StudyResult, Table
 from econ.transforms import deviation_index
 from studies import declared
+from studies._tables import marked, with_launch_note
 from studies.common import PROXIES, available_proxies, breaks_columns, proxy_by_label
 
 BP_RENAME, BP_DIGITS = breaks_columns("Mean before", "Mean after")
@@ -138,11 +144,14 @@ class StyleDeviation(Study):
             "A1_latest": head["latest"], "A1_latest_date": head["latest_date"],
         }
         shown = table[["trough_date", "trough", "rebound_date", "rebound", "at_article_date", "latest_date", "latest"]]
+        # the index is rebased on BASE_DATE: a proxy launched later has no live value on the base date, so
+        # there is no launch-date version of the trough (the article's index, if CSI 2000, had the same history)
+        shown = shown.rename(index=lambda label: marked(label, proxy_by_label(label), BASE_DATE))
         rob = self._robustness(loader, proxies, progress)
         numbers.update(rob["numbers"])
         return StudyResult(
             study=self.name, title=self.title, parts=parts,
-            tables=[Table(
+            tables=[with_launch_note(t) for t in [Table(
                 name="a1_deviation",
                 caption="Style deviation index: trough before the article date and the rebound after it",
                 frame=shown.rename(columns={
@@ -153,12 +162,14 @@ class StyleDeviation(Study):
                        "(SW small/large: Shenwan large minus Shenwan small). Trough: minimum from the base date "
                        f"to {ARTICLE_DATE}; rebound: largest rise after the trough up to {ARTICLE_DATE}. "
                        f"Article: trough near {CLAIMED_TROUGH:.0f}, rebound of about {CLAIMED_REBOUND:.0f} points. "
-                       f"Headline proxy: {HEADLINE}."],
+                       f"Headline proxy: {HEADLINE}. A proxy launched after {BASE_DATE} has no published value "
+                       "on the base date, so its row has no launch-date version: the rebased index needs the "
+                       "back-calculated base."],
                 digits=0, index_label="Proxy",
                 sample=(f"daily closes from {BASE_DATE}; trough and rebound to {ARTICLE_DATE}, latest to each "
                         "pair's last common date; N = "
                         + ", ".join(f"{k} {v}" for k, v in n_days.items()) + " trading days")),
-            *rob["tables"]],
+            *rob["tables"]]],
             figures=[Figure(name="a1_deviation", title="Style deviation index (base 2021-02-18 = 0)",
                             data=fig_data.drop(columns=["Micro-cap"], errors="ignore"),
                             ylabel="points", hlines=[CLAIMED_TROUGH, -700.0], vlines=[ARTICLE_DATE])],
@@ -188,20 +199,22 @@ class StyleDeviation(Study):
             style = np.log(w["small"] / w["large"]).diff().dropna()
             st = stability(style, None, window=52, trim=BP_TRIM, scale=52 * 100,
                            relation=f"weekly log return of {p.label} over its large-cap index")
-            brows.append({"proxy": p.label, **st.summary_row("const")})
+            brows.append({"proxy": marked(p.label, p, BREAKS_START), **st.summary_row("const")})
             ratio = np.log(loader.series(p.small) / loader.series(p.large)).dropna()
             for claim, (published, direction, _article) in ARTICLE_FORECASTS.items():
                 sc = score_direction(ratio, published, direction, horizons_months=FORECAST_HORIZONS,
                                      history_start=FORECAST_HISTORY_START)
                 for r in sc.itertuples(index=False):
-                    frows.append({"claim": claim, "proxy": p.label, "horizon": f"{r.horizon_months}m",
+                    frows.append({"claim": claim, "proxy": marked(p.label, p, FORECAST_HISTORY_START),
+                                  "horizon": f"{r.horizon_months}m",
                                   "published": published, "call": "small/large up" if direction > 0 else
                                   "small/large down", "end": r.end.strftime("%Y-%m-%d"),
                                   "complete": r.complete, "change": 100 * r.change, "hit": r.hit,
                                   "base_rate": 100 * r.base_rate, "percentile": r.percentile})
         breaks = pd.DataFrame(brows).set_index("proxy")
         fc = pd.DataFrame(frows).sort_values("claim", kind="stable").reset_index(drop=True)
-        head_b = breaks.loc[HEADLINE] if HEADLINE in breaks.index else None
+        head_label = marked(HEADLINE, proxy_by_label(HEADLINE), BREAKS_START)
+        head_b = breaks.loc[head_label] if head_label in breaks.index else None
         if head_b is not None:
             numbers.update({"A1_bp_udmax": float(head_b["udmax"]), "A1_bp_udmax_crit": float(head_b["udmax_crit5"]),
                             "A1_bp_n_breaks": int(head_b["n_breaks"]), "A1_bp_best_break": head_b["best_break"],
@@ -211,7 +224,7 @@ class StyleDeviation(Study):
             twelve = fc[(fc["claim"] == claim) & (fc["horizon"] == "12m")]
             numbers[f"oosfc_{claim}_hits_12m"] = int(twelve["hit"].sum())
             numbers[f"oosfc_{claim}_proxies"] = len(twelve)
-            h = twelve[twelve["proxy"] == HEADLINE]
+            h = twelve[twelve["proxy"] == marked(HEADLINE, proxy_by_label(HEADLINE), FORECAST_HISTORY_START)]
             if len(h):
                 numbers[f"oosfc_{claim}_change_12m"] = float(h["change"].iloc[0])
                 numbers[f"oosfc_{claim}_base_rate_12m"] = float(h["base_rate"].iloc[0])

@@ -24,13 +24,16 @@ def a2(vault_loader):
 
 def test_a1_trough_of_csi2000(a1):
     t = a1.tables[0].frame
-    assert t.loc["CSI 2000", "Trough date"] == "2023-06-30"
-    assert t.loc["CSI 2000", "Trough"] == pytest.approx(-625.4, abs=1.0)
-    assert t.loc["CSI 2000", "Rebound (pts)"] == pytest.approx(111, abs=2)
+    # CSI 2000 (launched 2023-08-11) rebased on 2021-02-18: back-calculated history, marked
+    assert t.loc["CSI 2000†", "Trough date"] == "2023-06-30"
+    assert t.loc["CSI 2000†", "Trough"] == pytest.approx(-625.4, abs=1.0)
+    assert t.loc["CSI 2000†", "Rebound (pts)"] == pytest.approx(111, abs=2)
+    assert "CSI 1000" in t.index and "SW small/large" in t.index  # live on the base date: unmarked
+    assert any("back-calculated" in n for n in a1.tables[0].notes)
 
 
 def test_a1_every_proxy_reported(a1):
-    assert set(a1.tables[0].frame.index) == {"CSI 1000", "CSI 2000", "CSI 500", "Micro-cap", "SW small/large"}
+    assert set(a1.tables[0].frame.index) == {"CSI 1000", "CSI 2000†", "CSI 500", "Micro-cap", "SW small/large"}
     assert a1.headline_proxy == "CSI 2000"
 
 
@@ -89,12 +92,13 @@ def test_a1_grid_and_headline_spec(a1):
 def test_a1_breaks_and_article_forecasts(a1):
     tables = {t.name: t.frame for t in a1.tables}
     b = tables["a1_breaks"]
-    assert b.loc["CSI 2000", "Best single break"] == "2021-02-12" and (b["Breaks"] == 0).all()
+    assert b.loc["CSI 2000†", "Best single break"] == "2021-02-12" and (b["Breaks"] == 0).all()
+    assert "CSI 1000" in b.index and "Micro-cap†" in b.index  # from 2014-11-17: after CSI 1000's launch only
     fc = tables["oos_article_forecasts"]
-    row = fc.loc[("A4", "CSI 2000", "12m")]
+    row = fc.loc[("A4", "CSI 2000†", "12m")]
     assert row["Right"] == "yes" and row["Δlog ratio (%)"] == pytest.approx(-6.83, abs=0.05)
-    assert fc.loc[("C18", "CSI 2000", "12m"), "Right"] == "yes"
-    assert fc.loc[("C18", "CSI 2000", "6m"), "Right"] == "no"
+    assert fc.loc[("C18", "CSI 2000†", "12m"), "Right"] == "yes"
+    assert fc.loc[("C18", "CSI 2000†", "6m"), "Right"] == "no"
     assert a1.numbers["oosfc_A4_hits_12m"] == 4 and a1.numbers["oosfc_C18_hits_12m"] == 4
 
 

@@ -16,9 +16,12 @@ def result(vault_loader):
     return STUDY.run(vault_loader)
 
 
-def _csv(vault, name: str, col: str) -> pd.Series:
+def _csv(vault, name: str, col: str, shift_days: int = 0) -> pd.Series:
+    """A raw column; ``shift_days=1`` puts a US-close series on the Shanghai clock (dated d -> d + 1)."""
     df = pd.read_csv(vault / name, parse_dates=["date"])
-    return df.set_index("date")[col].astype(float).dropna()
+    s = df.set_index("date")[col].astype(float).dropna()
+    s.index = s.index + pd.Timedelta(days=shift_days)
+    return s
 
 
 def test_parts_match_the_registry(result):
@@ -29,11 +32,16 @@ def test_parts_match_the_registry(result):
 
 
 def test_d4_dates_recomputed(result, vault):
-    cgb = _csv(vault, "cgb_yield_chinabond_2002_2025.csv", "y10")
-    ust = _csv(vault, "us10y.csv", "value")
-    both = pd.concat([cgb, ust], axis=1, join="inner").dropna().loc[D4_FROM:D4_TO]
-    spread = both.iloc[:, 0] - both.iloc[:, 1]
+    """Each ChinaBond day against the last US 10Y close known at the Shanghai close (US close dated d known
+    on d + 1), not the same-dated US close that comes after it."""
+    cgb = _csv(vault, "cgb_yield_chinabond_2002_2025.csv", "y10").loc[D4_FROM:D4_TO]
+    ust = _csv(vault, "us10y.csv", "value", shift_days=1)
+    known = ust.reindex(ust.index.union(cgb.index)).ffill().reindex(cgb.index)
+    spread = cgb - known
     assert result.part("D4.spread_inversion").date == spread[spread < 0].index[0].strftime("%Y-%m-%d")
+    same_day = pd.concat([cgb, _csv(vault, "us10y.csv", "value")], axis=1, join="inner").dropna()
+    same_day = same_day.iloc[:, 0] - same_day.iloc[:, 1]
+    assert result.numbers["D4_inversion_native_clock"] == same_day[same_day < 0].index[0].strftime("%Y-%m-%d")
     fx = _csv(vault, "usdcny.csv", "value").loc[D4_FROM:D4_TO]
     assert result.part("D4.cny_weakens").date == fx.idxmin().strftime("%Y-%m-%d")
 
@@ -55,12 +63,17 @@ def test_d5_export_growth_and_slope_recomputed(result, vault):
 
 def test_d3_spread_to_cny_slope_recomputed(result, vault):
     cgb = _csv(vault, "cgb_yield_chinabond_2002_2025.csv", "y10").resample("ME").last()
-    ust = _csv(vault, "us10y.csv", "value").resample("ME").last()
-    fx = _csv(vault, "usdcny.csv", "value").resample("ME").last()
+    ust = _csv(vault, "us10y.csv", "value", shift_days=1).resample("ME").last()  # Shanghai clock
+    fx = _csv(vault, "usdcny.csv", "value", shift_days=1).resample("ME").last()
     lv = pd.DataFrame({"s": cgb - ust, "fx": fx}).loc[CHAIN_START:CHAIN_END]
     m = pd.DataFrame({"ds": lv["s"].diff(), "cny": -100 * np.log(lv["fx"]).diff()}).dropna()
     slope = np.polyfit(m["ds"], m["cny"], 1)[0]
     assert result.part("D3.spread_to_cny").estimate == pytest.approx(slope, rel=1e-6)
+    # the unaligned (native) robustness row: US closes on their own dates
+    lv = pd.DataFrame({"s": cgb - _csv(vault, "us10y.csv", "value").resample("ME").last(),
+                       "fx": _csv(vault, "usdcny.csv", "value").resample("ME").last()}).loc[CHAIN_START:CHAIN_END]
+    m = pd.DataFrame({"ds": lv["s"].diff(), "cny": -100 * np.log(lv["fx"]).diff()}).dropna()
+    assert result.numbers["D3_a_native_clock"] == pytest.approx(np.polyfit(m["ds"], m["cny"], 1)[0], rel=1e-6)
 
 
 def test_tables_state_their_sample(result):

@@ -50,6 +50,26 @@ def test_c18_move_recomputed(result, vault):
     assert 0 < got.pvalue <= 1 and got.n > 150
 
 
+def test_c18_base_rate_from_the_csi1000_launch(result, vault):
+    """CSI 1000 before 2014-10-17 is back-calculated: the from-launch row takes its earlier 12-month windows
+    only from month ends on or after the launch (a loop over the raw closes)."""
+    spec = part("C18.persists")
+    r = 100 * np.log(_close(vault, "idx_csi1000_000852.csv") / _close(vault, "idx_csi300_000300.csv")).dropna()
+    live = r.loc["2014-10-17":spec.date]
+    ups = []
+    for d in live.groupby(live.index.to_period("M")).tail(1).index:
+        end = d + pd.DateOffset(months=12)
+        if end > pd.Timestamp(spec.date):
+            break
+        ups.append(live.loc[:end].iloc[-1] - live.loc[d] > 0)
+    assert result.numbers["C18_windows_from_launch"] == len(ups)
+    assert result.numbers["C18_base_rate_pct_from_launch"] == pytest.approx(100 * np.mean(ups), abs=1e-9)
+    calls = next(t for t in result.tables if t.name == "fc_calls").frame
+    series = set(calls["Series"])
+    assert "CSI 1000 / CSI 300†" in series and "CSI 1000 / CSI 300, from launch 2014-10-17" in series
+    assert "SW small/large" in series  # never launched late: not marked
+
+
 def test_c22_ipo_count_recomputed(result, vault):
     df = pd.read_csv(vault / "ipo_listings_monthly.csv")
     df["year"], df["month"] = df["date"].str[:4].astype(int), df["date"].str[5:7].astype(int)

@@ -39,7 +39,25 @@ def test_event_day_returns_recomputed(result, vault):
     for d in EVENT_DATES:
         pos = ex.index.get_loc(pd.Timestamp(d))
         mu = ex.iloc[pos - 250:pos - 29].mean()  # days -250..-30 (no other event that far back)
-        assert table.loc["CSI 1000 − CSI 300", d[5:]] == pytest.approx(ex.iloc[pos] - mu, abs=1e-9)
+        assert table.loc["CSI 1000 − CSI 300†", d[5:]] == pytest.approx(ex.iloc[pos] - mu, abs=1e-9)
+
+
+def test_back_calculated_rows_marked_and_headline_from_launch(result):
+    """CSI 1000's placebo dates reach back to 2005 (launch 2014-10-17): marked, and re-drawn from the
+    launch date; CSI 2000's estimation window starts in early 2023, before its 2023-08-11 launch."""
+    events = next(t for t in result.tables if t.name == "qc_b1_events")
+    rows = list(events.frame.index)
+    assert "CSI 1000 − CSI 300†" in rows and "CSI 2000 − CSI 300†" in rows
+    assert "CSI 1000 − CSI 300, from launch 2014-10-17" in rows
+    head, live = events.frame.loc["CSI 1000 − CSI 300†"], events.frame.loc["CSI 1000 − CSI 300, from launch 2014-10-17"]
+    # the event-day abnormal returns use 2023 estimation windows: identical; only the placebo p moves
+    assert live["Mean AR (%)"] == pytest.approx(head["Mean AR (%)"], abs=1e-12)
+    assert result.numbers["B1_ar_CSI1000_from_launch"] == pytest.approx(head["Mean AR (%)"], abs=1e-12)
+    assert 0 < result.numbers["B1_ar_p_CSI1000_from_launch"] <= 1
+    assert any("back-calculated" in n for n in events.notes)
+    basis = next(t for t in result.tables if t.name == "qc_b1_basis_returns").frame
+    marked = {i[0] for i in basis.index}
+    assert "CSI 2000 − CSI 300†" in marked and "CSI 1000 − CSI 300" in marked  # 2022-07 sample: CSI 1000 is live
 
 
 def test_b5_record_dated_in_the_raw_csv(result, vault):

@@ -28,9 +28,35 @@ def test_window_cumulative_returns_from_the_files(result, vault):
                          join="inner").dropna()).resample("ME").last()
     ex = 100 * (m.iloc[:, 0] - m.iloc[:, 1]).diff()
     t = result.tables[0].frame.reset_index()
-    row = t[(t["Pair"] == "Micro-cap / CSI 300") & (t["Window"] == "2008-10 to 2009-05")].iloc[0]
+    row = t[(t["Pair"] == "Micro-cap / CSI 300†") & (t["Window"] == "2008-10 to 2009-05")].iloc[0]
     assert row["Cumulative (log %)"] == pytest.approx(ex["2008-10":"2009-05"].sum())
     assert 0 <= result.part("C15.suspension_windows").pvalue <= 1
+
+
+def test_ipo_headline_re_estimated_from_the_micro_cap_launch(result, vault):
+    """The headline (micro-cap from 2005, launched about 2014) is marked; the from-launch row is the same
+    regression on month-end closes from 2015-01-01, recomputed here from the raw files with statsmodels."""
+    import statsmodels.api as sm
+
+    def close(name):
+        return pd.read_csv(vault / name, parse_dates=["date"]).set_index("date")["close"]
+
+    p = pd.concat([close("idx_wind_microcap_8841431.csv"), close("idx_csi300_000300.csv")], axis=1,
+                  join="inner").dropna().loc["2015-01-01":]
+    m = np.log(p).resample("ME").last()
+    ex = (100 * (m.iloc[:, 0] - m.iloc[:, 1]).diff()).loc[:"2024-12-31"].rename("y")
+    ipo = pd.read_csv(vault / "ipo_listings_monthly.csv", parse_dates=["date"]).set_index("date")["listings_sh_sz"]
+    ipo.index = ipo.index + pd.offsets.MonthEnd(0)
+    X = pd.concat({f"l{k}": ipo.shift(k) / 10 for k in range(4)}, axis=1)
+    d = pd.concat([ex, X], axis=1, join="inner").dropna()
+    fit = sm.OLS(d["y"], sm.add_constant(d.drop(columns="y"))).fit()
+    table = next(t for t in result.tables if t.name == "c15_ipo").frame
+    assert "Micro-cap / CSI 300†" in table.index
+    live = table.loc["Micro-cap / CSI 300, from launch 2015-01-01"]
+    assert live["Sum of lags 0–3"] == pytest.approx(fit.params[[f"l{k}" for k in range(4)]].sum(), abs=1e-10)
+    assert live["N"] == len(d) and result.numbers["C15_ipo_n_from_launch"] == len(d)
+    assert result.numbers["C15_ipo_sum_from_launch"] == pytest.approx(live["Sum of lags 0–3"])
+    assert result.part("C15.ipo_counts").estimate == pytest.approx(table.loc["Micro-cap / CSI 300†", "Sum of lags 0–3"])
 
 
 def test_smallest_cap_means_from_the_panel(result, vault):

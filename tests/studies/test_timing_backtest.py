@@ -16,8 +16,9 @@ def result(vault_loader):
     return STUDY.run(vault_loader)
 
 
-def _me(vault, name: str, col: str) -> pd.Series:
+def _me(vault, name: str, col: str, shift_days: int = 0) -> pd.Series:
     s = pd.read_csv(vault / name, parse_dates=["date"]).set_index("date")[col].astype(float).dropna()
+    s.index = s.index + pd.Timedelta(days=shift_days)
     return s.resample("ME").last()
 
 
@@ -28,10 +29,10 @@ def test_parts_match_the_registry(result):
         judge_part(part(p.key), p)
 
 
-def test_headline_reading_recomputed_by_a_loop(result, vault):
-    assert part("D2.cagr").headline.startswith("cross-border=spread|liquidity=fed_funds|combine=both|tie=last|cash=zero")
-    spread = _me(vault, "cgb_yield_chinabond_2002_2025.csv", "y10") - _me(vault, "us10y.csv", "value")
-    ff = _me(vault, "fed_funds.csv", "value")
+def _headline_by_loop(vault, us_shift_days: int) -> pd.Series:
+    """Monthly returns of the headline reading; the US 10Y close dated d is moved to d + ``us_shift_days``."""
+    spread = _me(vault, "cgb_yield_chinabond_2002_2025.csv", "y10") - _me(vault, "us10y.csv", "value", us_shift_days)
+    ff = _me(vault, "fed_funds.csv", "value")  # FRED dates monthly averages on the 1st: a day later, same month
     cgb2 = _me(vault, "cgb_yield_chinabond_2002_2025.csv", "y2")
     px = pd.DataFrame({"L": _me(vault, "idx_csi300_000300.csv", "close"),
                        "S": _me(vault, "idx_csi1000_000852.csv", "close")})
@@ -47,9 +48,35 @@ def test_headline_reading_recomputed_by_a_loop(result, vault):
         else:
             pick = "L" if a else "S" if b else None
         net.append(0.0 if pick is None else r.loc[t, pick])
-    cagr = 100 * (np.prod(1 + np.array(net)) ** (12 / len(net)) - 1)
-    assert result.part("D2.cagr").estimate == pytest.approx(cagr, abs=1e-9)
+    return pd.Series(net, index=r.index)
+
+
+def _cagr(net: pd.Series) -> float:
+    return 100 * (np.prod(1 + net.to_numpy()) ** (12 / len(net)) - 1)
+
+
+def test_headline_reading_recomputed_by_a_loop(result, vault):
+    """Shanghai clock: the month-end spread uses the last US 10Y close dated before the month's last day
+    (a US close dated d is known in Shanghai on d + 1); the native clock is the robustness number."""
+    assert part("D2.cagr").headline.startswith("cross-border=spread|liquidity=fed_funds|combine=both|tie=last|cash=zero")
+    net = _headline_by_loop(vault, us_shift_days=1)
+    assert result.part("D2.cagr").estimate == pytest.approx(_cagr(net), abs=1e-9)
     assert result.numbers["D2_months"] == len(net)
+    assert result.numbers["D2_cagr_native_clock"] == pytest.approx(_cagr(_headline_by_loop(vault, 0)), abs=1e-9)
+
+
+def test_headline_from_the_csi1000_launch(result, vault):
+    """CSI 1000 before 2014-10-17 is back-calculated: the from-launch row keeps the months whose return starts
+    at a published close (2014-10-31 on), i.e. 2014-11 to 2025-01."""
+    net = _headline_by_loop(vault, us_shift_days=1).loc["2014-11-01":]
+    assert result.numbers["D2_months_from_launch"] == len(net)
+    assert result.numbers["D2_cagr_from_launch"] == pytest.approx(_cagr(net), abs=1e-9)
+    bench = next(t for t in result.tables if t.name == "d2_benchmarks")
+    assert "†" in bench.sample and any("back-calculated" in n for n in bench.notes)
+    snoop = next(t for t in result.tables if t.name == "d2_snooping").frame
+    assert list(snoop.index) == ["buy and hold CSI 300†", "buy and hold CSI 300, from launch 2014-10-17",
+                                 "buy and hold CSI 1000†", "buy and hold CSI 1000, from launch 2014-10-17"]
+    assert (snoop["Months"].iloc[[1, 3]] == len(net)).all()
 
 
 def test_grid_and_snooping(result):
