@@ -235,6 +235,21 @@ def episode_window_ranks(loader: DataLoader) -> dict[str, WindowRankResult]:
     return {label: whole if first is None else whole.restricted(first) for label, first in WINDOW_SAMPLES.items()}
 
 
+def _opposite_extreme_periods(rank: WindowRankResult) -> str:
+    """The spans covered by windows at least as extreme as the judged one but with a positive slope.
+
+    Windows whose starts are at most a quarter of the window length apart are one stretch; each
+    stretch is given as the first window's first year to the last window's last year.
+    """
+    w = rank.windows[(rank.windows["stat"] <= rank.stat) & (rank.windows["beta"] > 0)]
+    if w.empty:
+        return "none"
+    pos = np.array([rank.windows.index.get_loc(d) for d in w.index])
+    breaks = np.flatnonzero(np.diff(pos) > max(rank.window // 4, rank.step)) + 1
+    spans = [w.iloc[g] for g in np.split(np.arange(len(w)), breaks)]
+    return ", ".join(f"{g.index[0]:%Y}–{g['end'].iloc[-1]:%Y}" for g in spans)
+
+
 def _window_table(ranks: dict[str, WindowRankResult]) -> pd.DataFrame:
     rows = []
     for label, r in ranks.items():
@@ -339,6 +354,7 @@ class US10yCSI300(Study):
             "A2_episode_windows_from": f"{rank.windows.index[0]:%Y-%m-%d}", "A2_episode_window_step": WINDOW_STEP,
             "A2_episode_share_nominal_reject": rank.share_nominal_reject,
             "A2_episode_as_extreme_negative": int(windows.iloc[0]["as_extreme_negative"]),
+            "A2_episode_as_extreme_positive_periods": _opposite_extreme_periods(rank),
             "A2_episode_rank_connect": ranks["Connect era"].rank,
             "A2_episode_n_windows_connect": ranks["Connect era"].n_windows,
             "A2_episode_window_p_connect": ranks["Connect era"].pvalue,
