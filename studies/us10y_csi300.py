@@ -376,7 +376,9 @@ class US10yCSI300(Study):
                       notes=[f"Differences: Δlog CSI 300 on ΔUS 10Y (pp) with a constant. {desc}. "
                              "Levels: log CSI 300 on the yield; interpretable only where 'Admissible' says levels "
                              "(both I(1) and Engle–Granger rejects no cointegration at 5%). EG p: Engle–Granger "
-                             "p-value (MacKinnon). W = weekly (Friday), M = month end."],
+                             "p-value (MacKinnon), nominal: the episode's is judged against all windows of its length in "
+                             "the next table. W = weekly (Friday), M = month end; US closes on the Shanghai clock (a "
+                             "FRED close dated d is known in Shanghai on d + 1)."],
                       digits={"N": 0, "β (diff.)": 4, "s.e.": 4, "p": 3, "β (levels)": 3, "EG p": 3}),
                 Table(name="a2_episode_windows",
                       caption="The article's episode against every window of its length: Engle–Granger on "
