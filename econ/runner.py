@@ -147,7 +147,7 @@ def _stage_curves(result: StudyResult, st: Stage, *, png: bool = True) -> None:
     for gr in result.grids:
         stem = f"{result.study}_{gr.name}"
         curve = spec_curve(gr.result, sign_claimed=gr.sign_claimed, headline=gr.headline, name=gr.name,
-                           claim=gr.claim, label=gr.label)
+                           claim=gr.claim, label=gr.label, one_sided=gr.one_sided)
         fig = curve.figure(name=f"{stem}_curve",
                            title=f"{gr.claim}: specification curve ({curve.n_specs} specifications)")
         figs.save(fig, st.path("figures/x").parent, synthetic=result.synthetic, png=png)
@@ -357,7 +357,7 @@ def judge_results(results: list[StudyResult], registry: Registry | None = None) 
     for r in results:
         for gr in r.grids:
             curve = spec_curve(gr.result, sign_claimed=gr.sign_claimed, headline=gr.headline, name=gr.name,
-                               claim=gr.claim, label=gr.label)
+                               claim=gr.claim, label=gr.label, one_sided=gr.one_sided)
             curves.append(_plain({"study": r.study, "grid": gr.name, "claim": gr.claim, **curve.to_dict()}))
     plain = [json.loads(r.to_json()) for r in results]
     numbers, synthetic = collect_parts(plain, curves, registry)

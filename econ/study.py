@@ -132,6 +132,7 @@ class GridRun:
     result: Any  # econ.robust.executor.GridResult (Any avoids an import cycle)
     headline: str
     label: str = ""  # what the estimate is, e.g. "beta of log ratio on ΔUS10Y"
+    one_sided: bool = False  # Romano–Wolf p against the claimed sign only (see econ.robust.curve.spec_curve)
 
 
 @dataclasses.dataclass(repr=False)

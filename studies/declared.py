@@ -34,13 +34,16 @@ def headline(key: str) -> str:
     return part(key).headline
 
 
-def grid_run(key: str, result: Any, *, label: str = "") -> GridRun:
-    """The :class:`GridRun` of the grid that part ``key`` declares, with its sign and headline."""
+def grid_run(key: str, result: Any, *, label: str = "", one_sided: bool = False) -> GridRun:
+    """The :class:`GridRun` of the grid that part ``key`` declares, with its sign and headline.
+
+    ``one_sided``: its Romano–Wolf p-values test against the claimed sign only.
+    """
     p = part(key)
     if not p.grid:
         raise ValueError(f"part {key} declares no grid in the registry")
     return GridRun(name=p.grid.split("/", 1)[1], claim=p.claim, sign_claimed=p.sign, result=result,
-                   headline=p.headline, label=label)
+                   headline=p.headline, label=label, one_sided=one_sided)
 
 
 def reproduces(key: str, estimate: float) -> bool:

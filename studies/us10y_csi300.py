@@ -3,6 +3,13 @@
 Claim: CSI 300's three extremes line up with US 10Y extremes (2021-02-10 at 1.11%,
 2022-10-21 at 4.34% intraday, 2023-08-22 at 4.36%): rising US yields push CSI 300 down.
 
+Timing: US closes are read on the Shanghai clock (``build_panel``'s default for a panel that
+mixes China- and US-clock series): a FRED close dated d is known in Shanghai on d + 1, so a
+Shanghai week ending Friday carries the US close of that Thursday and its "same-week" US 10Y
+change runs from Thursday to Thursday (the US Friday move, made after Shanghai's close, falls
+in the next week). The unaligned FRED week (Friday to Friday, ``clock="native"``) is kept as a
+robustness row, together with its lag, which an earlier version filed among the placebos.
+
 What we do, on weekly data (headline) and monthly data:
 
 * Regressions of log CSI 300 on the US 10Y yield in levels and in first differences with
@@ -29,18 +36,31 @@ Robustness (declared; ``econ.robust``):
   in which the US 10Y regressor is circularly shifted by a common fraction U(0.1, 0.9) of
   each spec's sample (the same world for every spec of a draw); Romano–Wolf adjusted p-values
   come from the same draws;
-* placebos on the headline weekly regression: US 10Y leads of 1–4 weeks instead of the
-  contemporaneous change, shuffled / block-permuted / circularly shifted regressors, and
-  three fake article dates drawn from the sample (does CSI 300 sit at an extremum as often?);
+* timing and placebos on the headline weekly regression: the previous week's US 10Y change
+  (a lag, not a placebo), US 10Y leads of 1–4 weeks (placebos), the unaligned FRED same-week
+  change and its lag (what the Shanghai clock changes), shuffled / block-permuted / circularly
+  shifted regressors, and three fake article dates drawn from the sample (does CSI 300 sit at
+  an extremum as often?);
 * out of sample: expanding-window forecasts (first 156 weeks) of next week's CSI 300 and
   small/large ratio log changes from this week's US 10Y change against the historical mean
   and a random walk (Clark–West, Diebold–Mariano);
 * stability: Bai–Perron breaks in the headline differences relation (HAC, trim 0.15).
 
+* back-calculated history: the out-of-sample ratio targets whose small-cap index was launched
+  after the sample start (``studies.common.LAUNCHED``) are marked and re-run from the launch.
+
+The article's episode (2021-02-10 → 2023-10-31) runs from a CSI 300 record and a US 10Y trough
+to a US 10Y peak: a window chosen after looking at the data. Its Engle–Granger test on weekly
+levels is therefore judged against the same test (statsmodels ``coint``, AIC lags) on every
+window of the same number of weeks in the whole weekly history, one week apart
+(``econ.models.cointegration.engle_granger_window_rank``): its p-value is the share of windows
+whose statistic is at least as negative. The nominal MacKinnon p is shown beside it but does
+not enter the verdict. The Connect-era windows are a robustness row.
+
 Parts (declared in ``studies/claims.toml``): the headline differences beta (its grid's
 Romano–Wolf p enters the verdict), the turning-point coincidence (count minus the number
 expected by chance, circular-shift p) and the episode's levels cointegration (levels beta,
-Engle–Granger p). The verdict engine decides.
+window-rank p of its Engle–Granger statistic). The verdict engine decides.
 """
 
 from __future__ import annotations
@@ -54,6 +74,7 @@ from statsmodels.regression.rolling import RollingOLS
 from econ.data.loader import DataLoader
 from econ.data.panel import build_panel
 from econ.models.coincidence import turning_point_coincidence
+from econ.models.cointegration import WindowRankResult, engle_granger_window_rank
 from econ.models.regression import levels_vs_differences, ols_hac
 from econ.models.turning_points import date_turning_points
 from econ.robust import Grid, NullDraws, Spec, SpecEstimate, run_grid
@@ -64,7 +85,15 @@ from econ.robust.placebo import fake_event_dates, lead_lag_placebo, permutation_
 from econ.robust.stability import stability
 from econ.study import Figure, PartResult, Study, StudyResult, Table, z_ci
 from studies import declared
-from studies.common import available_proxies, breaks_columns
+from studies.common import (
+    BACK_CALCULATED_MARK,
+    BACK_CALCULATED_NOTE,
+    available_proxies,
+    back_calculated,
+    breaks_columns,
+    launch_of,
+    live_start,
+)
 
 BP_RENAME, BP_DIGITS = breaks_columns("β before", "β after")
 
@@ -82,6 +111,9 @@ COINCIDENCE_WINDOW = 2  # months
 ARTICLE_DATES = {"2021-02-10": 1.11, "2022-10-21": 4.34, "2023-08-22": 4.36}
 EXTREMUM_WINDOW = 10  # trading days either side
 EXTREMUM_WIDE = 60     # ... of the ±60-day window
+EPISODE = "Episode 2021-23"
+WINDOW_STEP = 1        # weeks between the starts of the windows the episode's EG test is ranked among
+WINDOW_SAMPLES = {"whole weekly history": None, "Connect era": SAMPLES["Connect era"][0]}  # first is the part's
 
 # -- robustness declarations ---------------------------------------------------------------
 ZSCORE_WINDOW = {"W": 52, "M": 12}     # trailing window of the z-scored changes
@@ -108,6 +140,7 @@ PLACEBO_BLOCK = 8          # weeks
 PLACEBO_SEED = 7
 FAKE_DATES_MIN_GAP = 90    # calendar days between pseudo-article dates
 OOS_INITIAL = 156          # weeks in the first estimation window
+OOS_MIN_FORECASTS = 52     # a launch-date row needs a year of forecasts after its first window
 BP_TRIM = 0.15
 
 
@@ -167,6 +200,10 @@ def estimate(spec: Spec, loader: DataLoader, null: NullDraws | None = None) -> S
     return out
 
 
+def _log_ratio(q: pd.DataFrame) -> pd.Series:
+    return np.log(q["s"] / q["l"])
+
+
 def _extremum(close: pd.Series, when: pd.Timestamp) -> tuple[int, str, pd.Timestamp]:
     """Position nearest ``when``; "max"/"min" if the ±EXTREMUM_WINDOW-day window holds the
     maximum/minimum of the ±EXTREMUM_WIDE-day window (else "none"); the extremum's date."""
@@ -183,6 +220,45 @@ def _extremum_at(values: np.ndarray, index: pd.Index, pos: int) -> tuple[str, pd
     if lo + int(np.argmin(win)) == wlo + int(np.argmin(wide)):
         return "min", index[lo + int(np.argmin(win))]
     return "none", pd.NaT
+
+
+def episode_window_ranks(loader: DataLoader) -> dict[str, WindowRankResult]:
+    """The episode's Engle–Granger statistic ranked among all windows of its length, per reference sample.
+
+    The windows run over the whole common weekly history (the part's reference) and, as a
+    robustness row, over those starting in the Connect era (a subset of the same windows).
+    """
+    weekly = build_panel(loader, SERIES, freq="W", dropna="any")
+    start, end = SAMPLES[EPISODE]
+    whole = engle_granger_window_rank(np.log(weekly["csi300"]).rename("log_csi300"), weekly["us10y"], start, end,
+                                      step=WINDOW_STEP)
+    return {label: whole if first is None else whole.restricted(first) for label, first in WINDOW_SAMPLES.items()}
+
+
+def _opposite_extreme_periods(rank: WindowRankResult) -> str:
+    """The spans covered by windows at least as extreme as the judged one but with a positive slope.
+
+    Windows whose starts are at most a quarter of the window length apart are one stretch; each
+    stretch is given as the first window's first year to the last window's last year.
+    """
+    w = rank.windows[(rank.windows["stat"] <= rank.stat) & (rank.windows["beta"] > 0)]
+    if w.empty:
+        return "none"
+    pos = np.array([rank.windows.index.get_loc(d) for d in w.index])
+    breaks = np.flatnonzero(np.diff(pos) > max(rank.window // 4, rank.step)) + 1
+    spans = [w.iloc[g] for g in np.split(np.arange(len(w)), breaks)]
+    return ", ".join(f"{g.index[0]:%Y}–{g['end'].iloc[-1]:%Y}" for g in spans)
+
+
+def _window_table(ranks: dict[str, WindowRankResult]) -> pd.DataFrame:
+    rows = []
+    for label, r in ranks.items():
+        w = r.windows
+        rows.append({"reference": label, "windows from": f"{w.index[0]:%Y-%m-%d}", "windows": r.n_windows,
+                     "nobs": r.window, "stat": r.stat, "beta": r.beta, "p_nominal": r.pvalue_nominal,
+                     "share_reject": r.share_nominal_reject, "rank": r.rank, "p_windows": r.pvalue,
+                     "as_extreme_negative": int(((w["stat"] <= r.stat) & (w["beta"] < 0)).sum())})
+    return pd.DataFrame(rows).set_index("reference")
 
 
 class US10yCSI300(Study):
@@ -212,7 +288,12 @@ class US10yCSI300(Study):
                 })
         reg = pd.DataFrame(rows)
         head = reg[(reg.freq == HEADLINE_FREQ) & (reg["sample"] == HEADLINE_SAMPLE)].iloc[0]
-        episode = reg[(reg.freq == HEADLINE_FREQ) & (reg["sample"] == "Episode 2021-23")].iloc[0]
+        episode = reg[(reg.freq == HEADLINE_FREQ) & (reg["sample"] == EPISODE)].iloc[0]
+        if progress:
+            progress("A2 episode windows")
+        ranks = episode_window_ranks(loader)
+        rank = ranks[next(iter(WINDOW_SAMPLES))]
+        windows = _window_table(ranks)
 
         weekly = build_panel(loader, SERIES, freq="W", start=SAMPLES["Connect era"][0], dropna="any")
         dy = np.log(weekly["csi300"]).diff()
@@ -233,11 +314,13 @@ class US10yCSI300(Study):
                                                          tp_b.peaks.index, tp_b.troughs.index, window=w)]]
 
         daily = build_panel(loader, SERIES, freq="D", dropna="any")
+        us_dated = build_panel(loader, SERIES, freq="D", dropna="any", clock="native")["us10y"]  # FRED's own dates
         date_rows = []
         for d, claimed in ARTICLE_DATES.items():
             pos, kind, when = _extremum(daily["csi300"], pd.Timestamp(d))
             date_rows.append({
-                "date": d, "us10y_article": claimed, "us10y_vault": float(daily["us10y"].iloc[pos]),
+                "date": d, "us10y_article": claimed,
+                "us10y_vault": float(us_dated.iloc[int(us_dated.index.get_indexer([daily.index[pos]])[0])]),
                 "csi300_extremum": kind, "extremum_date": when,
             })
         dates = pd.DataFrame(date_rows)
@@ -251,9 +334,13 @@ class US10yCSI300(Study):
                        n=int(coin.n_a), test="circular-shift coincidence test of Bry–Boschan turning points",
                        detail=f"{coin.count}/{coin.n_a} CSI 300 turns matched within ±{COINCIDENCE_WINDOW} months vs "
                               f"{coin.expected:.2f} expected by chance"),
-            PartResult("A2", "episode_cointegration", estimate=float(episode.beta_level), pvalue=float(episode.eg_p),
-                       n=int(episode.nobs), test="Engle–Granger on weekly levels in the article's episode",
-                       detail=f"episode 2021-23: levels β {episode.beta_level:.3f}, Engle–Granger p {episode.eg_p:.3f}"),
+            PartResult("A2", "episode_cointegration", estimate=float(rank.beta), pvalue=float(rank.pvalue),
+                       n=int(rank.window),
+                       test=f"Engle–Granger on weekly levels in the article's episode, ranked among all "
+                            f"{rank.window}-week windows of the weekly history ({WINDOW_STEP}-week step)",
+                       detail=f"episode 2021-23: levels β {rank.beta:.3f}, EG statistic {rank.stat:.2f} (nominal "
+                              f"MacKinnon p {rank.pvalue_nominal:.4f}), rank {rank.rank} of {rank.n_windows} "
+                              f"windows from {rank.windows.index[0]:%Y-%m-%d}; window p {rank.pvalue:.4f}"),
         ]
         desc = fits[(HEADLINE_FREQ, HEADLINE_SAMPLE)].differences.bandwidth_description
         reg_table = reg.set_index(["freq", "sample"])[["start", "end", "nobs", "beta_diff", "se_diff", "p_diff",
@@ -261,6 +348,16 @@ class US10yCSI300(Study):
         numbers = {
             "A2_beta_diff": head.beta_diff, "A2_p_diff": head.p_diff, "A2_nobs": int(head.nobs),
             "A2_episode_beta_level": episode.beta_level, "A2_episode_eg_p": episode.eg_p,
+            "A2_episode_nobs": int(rank.window), "A2_episode_eg_stat": rank.stat,
+            "A2_episode_eg_p_nominal": rank.pvalue_nominal, "A2_episode_rank": rank.rank,
+            "A2_episode_n_windows": rank.n_windows, "A2_episode_window_p": rank.pvalue,
+            "A2_episode_windows_from": f"{rank.windows.index[0]:%Y-%m-%d}", "A2_episode_window_step": WINDOW_STEP,
+            "A2_episode_share_nominal_reject": rank.share_nominal_reject,
+            "A2_episode_as_extreme_negative": int(windows.iloc[0]["as_extreme_negative"]),
+            "A2_episode_as_extreme_positive_periods": _opposite_extreme_periods(rank),
+            "A2_episode_rank_connect": ranks["Connect era"].rank,
+            "A2_episode_n_windows_connect": ranks["Connect era"].n_windows,
+            "A2_episode_window_p_connect": ranks["Connect era"].pvalue,
             "A2_coincidence_count": coin.count, "A2_coincidence_n": coin.n_a,
             "A2_coincidence_expected": coin.expected, "A2_coincidence_p": coin.pvalue,
             "A2_rolling_beta_share_negative": float((rolling_beta < 0).mean()),
@@ -279,8 +376,29 @@ class US10yCSI300(Study):
                       notes=[f"Differences: Δlog CSI 300 on ΔUS 10Y (pp) with a constant. {desc}. "
                              "Levels: log CSI 300 on the yield; interpretable only where 'Admissible' says levels "
                              "(both I(1) and Engle–Granger rejects no cointegration at 5%). EG p: Engle–Granger "
-                             "p-value (MacKinnon). W = weekly (Friday), M = month end."],
+                             "p-value (MacKinnon), nominal: the episode's is judged against all windows of its length in "
+                             "the next table. W = weekly (Friday), M = month end; US closes on the Shanghai clock (a "
+                             "FRED close dated d is known in Shanghai on d + 1)."],
                       digits={"N": 0, "β (diff.)": 4, "s.e.": 4, "p": 3, "β (levels)": 3, "EG p": 3}),
+                Table(name="a2_episode_windows",
+                      caption="The article's episode against every window of its length: Engle–Granger on "
+                              "weekly levels",
+                      frame=windows.rename(columns={
+                          "windows from": "Windows from", "windows": "Windows", "nobs": "Weeks", "stat": "EG stat.",
+                          "beta": "β (levels)", "p_nominal": "Nominal p", "share_reject": "Share nominal p < 0.05",
+                          "rank": "Rank", "p_windows": "Window p", "as_extreme_negative": "As extreme, β < 0"}),
+                      notes=[f"log CSI 300 on the US 10Y yield (levels, constant), weekly, Shanghai clock. Episode: "
+                             f"the weeks of {SAMPLES[EPISODE][0]} to {SAMPLES[EPISODE][1]}. Every window of the same "
+                             f"number of weeks is tested the same way (statsmodels coint: ADF on the residual, AIC "
+                             f"lags), starts {WINDOW_STEP} week apart. Nominal p: MacKinnon, valid for a window fixed "
+                             "in advance. Rank: 1 = most negative statistic. Window p: share of windows whose "
+                             "statistic is at least as negative as the episode's (the episode included); the "
+                             "windows overlap, so it is a rank among dependent windows. As extreme, β < 0: those "
+                             "windows with a negative levels slope (the article's sign). The part's reference is "
+                             "the first row."],
+                      digits={"Windows": 0, "Weeks": 0, "EG stat.": 2, "β (levels)": 3, "Nominal p": 4,
+                              "Share nominal p < 0.05": 2, "Rank": 0, "Window p": 4, "As extreme, β < 0": 0},
+                      index_label="Windows"),
                 Table(name="a2_coincidence",
                       caption="Do CSI 300 turning points coincide with opposite US 10Y turning points?",
                       frame=pd.DataFrame(coin_rows).set_index("window").rename(columns={
@@ -307,6 +425,10 @@ class US10yCSI300(Study):
                 Figure(name="a2_rolling_beta", title=f"Rolling {ROLLING_WEEKS}-week beta of CSI 300 on US 10Y changes",
                        data=rolling, ylabel="log points per pp", hlines=[0.0],
                        vlines=list(ARTICLE_DATES)),
+                Figure(name="a2_episode_windows",
+                       title=f"Engle–Granger statistic of every {rank.window}-week window (plotted at its start)",
+                       data=pd.DataFrame({"EG statistic": rank.windows["stat"]}), ylabel="ADF t on the residual",
+                       hlines=[rank.stat], vlines=[f"{rank.start:%Y-%m-%d}"]),
                 Figure(name="a2_levels", title="CSI 300 and the US 10Y yield (weekly)",
                        data=weekly[["csi300", "us10y"]].rename(columns={"csi300": "CSI 300", "us10y": "US 10Y (%)"}),
                        secondary=["US 10Y (%)"], vlines=list(ARTICLE_DATES)),
@@ -335,10 +457,23 @@ class US10yCSI300(Study):
         ll = lead_lag_placebo(y, x, leads=PLACEBO_LEADS, lags=(0, 1)).table
         rows = []
         for r in ll.itertuples(index=False):
-            what = ("ΔUS10Y same week (headline)" if r.shift == 0 else
-                    f"ΔUS10Y lagged {-r.shift} week" if r.shift < 0 else f"ΔUS10Y {r.shift} week(s) ahead (lead)")
+            what = ("ΔUS10Y same Shanghai week, Thu→Thu (headline)" if r.shift == 0 else
+                    f"ΔUS10Y previous Shanghai week (lag {-r.shift})" if r.shift < 0 else
+                    f"ΔUS10Y {r.shift} week(s) ahead (lead, placebo)")
             rows.append({"test": what, "observed": r.beta, "se": r.se, "placebo_mean": np.nan,
                          "placebo_q95": np.nan, "p": r.pvalue})
+        # what the Shanghai clock changes: the unaligned FRED week (Fri→Fri) and its lag
+        native = build_panel(loader, SERIES, freq="W", start=SAMPLES[HEADLINE_SAMPLE][0], dropna="any",
+                             clock="native")
+        nat = pd.concat({"y": np.log(native["csi300"]).diff(), "x": native["us10y"].diff()}, axis=1).dropna()
+        nl = lead_lag_placebo(nat["y"], nat["x"], leads=(), lags=(0, 1)).table.set_index("shift")
+        for shift, what in ((0, "Unaligned: FRED same week, Fri→Fri"),
+                            (-1, "Unaligned: FRED previous week (formerly 'lag 1')")):
+            rows.append({"test": what, "observed": nl.loc[shift, "beta"], "se": nl.loc[shift, "se"],
+                         "placebo_mean": np.nan, "placebo_q95": np.nan, "p": nl.loc[shift, "pvalue"]})
+        aligned_x = x.rename("aligned")
+        corr_same = float(aligned_x.corr(nat["x"]))
+        corr_lag = float(aligned_x.corr(nat["x"].shift(1)))
         perms = {m: permutation_placebo(y, x, method=m, block=PLACEBO_BLOCK if m == "block" else 26,
                                         n_draws=PLACEBO_DRAWS, seed=PLACEBO_SEED)
                  for m in ("shuffle", "block", "circular")}
@@ -371,14 +506,25 @@ class US10yCSI300(Study):
             progress("A2 out-of-sample")
         start = SAMPLES[HEADLINE_SAMPLE][0]
         oos_rows, oos = [], {}
-        targets = [("CSI 300", {"p": "cn.index.csi300.close"}, lambda q: np.log(q["p"]))]
-        targets += [(p.label if "/" in p.label else f"{p.label} / CSI 300",
-                     {"s": p.small, "l": p.large}, lambda q: np.log(q["s"] / q["l"]))
-                    for p in available_proxies(loader)]
-        used = set()
-        for label_t, ids, level in targets:
-            q = build_panel(loader, {**ids, "us10y": SERIES["us10y"]}, freq="W", start=start, dropna="any")
+        targets = [("CSI 300", {"p": "cn.index.csi300.close"}, lambda q: np.log(q["p"]), start, False)]
+        for p in available_proxies(loader):
+            name = p.label if "/" in p.label else f"{p.label} / CSI 300"
+            ids = {"s": p.small, "l": p.large}
+            if back_calculated(p, start):  # marked, and re-run from the launch as a robustness row
+                targets.append((f"{name} {BACK_CALCULATED_MARK}", ids, _log_ratio, start, False))
+                targets.append((f"{name} from launch {launch_of(p):%Y-%m-%d}", ids, _log_ratio, live_start(p, start), True))
+            else:
+                targets.append((name, ids, _log_ratio, start, False))
+        used, live_targets = set(), []
+        for label_t, ids, level, first, live in targets:
+            q = build_panel(loader, {**ids, "us10y": SERIES["us10y"]}, freq="W", start=first, dropna="any")
             used |= set(ids.values())
+            if live:
+                live_targets.append(label_t)
+            if len(q) - 1 < OOS_INITIAL + OOS_MIN_FORECASTS:
+                oos_rows.append({"target": label_t, "benchmark": f"not run: {len(q) - 1} weeks < {OOS_INITIAL} + "
+                                                                 f"{OOS_MIN_FORECASTS}", "n": len(q) - 1})
+                continue
             res = oos_evaluation(level(q).diff().rename(label_t), q["us10y"].diff().rename("ΔUS10Y"),
                                  initial=OOS_INITIAL, target=label_t)
             oos[label_t] = res
@@ -400,6 +546,8 @@ class US10yCSI300(Study):
         st = stab["W"]
 
         head_oos = oos["CSI 300"].table.set_index("benchmark")
+        ratio_rows = oos_table.drop(index=["CSI 300", *live_targets], level=0)
+        live_rows = oos_table.loc[oos_table.index.get_level_values(0).isin(live_targets)]
         numbers = {
             "A2_placebo_lead_min_p": float(ll.loc[ll["shift"] > 0, "pvalue"].min()),
             "A2_placebo_block_p": perms["block"].pvalue, "A2_placebo_shuffle_p": perms["shuffle"].pvalue,
@@ -410,10 +558,15 @@ class US10yCSI300(Study):
             "A2_oos_r2_mean": 100 * float(head_oos.loc["historical mean", "r2_oos"]),
             "A2_oos_cw_p_mean": float(head_oos.loc["historical mean", "cw_p"]),
             "A2_oos_cw_p_zero": float(head_oos.loc["random walk (zero change)", "cw_p"]),
-            "A2_oos_ratio_cw_p_min": float(oos_table.drop(index="CSI 300", level=0)["cw_p"].min()),
-            "A2_oos_n_ratio_tests": int(len(oos_table.drop(index="CSI 300", level=0))),
-            "A2_placebo_lag1_beta": float(ll.loc[ll["shift"] == -1, "beta"].iloc[0]),
-            "A2_placebo_lag1_p": float(ll.loc[ll["shift"] == -1, "pvalue"].iloc[0]),
+            "A2_oos_ratio_cw_p_min": float(ratio_rows["cw_p"].min()),
+            "A2_oos_n_ratio_tests": int(len(ratio_rows)),
+            "A2_oos_live_cw_p_min": float(live_rows["cw_p"].min()),
+            "A2_oos_n_live_tests": int(live_rows["cw_p"].notna().sum()),
+            "A2_lag1_beta": float(ll.loc[ll["shift"] == -1, "beta"].iloc[0]),
+            "A2_lag1_p": float(ll.loc[ll["shift"] == -1, "pvalue"].iloc[0]),
+            "A2_native_beta": float(nl.loc[0, "beta"]), "A2_native_p": float(nl.loc[0, "pvalue"]),
+            "A2_native_lag1_beta": float(nl.loc[-1, "beta"]), "A2_native_lag1_p": float(nl.loc[-1, "pvalue"]),
+            "A2_corr_aligned_native": corr_same, "A2_corr_aligned_native_lag1": corr_lag,
             "A2_bp_n_breaks": st.n_breaks, "A2_bp_udmax": st.udmax, "A2_bp_udmax_crit": st.udmax_crit5,
             "A2_bp_supf1": st.supf1, "A2_bp_supf1_crit": st.supf1_crit5, "A2_bp_best_break": st.best_single_break,
             "A2_bp_beta_before": float(brows[0]["before"]), "A2_bp_beta_after": float(brows[0]["after"]),
@@ -424,13 +577,19 @@ class US10yCSI300(Study):
         if p_rw is not None:
             numbers["A2_headline_p_rw"] = p_rw
         tables = [
-            Table(name="a2_placebo", caption="Placebo tests of the weekly CSI 300–US 10Y relation",
+            Table(name="a2_placebo", caption="Timing and placebo tests of the weekly CSI 300–US 10Y relation",
                   sample=f"weekly, {frame.index[0]:%Y-%m-%d} to {frame.index[-1]:%Y-%m-%d}, N = {len(frame)}",
                   frame=placebo.rename(columns={"observed": "Observed", "se": "s.e.", "placebo_mean": "Placebo mean",
                                                 "placebo_q95": "Placebo 95th pct.", "p": "p"}),
-                  notes=[f"Weekly Δlog CSI 300 on ΔUS10Y (pp), {HEADLINE_SAMPLE} sample, HAC (NW 1994 rule). Rows 1–"
-                         f"{len(ll)}: the regressor at other timings; a lead is a placebo (future yields cannot "
-                         f"drive today's CSI 300). Next rows: the slope with the regressor's timing destroyed "
+                  notes=[f"Weekly Δlog CSI 300 on ΔUS10Y (pp), {HEADLINE_SAMPLE} sample, HAC (NW 1994 rule). US "
+                         "closes on the Shanghai clock: a FRED close dated d is known in Shanghai on d + 1, so the "
+                         "Shanghai week ending Friday carries that Thursday's US close and its change runs Thursday "
+                         f"to Thursday. Rows 1–{len(ll)}: the regressor at other timings; the lag is known before "
+                         "the week's Shanghai trading (a predictive timing, not a placebo); a lead is a placebo "
+                         "(future yields cannot drive today's CSI 300). Unaligned rows: FRED's own weekly dates "
+                         "(Friday to Friday; the US Friday move comes after Shanghai's close); the unaligned change "
+                         f"correlates {corr_same:.2f} with the aligned one and its lag {corr_lag:.2f}. Next rows: "
+                         "the slope with the regressor's timing destroyed "
                          f"({PLACEBO_DRAWS} draws: i.i.d. shuffle, blocks of {PLACEBO_BLOCK} weeks permuted, "
                          "circular shift of at least 26 weeks); p two-sided, 95th percentile of |β|. Last row: "
                          f"how many of the article's {len(ARTICLE_DATES)} dates have a CSI 300 extremum (±"
@@ -447,7 +606,10 @@ class US10yCSI300(Study):
                          "(Campbell–Thompson). CW: Clark–West (2007) test of the nested benchmark, one-sided p. DM: "
                          "Diebold–Mariano with the Harvey–Leybourne–Newbold correction, two-sided p (undersized for "
                          "nested models); DM > 0: the US 10Y model has the smaller squared error. Ratios are "
-                         "small/large price ratios."],
+                         "small/large price ratios. 'from launch' rows: the same forecasts on the sample that "
+                         "starts at the later launch of the ratio's indices (not run when it leaves fewer than "
+                         f"{OOS_MIN_FORECASTS} forecasts after the first {OOS_INITIAL}-week window).",
+                         BACK_CALCULATED_NOTE],
                   digits={"N": 0, "R² OOS (%)": 2, "CW": 2, "CW p": 3, "DM": 2, "DM p": 3}),
             Table(name="a2_breaks", caption="Bai–Perron breaks in the CSI 300–US 10Y relation",
                   frame=breaks_table.rename(columns=BP_RENAME),

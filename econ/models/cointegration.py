@@ -6,6 +6,9 @@ MacKinnon-type p-values and arch's simulated critical values. ``johansen`` wraps
 :func:`statsmodels.tsa.vector_ar.vecm.coint_johansen` and adds the sequential rank choice:
 the rank is the first ``r`` whose null ``rank <= r`` is not rejected at the chosen level
 (Johansen 1995, ch. 12), separately for the trace and maximum-eigenvalue statistics.
+``engle_granger_window_rank`` judges the Engle-Granger statistic of one window (for instance
+a window chosen after looking at the data) against the same test, run with
+:func:`statsmodels.tsa.stattools.coint`, on every window of the same length in the sample.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 from arch.unitroot import engle_granger as _arch_engle_granger
+from statsmodels.tsa.stattools import coint as _sm_coint
 from statsmodels.tsa.vector_ar.vecm import coint_johansen
 
 from econ.models.base import Result
@@ -24,8 +28,11 @@ from econ.models.unitroot import clean_series
 __all__ = [
     "EngleGrangerResult",
     "JohansenResult",
+    "WindowRankResult",
     "engle_granger",
+    "engle_granger_window_rank",
     "johansen",
+    "window_engle_granger",
 ]
 
 _MIN_NOBS = 20
@@ -317,4 +324,180 @@ def johansen(
         k_ar_diff=int(k_ar_diff),
         nobs=len(frame),
         alpha=float(alpha),
+    )
+
+
+# ----------------------------------------------------------------------------- window rank
+def window_engle_granger(
+    y: pd.Series,
+    x: pd.Series,
+    *,
+    window: int,
+    step: int = 1,
+    offset: int = 0,
+    trend: str = "c",
+    maxlag: int | None = None,
+    autolag: str | None = "aic",
+) -> pd.DataFrame:
+    """Engle-Granger test (statsmodels ``coint``) on every window of ``window`` observations.
+
+    Parameters
+    ----------
+    y, x
+        Two series on one index (the cointegrating regression is ``y`` on ``x``).
+    window
+        Observations per window.
+    step
+        Observations between consecutive window starts.
+    offset
+        Position of one window start; the others are ``offset ± k * step`` (so a given
+        window is always among them).
+    trend, maxlag, autolag
+        Passed to :func:`statsmodels.tsa.stattools.coint`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per window, indexed by its first date: ``end``, ``stat`` (ADF t-statistic of
+        the residual), ``pvalue`` (MacKinnon, nominal: one window, chosen in advance) and
+        ``beta`` (slope of the cointegrating regression).
+    """
+    frame = _clean_frame(pd.concat([y.rename("y"), x.rename("x")], axis=1))
+    n = len(frame)
+    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or not _MIN_NOBS <= window <= n:
+        raise ValueError(f"window must be an integer in [{_MIN_NOBS}, {n}], got {window!r}")
+    if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 1:
+        raise ValueError(f"step must be a positive integer, got {step!r}")
+    if not 0 <= offset <= n - window:
+        raise ValueError(f"offset must be in [0, {n - window}], got {offset}")
+    yv, xv = frame["y"].to_numpy(), frame["x"].to_numpy()
+    starts = np.arange(offset % step, n - window + 1, step)
+    rows = []
+    for s in starts:
+        ys, xs = yv[s : s + window], xv[s : s + window]
+        stat, pvalue, _ = _sm_coint(ys, xs, trend=trend, maxlag=maxlag, autolag=autolag)
+        beta = np.polyfit(xs, ys, 1)[0]
+        rows.append({"end": frame.index[s + window - 1], "stat": float(stat), "pvalue": float(pvalue),
+                     "beta": float(beta)})
+    return pd.DataFrame(rows, index=pd.Index(frame.index[starts], name="start"))
+
+
+@dataclasses.dataclass(repr=False)
+class WindowRankResult(Result):
+    """The Engle-Granger statistic of one window against every window of its length.
+
+    Parameters
+    ----------
+    start, end
+        First and last date of the judged window.
+    stat
+        Its ADF t-statistic on the cointegrating residual.
+    pvalue_nominal
+        Its MacKinnon p-value, valid only for a window fixed before seeing the data.
+    pvalue
+        Share of all windows whose statistic is at least as extreme (``<= stat``), the judged
+        window included.
+    rank
+        Its rank among the windows, 1 = most negative statistic.
+    n_windows, window, step
+        Windows compared, observations per window, observations between starts.
+    beta
+        Slope of the judged window's cointegrating regression.
+    share_nominal_reject
+        Share of windows whose nominal p is below ``alpha`` (how often a window "finds"
+        cointegration).
+    windows
+        Every window (see :func:`window_engle_granger`).
+    alpha
+        Level of ``share_nominal_reject``.
+    """
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    stat: float
+    pvalue_nominal: float
+    pvalue: float
+    rank: int
+    n_windows: int
+    window: int
+    step: int
+    beta: float
+    share_nominal_reject: float
+    windows: pd.DataFrame
+    alpha: float = 0.05
+    title: ClassVar[str] = "Engle-Granger statistic of a window against all windows of its length"
+
+    def restricted(self, first: str | pd.Timestamp) -> WindowRankResult:
+        """The same ranking among the windows that start on or after ``first`` only."""
+        keep = self.windows[self.windows.index >= pd.Timestamp(first)]
+        if self.start not in keep.index:
+            raise ValueError(f"the judged window starts {self.start:%Y-%m-%d}, before {first}")
+        stats = keep["stat"].to_numpy()
+        return dataclasses.replace(
+            self, pvalue=float(np.mean(stats <= self.stat)), rank=int(np.sum(stats < self.stat)) + 1,
+            n_windows=len(keep), share_nominal_reject=float(np.mean(keep["pvalue"].to_numpy() < self.alpha)),
+            windows=keep)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([{
+            "start": self.start, "end": self.end, "nobs": self.window, "stat": self.stat, "beta": self.beta,
+            "pvalue_nominal": self.pvalue_nominal, "rank": self.rank, "n_windows": self.n_windows,
+            "step": self.step, "pvalue_windows": self.pvalue, "share_nominal_reject": self.share_nominal_reject,
+        }])
+
+
+def engle_granger_window_rank(
+    y: pd.Series,
+    x: pd.Series,
+    start: str | pd.Timestamp,
+    end: str | pd.Timestamp,
+    *,
+    step: int = 1,
+    trend: str = "c",
+    maxlag: int | None = None,
+    autolag: str | None = "aic",
+    alpha: float = 0.05,
+) -> WindowRankResult:
+    """Judge the Engle-Granger test of the window ``[start, end]`` against all windows of its length.
+
+    A window picked after looking at the data (say, from a peak to a trough) can show
+    "cointegration" that the MacKinnon p-value, which assumes a window fixed in advance, cannot
+    discount. The reference distribution here is the same test on every window with the same
+    number of observations, starts ``step`` observations apart (the judged window among them).
+    The p-value is the share of windows whose statistic is at least as negative as the judged
+    window's. The windows overlap, so this is a rank among dependent windows, not a test with
+    an exact size under a model; it answers whether the chosen window is unusual.
+
+    Parameters
+    ----------
+    y, x
+        Two series on one index, no interior gaps.
+    start, end
+        Inclusive dates of the judged window (its length sets every window's length).
+    step, trend, maxlag, autolag
+        See :func:`window_engle_granger`.
+    alpha
+        Level of the nominal rejections counted in ``share_nominal_reject``.
+
+    Returns
+    -------
+    WindowRankResult
+    """
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be in (0, 1), got {alpha}")
+    frame = _clean_frame(pd.concat([y.rename("y"), x.rename("x")], axis=1))
+    inside = np.flatnonzero((frame.index >= pd.Timestamp(start)) & (frame.index <= pd.Timestamp(end)))
+    if len(inside) < _MIN_NOBS:
+        raise ValueError(f"the window {start} to {end} holds {len(inside)} observations, {_MIN_NOBS} needed")
+    first, window = int(inside[0]), len(inside)
+    windows = window_engle_granger(frame["y"], frame["x"], window=window, step=step, offset=first, trend=trend,
+                                   maxlag=maxlag, autolag=autolag)
+    own = windows.loc[frame.index[first]]
+    stats = windows["stat"].to_numpy()
+    return WindowRankResult(
+        start=frame.index[first], end=frame.index[first + window - 1], stat=float(own["stat"]),
+        pvalue_nominal=float(own["pvalue"]), pvalue=float(np.mean(stats <= own["stat"])),
+        rank=int(np.sum(stats < own["stat"])) + 1, n_windows=len(windows), window=window, step=step,
+        beta=float(own["beta"]), share_nominal_reject=float(np.mean(windows["pvalue"].to_numpy() < alpha)),
+        windows=windows, alpha=alpha,
     )

@@ -275,7 +275,7 @@ class SpecCurve(Result):
 
 
 def spec_curve(result: GridResult, *, sign_claimed: int, headline: str = "", name: str = "", claim: str = "",
-               label: str = "", alpha: float = ALPHA) -> SpecCurve:
+               label: str = "", alpha: float = ALPHA, one_sided: bool = False) -> SpecCurve:
     """Build the specification curve of a grid run.
 
     Parameters
@@ -291,6 +291,9 @@ def spec_curve(result: GridResult, *, sign_claimed: int, headline: str = "", nam
         Grid name, claim id and what the estimate is (axis label).
     alpha
         Significance level of the shares.
+    one_sided
+        Romano–Wolf p-values against the claimed sign only (``t`` oriented by ``sign_claimed``)
+        instead of two-sided ``|t|``; for claims whose null is one-sided (e.g. "most years").
     """
     if sign_claimed not in (-1, 0, 1):
         raise ValueError("sign_claimed must be -1, 0 or +1")
@@ -309,7 +312,8 @@ def spec_curve(result: GridResult, *, sign_claimed: int, headline: str = "", nam
         with np.errstate(divide="ignore", invalid="ignore"):
             t_obs = np.where(ok & (se > 0), est / se, np.nan)
             t_null = result.null_estimates / result.null_se
-        frame["p_rw"] = romano_wolf(t_obs, t_null, alternative="two-sided")
+        side = ("greater" if sign_claimed > 0 else "less") if one_sided and sign_claimed else "two-sided"
+        frame["p_rw"] = romano_wolf(t_obs, t_null, alternative=side)
     frame["claimed_sign"] = (np.sign(est) == sign_claimed) if sign_claimed else False
     frame["significant"] = p < alpha
     frame["headline"] = frame["key"] == headline

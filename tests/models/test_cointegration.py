@@ -7,7 +7,12 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from econ.models.cointegration import engle_granger, johansen
+from econ.models.cointegration import (
+    engle_granger,
+    engle_granger_window_rank,
+    johansen,
+    window_engle_granger,
+)
 
 REFERENCE = Path(__file__).parent / "reference"
 
@@ -167,3 +172,95 @@ def test_engle_granger_validation():
     gap.iloc[50] = np.nan
     with pytest.raises(ValueError, match="interior missing"):
         engle_granger(df["y0"], gap)
+
+
+# ----------------------------------------------------------------------------- window rank
+def _dated(values: np.ndarray, name: str) -> pd.Series:
+    return pd.Series(values, index=pd.date_range("2000-01-07", periods=len(values), freq="W-FRI"), name=name)
+
+
+def _one_window_pair(seed: int, n: int = 400, lo: int = 150, hi: int = 250):
+    """y and x independent random walks except in [lo, hi), where y = 2 - 0.5 x + AR(1) noise."""
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal(n).cumsum()
+    y = rng.standard_normal(n).cumsum()
+    u = np.zeros(hi - lo)
+    for t in range(1, len(u)):
+        u[t] = 0.5 * u[t - 1] + 0.3 * rng.standard_normal()
+    y[lo:hi] = 2.0 - 0.5 * x[lo:hi] + u
+    return _dated(y, "y"), _dated(x, "x")
+
+
+def test_window_statistics_match_arch_engle_granger():
+    # reference: arch.unitroot.engle_granger (the package's engle_granger) on the same windows:
+    # statsmodels coint and arch compute the same ADF t on the OLS residual.
+    y, x = _one_window_pair(0, n=160, lo=40, hi=120)
+    w = window_engle_granger(y, x, window=80, step=40, autolag=None, maxlag=2)
+    assert list(w.index) == [y.index[0], y.index[40], y.index[80]]
+    for start, row in w.iterrows():
+        pos = y.index.get_loc(start)
+        ref = engle_granger(y.iloc[pos:pos + 80], x.iloc[pos:pos + 80], lags=2)
+        assert row["stat"] == pytest.approx(ref.stat, rel=1e-9)
+        assert row["beta"] == pytest.approx(-ref.cointegrating_vector["x"], rel=1e-9)
+        assert row["end"] == y.index[pos + 79]
+
+
+def test_window_cointegrated_only_in_the_judged_window_ranks_first():
+    # constructed data: cointegration only in weeks 150-249; every other 100-week window
+    # straddles independent random walks, so the judged window is the most extreme of 61.
+    y, x = _one_window_pair(1)
+    res = engle_granger_window_rank(y, x, y.index[150], y.index[249], step=5)
+    assert res.window == 100 and res.n_windows == 61 and res.start == y.index[150]
+    assert res.rank == 1 and res.pvalue == pytest.approx(1 / 61)
+    assert res.pvalue_nominal < 0.01 and res.beta == pytest.approx(-0.5, abs=0.05)
+    assert res.windows.loc[res.start, "stat"] == res.stat
+    assert res.share_nominal_reject < 0.2   # most windows find no cointegration
+    frame = res.to_frame()
+    assert frame.loc[0, "rank"] == 1 and frame.loc[0, "nobs"] == 100
+    assert "Engle-Granger" in res.summary()
+
+
+def test_window_rank_of_a_random_walk_pair_is_uniform():
+    # constructed data: independent random walks, so every window is exchangeable in law and
+    # the judged window's p (its share of windows at least as extreme) is close to uniform
+    # across seeds: mean 1/2, no pile-up near zero.
+    from scipy import stats as sps
+
+    pvals = []
+    for seed in range(60):
+        rng = np.random.default_rng(1000 + seed)
+        y = _dated(rng.standard_normal(300).cumsum(), "y")
+        x = _dated(rng.standard_normal(300).cumsum(), "x")
+        start = int(rng.integers(0, 201))
+        res = engle_granger_window_rank(y, x, y.index[start], y.index[start + 99], step=10, autolag=None, maxlag=1)
+        assert res.n_windows in (20, 21)
+        pvals.append(res.pvalue)
+    pvals = np.array(pvals)
+    assert abs(pvals.mean() - 0.5) < 0.1
+    assert np.mean(pvals <= 0.05) < 0.15
+    assert sps.kstest(pvals, "uniform").pvalue > 0.01
+
+
+def test_window_rank_restricted_and_offset():
+    y, x = _one_window_pair(2)
+    res = engle_granger_window_rank(y, x, y.index[152], y.index[251], step=10)
+    assert y.index[152] in res.windows.index          # the step grid passes through the judged window
+    assert (np.diff([y.index.get_loc(d) for d in res.windows.index]) == 10).all()
+    sub = res.restricted(y.index[100])
+    assert sub.n_windows == int((res.windows.index >= y.index[100]).sum())
+    assert sub.rank == int((sub.windows["stat"] < res.stat).sum()) + 1
+    assert sub.pvalue == pytest.approx(np.mean(sub.windows["stat"].to_numpy() <= res.stat))
+    with pytest.raises(ValueError, match="before"):
+        res.restricted(y.index[200])
+
+
+def test_window_rank_validation():
+    y, x = _one_window_pair(3, n=120, lo=20, hi=80)
+    with pytest.raises(ValueError, match="window must be"):
+        window_engle_granger(y, x, window=10)
+    with pytest.raises(ValueError, match="step"):
+        window_engle_granger(y, x, window=50, step=0)
+    with pytest.raises(ValueError, match="observations"):
+        engle_granger_window_rank(y, x, y.index[0], y.index[5])
+    with pytest.raises(ValueError, match="alpha"):
+        engle_granger_window_rank(y, x, y.index[0], y.index[50], alpha=1.5)

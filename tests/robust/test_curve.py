@@ -76,6 +76,26 @@ def test_joint_test_and_romano_wolf_with_known_null():
     assert spec_curve(res, sign_claimed=1).joint.pvalue("median") > 0.99
 
 
+def test_one_sided_romano_wolf_tests_only_the_claimed_sign():
+    # known null: N(0, 0.1) slopes; one spec far in the claimed (negative) direction, one far the
+    # other way. Two-sided, both are significant; one-sided against the claimed sign, only the first.
+    rng = np.random.default_rng(1)
+    B = 199
+    ne = rng.normal(0, 0.1, (B, 5))
+    nse = np.full((B, 5), 0.1)
+    npv = 2 * stats.norm.sf(np.abs(ne / nse))
+    obs = [-0.6, 0.6, 0.0, 0.01, -0.01]
+    res = _grid_result(obs, [0.1] * 5, [2 * stats.norm.sf(abs(e) / 0.1) for e in obs], (ne, nse, npv))
+    two = spec_curve(res, sign_claimed=-1).frame.set_index("key")["p_rw"]
+    one = spec_curve(res, sign_claimed=-1, one_sided=True).frame.set_index("key")["p_rw"]
+    keys = [s.key for s in res.specs]
+    np.testing.assert_allclose([one[k] for k in keys], romano_wolf(np.array(obs) / 0.1, ne / nse, alternative="less"))
+    assert two[keys[0]] < 0.05 and two[keys[1]] < 0.05
+    assert one[keys[0]] < 0.05 and one[keys[1]] > 0.95
+    up = spec_curve(res, sign_claimed=1, one_sided=True).frame.set_index("key")["p_rw"]
+    assert up[keys[1]] < 0.05 and up[keys[0]] > 0.95
+
+
 def test_joint_test_none_without_draws():
     res = _grid_result([0.1] * 5, [0.1] * 5, [0.3] * 5)
     assert joint_test(res, sign_claimed=1) is None

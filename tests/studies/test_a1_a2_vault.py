@@ -55,21 +55,30 @@ def test_a1_verdict_is_computed(a1):
 def test_a2_numbers(a2):
     n = a2.numbers
     assert n["A2_nobs"] == 592
-    assert n["A2_beta_diff"] == pytest.approx(0.0130, abs=0.001)
-    assert n["A2_p_diff"] == pytest.approx(0.274, abs=0.01)
+    # Shanghai clock (US close of d known on d + 1): the same-week change runs Thursday to Thursday
+    assert n["A2_beta_diff"] == pytest.approx(-0.0023, abs=0.001)
+    assert n["A2_p_diff"] == pytest.approx(0.825, abs=0.01)
     assert n["A2_episode_beta_level"] == pytest.approx(-0.105, abs=0.005)
     assert n["A2_episode_eg_p"] < 0.01
+    # the episode's EG statistic among all 138-week windows since 2005 (1-week step)
+    assert n["A2_episode_nobs"] == 138 and n["A2_episode_n_windows"] == 1081 - 138 + 1
+    assert n["A2_episode_eg_stat"] == pytest.approx(-4.519, abs=0.01)
+    assert n["A2_episode_eg_p_nominal"] == pytest.approx(n["A2_episode_eg_p"], abs=1e-4)  # statsmodels = arch
+    assert n["A2_episode_rank"] == 5 and n["A2_episode_window_p"] == pytest.approx(5 / 944)
+    assert n["A2_episode_rank_connect"] <= n["A2_episode_rank"]
+    assert n["A2_episode_as_extreme_negative"] == 2   # the other as-extreme windows have a positive slope
     assert n["A2_coincidence_count"] == 2 and n["A2_coincidence_n"] == 12
     assert 0.3 < n["A2_coincidence_p"] < 0.6
     v = verdicts_of(a2)["A2"]
     assert str(v.verdict) == "mixed"
     assert outcomes_of(v) == {"beta_changes": "no evidence", "extrema_coincide": "no evidence",
                               "episode_cointegration": "supported"}
+    assert a2.part("A2.episode_cointegration").pvalue == pytest.approx(n["A2_episode_window_p"])
 
 
 def test_a2_article_dates(a2):
-    dates = a2.tables[2].frame
-    assert dates.loc["2021-02-10", "US 10Y (FRED close)"] == pytest.approx(1.15)
+    dates = {t.name: t.frame for t in a2.tables}["a2_article_dates"]
+    assert dates.loc["2021-02-10", "US 10Y (FRED close)"] == pytest.approx(1.15)  # FRED's own date, not re-dated
     assert dates.loc["2021-02-10", "CSI 300 extremum"] == "max"
 
 
@@ -114,21 +123,32 @@ def test_a2_grid_curve_and_adjusted_p(a2):
     assert head.pvalue == pytest.approx(a2.numbers["A2_p_diff"], rel=1e-12)
     assert head.nobs == a2.numbers["A2_nobs"]
     curve = spec_curve(res, sign_claimed=-1, headline=HEADLINE_SPEC)
-    assert curve.share_significant_claimed == pytest.approx(1 / 28)
-    assert curve.joint.pvalue("median") > 0.5          # the curve does not lean the claimed way
+    assert curve.share_significant_claimed <= 2 / 28
     p = next(p for p in verdicts_of(a2)["A2"].parts if p.name == "beta_changes")
-    assert p.pvalue_adjusted == pytest.approx(0.96, abs=0.03) and "Romano–Wolf" in p.adjustment
+    assert p.pvalue_adjusted > 0.5 and "Romano–Wolf" in p.adjustment
 
 
 def test_a2_placebo_oos_breaks(a2):
     tables = {t.name: t.frame for t in a2.tables}
     pl = tables["a2_placebo"]
-    assert pl.loc["ΔUS10Y same week (headline)", "Observed"] == pytest.approx(a2.numbers["A2_beta_diff"])
-    assert a2.numbers["A2_placebo_lead_min_p"] > 0.1 and 0.1 < a2.numbers["A2_placebo_block_p"] < 0.4
+    assert pl.loc["ΔUS10Y same Shanghai week, Thu→Thu (headline)", "Observed"] == pytest.approx(a2.numbers["A2_beta_diff"])
+    assert a2.numbers["A2_placebo_lead_min_p"] > 0.1 and a2.numbers["A2_placebo_block_p"] > 0.3
+    # the unaligned rows reproduce the previous (FRED-dated) version: same week 0.0130 (p 0.27),
+    # its lag -0.0195 (p 0.032); the aligned same-week change is mostly the unaligned same week
+    n = a2.numbers
+    assert n["A2_native_beta"] == pytest.approx(0.0130, abs=0.001) and n["A2_native_p"] == pytest.approx(0.274, abs=0.01)
+    assert n["A2_native_lag1_beta"] == pytest.approx(-0.0195, abs=0.001) and n["A2_native_lag1_p"] < 0.05
+    assert pl.loc["Unaligned: FRED previous week (formerly 'lag 1')", "p"] == pytest.approx(n["A2_native_lag1_p"])
+    assert n["A2_corr_aligned_native"] > 0.7 and n["A2_corr_aligned_native_lag1"] < 0.3
     assert a2.numbers["A2_fake_dates_observed"] == 2 and 0.05 < a2.numbers["A2_fake_dates_p"] < 0.25
     oos = tables["a2_oos"]
-    assert ("CSI 300", "historical mean") in oos.index and oos["N"].min() >= 300
+    assert ("CSI 300", "historical mean") in oos.index and oos.dropna(subset=["CW p"])["N"].min() >= 300
     assert a2.numbers["A2_oos_n"] == 435
+    marked = [t for t in oos.index.get_level_values(0).unique() if t.endswith("†")]
+    assert {"CSI 2000 / CSI 300 †", "Micro-cap / CSI 300 †"} <= set(marked)
+    assert ("Micro-cap / CSI 300 from launch 2015-01-01", "historical mean") in oos.index
+    assert a2.numbers["A2_oos_n_ratio_tests"] == 10
     br = tables["a2_breaks"]
     assert list(br.index) == ["W", "M"] and br.loc["W", "Breaks"] == 0
-    assert br.loc["W", "UDmax"] == pytest.approx(8.22, abs=0.01) and br.loc["W", "UDmax 5% c.v."] == 11.7
+    assert br.loc["W", "UDmax"] == pytest.approx(5.37, abs=0.01)  # Shanghai clock (8.22 on FRED dates)
+    assert br.loc["W", "UDmax 5% c.v."] == 11.7

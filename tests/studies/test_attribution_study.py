@@ -74,7 +74,7 @@ def dominant(tmp_path_factory):
 
 def _spec(**kw) -> Spec:
     base = {"pair": "CSI 500 vs CSI 300", "anchor": "prior_end", "returns": "total", "kind": "log",
-            "years": "article window"}
+            "years": "to 2023"}
     base.update(kw)
     return Spec(tuple(base.items()))
 
@@ -115,15 +115,15 @@ def test_null_counts_swap_the_parts_year_by_year():
 
 
 _SMALL_GRID = {"pair": ["CSI 500 vs CSI 300"], "anchor": ["prior_end", "within"], "returns": ["total", "price"],
-               "kind": ["log", "simple"], "years": ["article window", "full years"]}
+               "kind": ["log", "simple"], "years": ["to 2023", "full years to 2023"]}
 
 
-def _c4_null_run(loader, draws: int = 199):
+def _c4_null_run(loader, draws: int = 199, one_sided: bool = False):
     from econ.robust import Grid, run_grid
     from econ.robust.curve import spec_curve
 
     res = run_grid(A.estimate, Grid(_SMALL_GRID), loader=loader, null_draws=draws, seed=A.NULL_SEED)
-    return res, spec_curve(res, sign_claimed=1)
+    return res, spec_curve(res, sign_claimed=1, one_sided=one_sided)
 
 
 def test_c4_null_is_centred_and_the_joint_test_quiet_without_dominance(known):
@@ -147,6 +147,99 @@ def test_c4_joint_test_rejects_when_valuation_always_dominates(dominant):
     for s in ("median", "stouffer"):  # no null draw flips all 14 years to valuation (2^-14)
         assert curve.joint.pvalue(s) == pytest.approx(1 / 200)
     assert np.allclose(curve.frame["p_rw"], 1 / 200)
+
+
+@pytest.fixture(scope="module")
+def earnings_always(tmp_path_factory):
+    """Earnings dominate every year 2006–2019 (|EPS move| 0.3, |P/E move| 0.05)."""
+    years = range(2006, 2020)
+    return _known_loader(tmp_path_factory, {y: 0.05 * (-1) ** (y // 2) for y in years},
+                         {y: 0.3 * (-1) ** y for y in years})
+
+
+def test_one_sided_romano_wolf_cannot_support_the_opposite_dominance(dominant, earnings_always):
+    # constructed data: valuation dominates every year -> one-sided RW p = 1/200 (as two-sided);
+    # earnings dominate every year -> the share is 0, far from 1/2, but not in the claimed
+    # direction: two-sided RW p = 1/200, one-sided RW p = 1 ("most years valuation" not supported).
+    _, one = _c4_null_run(dominant, one_sided=True)
+    assert np.allclose(one.frame["p_rw"], 1 / 200)
+    _, two = _c4_null_run(earnings_always)
+    _, one = _c4_null_run(earnings_always, one_sided=True)
+    assert np.allclose(two.frame["estimate"], -0.5)
+    assert np.allclose(two.frame["p_rw"], 1 / 200)
+    assert np.allclose(one.frame["p_rw"], 1.0)
+
+
+def _dominance_table(n_val: int, n_earn: int, n_tie: int = 0) -> pd.DataFrame:
+    """Years 2001..: the first n_val valuation-dominant, then n_earn earnings-dominant, then exact ties."""
+    val = [0.3] * n_val + [0.05] * n_earn + [0.1] * n_tie
+    earn = [-0.05] * n_val + [0.3] * n_earn + [-0.1] * n_tie
+    years = pd.PeriodIndex([str(2001 + i) for i in range(len(val))], freq="Y")
+    t = pd.DataFrame({"valuation": val, "earnings": earn, "dividend": 0.0, "residual": 0.0}, index=years)
+    t["relative_return"] = t["valuation"] + t["earnings"]
+    t["dominant"] = np.where(np.abs(t["valuation"]) > np.abs(t["earnings"]), "valuation", "earnings")
+    return t
+
+
+def _headline_parts(t: pd.DataFrame) -> dict:
+    parts = A.Attribution._parts({A.HEADLINE: {"dom": A.dominance(t)}})
+    return {p.part: p for p in parts}
+
+
+@pytest.mark.parametrize(("n_val", "n_earn", "p_exact"), [
+    (10, 4, 1471 / 16384),        # P(Bin(14, 1/2) >= 10)
+    (9, 4, 1093 / 8192),          # P(Bin(13, 1/2) >= 9)
+    (7, 7, 9908 / 16384),         # half the years: P(X >= 7) = 0.605, far from support
+    (14, 0, 1 / 16384),           # every year: 2^-14
+    (0, 14, 1.0),                 # earnings every year: one-sided p = 1, never support
+])
+def test_one_sided_binomial_rule_on_a_known_share(n_val, n_earn, p_exact):
+    # constructed data: a known number of valuation-dominant years; the part's p is the exact
+    # one-sided binomial P(X >= k | n, 1/2) (reference: scipy.stats.binomtest, alternative="greater",
+    # and the hand counts in the comments).
+    part = _headline_parts(_dominance_table(n_val, n_earn))["valuation_dominates"]
+    n = n_val + n_earn
+    assert part.n == n and part.estimate == pytest.approx(n_val / n - 0.5)
+    assert part.pvalue == pytest.approx(p_exact, rel=1e-9)
+    assert part.se == pytest.approx(0.5 / np.sqrt(n))
+
+
+def test_a_tie_counts_for_earnings_and_the_article_share_is_untestable():
+    t = _dominance_table(3, 1, n_tie=2)          # |0.1| == |-0.1| twice: not valuation-dominant
+    d = A.dominance(t)
+    assert (d["n"], d["n_valuation"]) == (6, 3)
+    assert A.null_counts(t, [{y: False for y in range(2001, 2007)}])[0] == 3  # one definition in the null too
+    parts = _headline_parts(t)
+    assert parts["article_share"].missing.startswith("untestable") and "Shenwan large" in parts["article_share"].missing
+    assert parts["article_share"].estimate is None
+    none = A.Attribution._parts({})
+    assert all(p.missing.startswith("untestable") for p in none)
+
+
+@pytest.fixture(scope="module")
+def through_2025(tmp_path_factory):
+    """Valuation dominates 2020, 2022, 2024; earnings 2021, 2023, 2025 (data to 2025-12-29)."""
+    val = {2020: 0.3, 2021: 0.05, 2022: -0.3, 2023: 0.05, 2024: 0.4, 2025: -0.05}
+    earn = {2020: 0.05, 2021: -0.3, 2022: 0.05, 2023: 0.3, 2024: -0.1, 2025: 0.3}
+    return _known_loader(tmp_path_factory, val, earn)
+
+
+def test_only_years_complete_before_the_article_are_counted(through_2025):
+    # constructed data: 2024 and 2025 exist in the data but the article appeared in April 2024.
+    pair = A.PAIR_BY_LABEL[A.HEADLINE]
+    t = A.attribution(through_2025, pair).table
+    assert [p.year for p in A.counted(t).index] == [2020, 2021, 2022, 2023]
+    assert [p.year for p in A.counted(t, "all years").index] == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert A.dominance(A.counted(t))["n_valuation"] == 2
+    est = A.estimate(_spec(), through_2025)
+    assert est.nobs == 4 and est.estimate == pytest.approx(0.0)
+    rows = {r["period"]: r for r in A.Attribution._partial_year(through_2025, pair)}
+    assert set(rows) == {f"to {A.ARTICLE_DATA_END}", "calendar 2024"}
+    q1, year = rows[f"to {A.ARTICLE_DATA_END}"], rows["calendar 2024"]
+    assert q1["End"] == "2024-03-29" and year["Dominant"] == "valuation"
+    assert year["Valuation"] == pytest.approx(40.0, abs=1e-6)        # the year's whole P/E move
+    share = (pd.bdate_range("2024-01-01", "2024-03-29").size) / pd.bdate_range("2024-01-01", "2024-12-31").size
+    assert q1["Valuation"] == pytest.approx(40.0 * share, rel=1e-6)  # the path to the article's data end
 
 
 def test_price_and_total_return_give_the_same_count(known):
@@ -194,14 +287,18 @@ def c4(vault_loader):
 @pytest.mark.vault
 def test_headline_count(c4):
     n = c4.numbers
-    assert (n["C4_valuation_years"], n["C4_years"]) == (10, 14)
-    assert n["C4_binom_p"] == pytest.approx(0.0898, abs=1e-3)
+    assert (n["C4_valuation_years"], n["C4_years"]) == (10, 13)       # 2011–2023
+    assert (n["C4_csi500_first_year"], n["C4_csi500_last_year"]) == ("2011", "2023")
+    assert n["C4_binom_p"] == pytest.approx(1 - 0.9539, abs=1e-3)     # P(Bin(13, 1/2) >= 10) = 0.0461
+    assert n["C4_article_p"] == pytest.approx(0.2706, abs=1e-4)       # the article's 14/24, one-sided
+    assert n["C4_partial_q1_dominant"] == "valuation" and n["C4_partial_year_dominant"] == "earnings"
     assert (n["C4_all_valuation_years"], n["C4_all_years"]) == (12, 16)
     assert (n["C4_sw_csi300_valuation_years"], n["C4_sw_csi300_years"]) == (5, 6)
     assert (n["C4_sw_sse50_first_year"], n["C4_sw_sse50_last_year"]) == ("2011", "2016")
-    assert (n["C4_csi1000_first_year"], n["C4_csi1000_years"]) == ("2022", 3)  # 2021 is one month: not counted
+    assert (n["C4_csi1000_first_year"], n["C4_csi1000_years"]) == ("2022", 2)  # 2021 is one month: not counted
+    assert n["C4_csi2000_launch"] == "2023-08-11" and n["C4_csi2000_live_years"] == 1  # back-history row
     assert n["C4_csi500_max_residual"] < 1e-10
-    assert n["C4_var_valuation"] == pytest.approx(0.924, abs=0.01)
+    assert n["C4_var_valuation"] == pytest.approx(0.982, abs=0.01)  # 2011–2023 (0.924 with 2024 counted)
 
 
 @pytest.mark.vault
@@ -220,10 +317,13 @@ def test_one_year_by_hand_from_the_csv(c4, vault):
 @pytest.mark.vault
 def test_verdict_is_computed(c4):
     v = verdicts_of(c4)["C4"]
-    assert str(v.verdict) == "mixed"
-    assert outcomes_of(v) == {"valuation_dominates": "no evidence", "article_share": "reproduced"}
-    assert c4.part("C4.article_share").estimate == pytest.approx(10 / 14)
-    assert c4.part("C4.valuation_dominates").estimate == pytest.approx(10 / 14 - 0.5)
+    assert str(v.verdict) == "not supported"
+    assert outcomes_of(v) == {"valuation_dominates": "no evidence", "article_share": "untestable"}
+    part = c4.part("C4.valuation_dominates")
+    assert part.estimate == pytest.approx(10 / 13 - 0.5)
+    assert part.pvalue == pytest.approx(c4.numbers["C4_binom_p"])  # one-sided: below 0.05 before adjustment
+    p = next(p for p in v.parts if p.name == "valuation_dominates")
+    assert 0.05 < p.pvalue_adjusted < 0.3 and "Romano–Wolf" in p.adjustment
 
 
 @pytest.mark.vault
@@ -233,6 +333,10 @@ def test_grid_attached_and_summarised(c4):
     assert g.headline in [s.key for s in g.result.specs]
     frame = g.result.to_frame()
     head = frame[(frame["pair"] == A.HEADLINE) & (frame["anchor"] == "prior_end") & (frame["returns"] == "total")
-                 & (frame["kind"] == "log") & (frame["years"] == "article window")].iloc[0]
-    assert head["estimate"] == pytest.approx(10 / 14 - 0.5)
-    assert c4.tables[2].frame.loc["All specifications", "Specs"] == len(g.result.specs)
+                 & (frame["kind"] == "log") & (frame["years"] == "to 2023")].iloc[0]
+    assert head["estimate"] == pytest.approx(10 / 13 - 0.5)
+    assert g.one_sided
+    tables = {t.name: t.frame for t in c4.tables}
+    assert tables["c4_robustness"].loc["All specifications", "Specs"] == len(g.result.specs)
+    partial = tables["c4_partial_year"]
+    assert (A.HEADLINE, "calendar 2024") in partial.index  # shown apart, not counted
