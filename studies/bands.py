@@ -680,8 +680,8 @@ class Bands(Study):
                 touches, ev = touch_events(daily, zt)
                 ev_all[zt] = ev
                 for e in ev:
-                    touch_rows.append({"ratio": r.label, "bands": zt, **e})
-                touch_lists.append(touches.assign(ratio=r.label, bands=zt))
+                    touch_rows.append({"ratio": _mark(r, daily.index[0]), "bands": zt, **e})
+                touch_lists.append(touches.assign(ratio=_mark(r, daily.index[0]), bands=zt))
             per_ratio[r.label] |= {"ev": ev_all, "touches": touch_lists[-2:]}
 
         # ---------------------------------------------------------------- reversal part and power
@@ -706,7 +706,7 @@ class Bands(Study):
         numbers = self._numbers(per_ratio, gframe, power)
         figures = self._figures(per_ratio)
 
-        bands = pd.DataFrame(band_rows).set_index(["ratio", "Bands"])
+        bands = pd.DataFrame(band_rows).set_index(["ratio", "Bands"]).rename_axis(["Ratio", "Bands"])
         tests = pd.DataFrame(test_rows).set_index("ratio").replace([np.inf, -np.inf], np.nan)  # "--" = unbounded
         pred = pd.DataFrame(pred_rows).set_index(["ratio", "h"])
         pred_shown = pred[["N_rt", "β_rt", "p_hod_rt", "p_hac_rt", "p_boot_rt", "r2_rt",
@@ -720,7 +720,8 @@ class Bands(Study):
         tl = tl.assign(side=tl["side"].map({1: "+2 sd", -1: "−2 sd"}),
                        **{f"fwd_{m}m": 100 * tl[f"fwd_{m}m"] for m in HORIZONS})
         touch_list = self._touch_list(tl)
-        robust = self._grid_summary(grid.to_frame())
+        marks = {r.label: _mark(r, per_ratio[r.label]["daily"].index[0]) for r in ratios}
+        robust = self._grid_summary(grid.to_frame().assign(ratio=lambda f: f["ratio"].map(lambda v: marks.get(v, v))))
 
         min_d = MIN_HISTORY_YEARS
         tables = [
@@ -780,7 +781,8 @@ class Bands(Study):
                          "with that many days left; All 12m: the unconditional 12-month mean over the same sample. "
                          f"p: placebo p-value from econ.models.events.event_study, {N_EVENT_DRAWS} draws of random "
                          "dates outside the touch windows, one-sided in the reversal direction (down after +2 sd, up "
-                         f"after −2 sd); needs ≥ 2 touches. Real-time bands start after {min_d} years of data."]),
+                         f"after −2 sd); needs ≥ 2 touches. Real-time bands start after {min_d} years of data.",
+                         BACK_CALCULATED_NOTE]),
             Table(name="c11_touch_list",
                   caption="Every ±2 sd touch of the in-sample bands of the price and P/E ratios and what followed",
                   frame=touch_list, index_label="",
@@ -789,7 +791,7 @@ class Bands(Study):
                   notes=["In-sample bands (the article's construction). Forward log relative return of small over "
                          "large (percent) over 63, 126 and 252 trading days after the touch; -- where the sample "
                          "ends first. Log bands: z is the z-score of the log ratio. The turnover ratio's touches are "
-                         "summarised in the previous table."]),
+                         "summarised in the previous table.", BACK_CALCULATED_NOTE]),
             Table(name="c11_robustness",
                   caption="Robustness grid: slope of the forward relative return on the z-score across specifications",
                   frame=robust, index_label="",
@@ -800,7 +802,8 @@ class Bands(Study):
                          "1B, Newey–West HAC with ≥ h − 1 lags); none excluded. Shares are of estimated "
                          "specifications; p two-sided, not adjusted for the number of specifications (the joint test "
                          f"and Romano–Wolf p-values use {grid.null_draws} null draws that shift each z-score "
-                         "circularly against its forward returns: specification-curve table)."]),
+                         "circularly against its forward returns: specification-curve table). The grid uses each "
+                         f"ratio's whole history (no launch-date rows). {SHENWAN_NOTE}", BACK_CALCULATED_NOTE]),
         ]
         if power is not None:
             tables.append(self._power_table(power))

@@ -88,7 +88,7 @@ from econ.policy import ALPHA
 from econ.robust import Grid, GridResult, NullDraws, Spec, SpecEstimate, run_grid
 from econ.study import Figure, GridRun, PartResult, Study, StudyResult, Table
 from studies import declared
-from studies.common import BACK_CALCULATED_MARK, BACK_CALCULATED_NOTE, Proxy, launch_of
+from studies.common import BACK_CALCULATED_MARK, BACK_CALCULATED_NOTE, LAUNCHED, Proxy, launch_of
 
 INDEX = {
     "SSE 50": "cn.index.sse50.close", "CSI 300": "cn.index.csi300.close", "CSI 500": "cn.index.csi500.close",
@@ -110,6 +110,9 @@ LADDER_SLACK_MONTHS, LADDER_HORIZON_MONTHS = 6, 36
 N_PERM = 9999
 NULL_DRAWS = 199           # C13 grid: joint test / Romano–Wolf
 NULL_SEED = 20240402
+#: Launch-date robustness of the C13 ladder: rungs launched after this date leave no episode
+#: (CSI 2000, 2023-08) and are dropped; the others start at their latest launch.
+LADDER_LIVE_LATEST = "2020-12-31"
 WINDOWS = {"C12": ("2010-01-01", "2023-06-30"), "C14": ("2013-01-01", "2024-12-31")}
 CLAIMED_LEAD = {"C12": 2, "C14": 2}        # in the claim's periods
 PERIOD_MONTHS = {"C12": 6, "C14": 12}
@@ -225,11 +228,11 @@ def cycles_in(tp: TurningPointResult, start: str, end: str) -> tuple[int, int]:
 # ------------------------------------------------------------------------------------------
 # C13: the ladder
 # ------------------------------------------------------------------------------------------
-def ladder_episodes(loader: DataLoader, freq: str, base: str, rule: str, start: str
-                    ) -> tuple[dict[str, dict[str, pd.Timestamp | None]], list[str]]:
-    """Peak dates of each rung's relative strength around each peak of the top rung."""
+def ladder_episodes(loader: DataLoader, freq: str, base: str, rule: str, start: str,
+                    exclude: tuple[str, ...] = ()) -> tuple[dict[str, dict[str, pd.Timestamp | None]], list[str]]:
+    """Peak dates of each rung's relative strength around each peak of the top rung (``exclude``: rungs left out)."""
     p = _panel(loader, freq)
-    rungs = [r for r in LADDER if r != base]
+    rungs = [r for r in LADDER if r != base and r not in exclude]
     peaks: dict[str, pd.DatetimeIndex] = {}
     for r in rungs:
         rs = np.log(p[r] / p[base]).dropna()
@@ -250,9 +253,26 @@ def ladder_episodes(loader: DataLoader, freq: str, base: str, rule: str, start: 
     return episodes, others
 
 
-def ladder_test(loader: DataLoader, freq: str, base: str, rule: str, start: str) -> H.LadderResult:
-    episodes, order = ladder_episodes(loader, freq, base, rule, start)
+def ladder_test(loader: DataLoader, freq: str, base: str, rule: str, start: str,
+                exclude: tuple[str, ...] = ()) -> H.LadderResult:
+    episodes, order = ladder_episodes(loader, freq, base, rule, start, exclude)
     return H.ladder_order_test(episodes, order, n_perm=N_PERM, seed=0)
+
+
+def ladder_live(loader: DataLoader) -> tuple[H.LadderResult, str, tuple[str, ...]]:
+    """The headline ladder on published history only (launch-date robustness).
+
+    Starts at the latest launch among the rungs kept and leaves out the rungs launched too late
+    to leave an episode (CSI 2000, launched 2023-08). Returns the result, the start and the
+    rungs left out.
+    """
+    exclude = tuple(r for r in LADDER if INDEX[r] in LAUNCHED and pd.Timestamp(LAUNCHED[INDEX[r]]) >
+                    pd.Timestamp(LADDER_LIVE_LATEST))
+    kept = [INDEX[r] for r in LADDER if r not in exclude]
+    start = max([pd.Timestamp(C13_HEADLINE["start"]), *(pd.Timestamp(LAUNCHED[s]) for s in kept if s in LAUNCHED)])
+    res = ladder_test(loader, C13_HEADLINE["freq"], C13_HEADLINE["base"], C13_HEADLINE["rule"],
+                      start.strftime("%Y-%m-%d"), exclude)
+    return res, start.strftime("%Y-%m-%d"), exclude
 
 
 _LAST_EPISODES: tuple = (None, "", None)  # (loader, spec key, episodes) of the last call: the null hook reuses it
@@ -433,6 +453,7 @@ class LeadLagHoldings(Study):
         say("C13 ladder")
         ladder = ladder_test(loader, C13_HEADLINE["freq"], C13_HEADLINE["base"], C13_HEADLINE["rule"],
                              C13_HEADLINE["start"])
+        ladder_launch = ladder_live(loader)
         grid13 = run_grid(estimate, GRID, loader=loader, null_draws=NULL_DRAWS, seed=NULL_SEED, name="C13 grid",
                           progress=lambda m: say(f"C13 {m}"))
         gridcyc = run_grid(estimate_cycle, CYCLE_GRID, loader=loader, progress=lambda m: say(f"C12 {m}"))
@@ -442,9 +463,12 @@ class LeadLagHoldings(Study):
         user = self._user_data(loader, say)
 
         numbers = self._numbers(leads, cycles, power, mde, ladder, grid13, gridcyc, user)
+        live, live_start_, live_excl = ladder_launch
+        numbers |= {"C13_live_rho_mean": live.mean_rho, "C13_live_p": live.pvalue, "C13_live_n_episodes": live.n_episodes,
+                    "C13_live_start": live_start_}
         parts = [*self._parts_c12_c14("C12", leads, power, mde, numbers, user), *self._parts_c13(ladder),
                  *self._parts_c12_c14("C14", leads, power, mde, numbers, user)]
-        tables = self._tables(leads, cycles, power, mde, ladder, grid13, gridcyc, grid14, user)
+        tables = self._tables(leads, cycles, power, mde, ladder, grid13, gridcyc, grid14, user, ladder_launch)
         figures = self._figures(loader, head_tp, conc, power)
         headcyc = "|".join(f"{k}={HEADLINE[k]}" for k in ("freq", "large", "small", "rule"))
         grids = [
@@ -693,7 +717,7 @@ class LeadLagHoldings(Study):
 
     # -- tables and figures -------------------------------------------------------------------
     @staticmethod
-    def _tables(leads, cycles, power, mde, ladder, grid13, gridcyc, grid14, user) -> list[Table]:
+    def _tables(leads, cycles, power, mde, ladder, grid13, gridcyc, grid14, user, ladder_launch) -> list[Table]:
         tp = leads.assign(style_date=leads["style_date"].map(lambda d: "" if pd.isna(d) else d.strftime("%Y-%m")))
         tp = tp[["claim", "series", "type", "article", "value", "market_share", "style_type", "style_date",
                  "lead_months", "market_tp_lead"]].rename(columns={
@@ -717,6 +741,13 @@ class LeadLagHoldings(Study):
             "Share rho>0": lambda d: float((d["estimate"] > 0).mean()),
             "Share p<0.05": lambda d: float(((d["pvalue"] < ALPHA) & (d["estimate"] > 0)).mean()),
             "Median p": lambda d: float(d["pvalue"].median())})
+        live, live_start_, live_excl = ladder_launch
+        s13.index = [f"{i} {BACK_CALCULATED_MARK}" if i == "All specifications" else i for i in s13.index]
+        s13.loc[f"Headline from launch ({live_start_[:7]}, without {', '.join(live_excl)})"] = {
+            "Specs": 1, "Estimated": int(live.n_episodes > 0), "Median rho": live.mean_rho,
+            "Share rho>0": float(live.mean_rho > 0) if live.n_episodes else np.nan,
+            "Share p<0.05": float(live.pvalue < ALPHA and live.mean_rho > 0) if live.n_episodes else np.nan,
+            "Median p": live.pvalue}
         s12 = _grid_summary(gridcyc, "lead C12 (m)", {
             "Min": lambda d: float(d["estimate"].min()), "Max": lambda d: float(d["estimate"].max()),
             "Median lead C14 (m)": lambda d: float(d["x_c14_lead"].median()),
@@ -767,7 +798,10 @@ class LeadLagHoldings(Study):
                           "Median p": 3},
                   notes=["Grid: frequency (M, W; weekly lengths = months × 52/12), base of relative strength "
                          "(CSI All Share, CSI 300, SSE 50; the base rung leaves the ladder, the next largest "
-                         "anchors), BBQ rule (A 6/6/15, B 4/4/12, C 8/6/16 months), sample start (2005, 2010)."]),
+                         "anchors), BBQ rule (A 6/6/15, B 4/4/12, C 8/6/16 months), sample start (2005, 2010). "
+                         "Every grid sample uses back-calculated CSI 1000, CSI 2000 and micro-cap history. Last row: "
+                         "the headline specification on published history only (from the latest launch of the rungs "
+                         "kept; CSI 2000, launched 2023-08, leaves no episode and is dropped).", BACK_CALCULATED_NOTE]),
             Table(name="c12_lead_robustness",
                   caption="Implied leads of the article's turning points across style-cycle specifications",
                   frame=s12, digits={"Specs": 0, "Estimated": 0, "Median lead C12 (m)": 1, "Min": 1, "Max": 1,

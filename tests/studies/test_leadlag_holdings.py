@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from studies import declared
 from tests.conftest import outcomes_of, verdicts_of
 
 
@@ -103,6 +104,9 @@ def test_verdicts(run):
     assert "fund_holdings_aggregates.csv" in c12.missing
     assert c14.missing.startswith("research_visits.csv with columns visit_date, ts_code")
     assert c12.estimate is None and c14.estimate is None  # untestable: the evidence is in the detail
+    lead12 = run[0].part("C12.lead_one_year")
+    assert lead12.missing and lead12.pvalue is None  # no holdings in the public vault: untestable, not "reproduced"
+    assert {p.kind for c in ("C12", "C14") for p in declared.registry().claim(c).parts} == {"direction"}
     assert "imply leads of +0 months" in c12.detail and "imply leads of +25 months" in c14.detail
     n = run[0].numbers
     # the headline ladder is not significant; the holdings ladder needs fund holdings
@@ -140,7 +144,12 @@ def test_grids(run):
     assert g13.result.null_draws == 199 and np.isfinite(g13.result.null_estimates).all()
     assert np.isfinite(g13.result.null_se).all() and (g13.result.null_se > 0).all()
     rob = table(res, "c13_robustness")
-    assert rob.loc["All specifications", "Specs"] == len(GRID)
+    assert rob.loc["All specifications †", "Specs"] == len(GRID)  # every grid sample uses back-history
+    # launch-date robustness: the headline on published history only (from 2015, CSI 2000 dropped)
+    n = res.numbers
+    assert n["C13_live_start"] == "2015-01-01" and n["C13_live_n_episodes"] >= 1
+    live = rob.loc["Headline from launch (2015-01, without CSI 2000)"]
+    assert live["Median rho"] == pytest.approx(n["C13_live_rho_mean"]) and live["Median p"] == pytest.approx(n["C13_live_p"])
     assert table(res, "c12_lead_robustness").loc["All specifications", "Specs"] == len(CYCLE_GRID)
 
 
