@@ -1,7 +1,8 @@
 """User data for claims C12–C14: fund holdings by stock and institutional research visits.
 
-No public source holds either (see the vault's ``SOURCES.md``, "Size-style micro data"), so
-this module is the pipeline for a user who has them: a declared input schema, strict
+Both are public through Eastmoney (``econ.data.holdings_akshare`` downloads them with akshare)
+but neither is in the public vault (see the vault's ``SOURCES.md``, "Size-style micro data"),
+so this module is the pipeline for a user who imports them: a declared input schema, strict
 validation, the aggregates the articles plot, and the lead–lag analysis the claims call for.
 Nothing here invents data; :func:`synthetic_user_data` builds a labelled synthetic world only
 to prove that the pipeline recovers a known lead.
@@ -51,6 +52,15 @@ Aggregates
 * :func:`visit_membership_shares` -- each year's share of visits to CSI 300, CSI 500,
   CSI 1000 members and to the rest, membership from the vault's spell file
   (``index_members_csi300_500_1000_2005_2025.csv.gz``; CSI 1000 usable from 2015-06).
+
+Signals
+-------
+* :func:`active_weights` -- a bucket's fund (or visit) share minus its share of total market
+  cap (:func:`market_benchmark` reads it from the vault's concentration file): the tilt away
+  from market weights, the signal the lead analysis uses.
+* :func:`publication_dates` / :func:`to_publication_dates` -- the month end from which a
+  report's holdings are public (:data:`REPORT_LAG_MONTHS`, the CSRC disclosure deadlines) or a
+  visit aggregate is usable (:data:`VISIT_LAG_MONTHS`).
 
 Analysis
 --------
