@@ -837,8 +837,8 @@ class Bands(Study):
                    "(random walk in the first row), innovation sd equal to the sd of its observed monthly changes, "
                    "and the headline regression is run on each path: forward 12-month change on the real-time "
                    f"z-score, Hodrick (1992) 1B errors, level {ALPHA:g}. β implied: population slope per sd of the "
-                   "log ratio, (rho^12 − 1) sd. Power: share of samples with p < level and β < 0 (the policy's "
-                   "'supported'). Reject: two-sided rejection rate; in the first row it is the test's true size. "
+                   "log ratio, (rho^12 − 1) sd. Power: share of samples with p < level and β < 0 (what the policy "
+                   "needs to back the claim). Reject: two-sided rejection rate; in the first row it is the test's true size. "
                    "Power, size-adjusted: share of Hodrick t-statistics below the 2.5% quantile of their "
                    "random-walk distribution (a test of exact size). The verdict's Romano–Wolf adjustment over the "
                    "grid lowers both."])
