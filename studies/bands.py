@@ -708,7 +708,7 @@ class Bands(Study):
 
         bands = pd.DataFrame(band_rows).set_index(["ratio", "Bands"]).rename_axis(["Ratio", "Bands"])
         tests = pd.DataFrame(test_rows).set_index("ratio").replace([np.inf, -np.inf], np.nan)  # "--" = unbounded
-        pred = pd.DataFrame(pred_rows).set_index(["ratio", "h"])
+        pred = pd.DataFrame(pred_rows).set_index(["ratio", "h"]).rename_axis(["Ratio", "h"])
         pred_shown = pred[["N_rt", "β_rt", "p_hod_rt", "p_hac_rt", "p_boot_rt", "r2_rt",
                            "β_is", "p_hod_is", "p_boot_is"]].rename(columns={
                                "N_rt": "N", "β_rt": "β (real-time z)", "p_hod_rt": "p Hodrick",
@@ -825,11 +825,11 @@ class Bands(Study):
         t["Half-life (months)"] = ["random walk (null)" if math.isinf(v) else f"{v:g}" for v in t["half_life"]]
         frame = t.set_index("Half-life (months)")[["rho", "implied_beta", "mean_beta", "reject", "power",
                                                    "power_size_adjusted"]].rename(columns={
-            "implied_beta": "β implied", "mean_beta": "Mean β̂", "reject": "Reject (either sign)",
+            "implied_beta": "β implied", "mean_beta": "Mean β estimate", "reject": "Reject (either sign)",
             "power": "Power", "power_size_adjusted": "Power, size-adjusted"})
         return Table(
             name="c11_power", caption="Power of the headline predictive regression at its own sample size",
-            frame=frame, digits={"rho": 3, "β implied": 3, "Mean β̂": 3, "Reject (either sign)": 2, "Power": 2,
+            frame=frame, digits={"rho": 3, "β implied": 3, "Mean β estimate": 3, "Reject (either sign)": 2, "Power": 2,
                                  "Power, size-adjusted": 2},
             sample=(f"Monte Carlo, {power.reps} replications per row; {power.n_periods} months, {power.min_periods}-month "
                     f"burn-in, {power.horizon}-month horizon: N = {power.nobs} overlapping observations"),
