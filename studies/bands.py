@@ -87,12 +87,14 @@ from econ.data.loader import DataLoader
 from econ.data.panel import build_panel
 from econ.models.events import event_study
 from econ.models.hac import choose_bandwidth
+from econ.models.predictive_power import ReversionPowerResult, reversion_power
 from econ.models.regression import RegressionResult, ols_hac, overlapping_sum
 from econ.models.unitroot import unit_root_battery
 from econ.policy import ALPHA
 from econ.robust import Grid, NullDraws, Spec, SpecEstimate, run_grid
 from econ.study import Figure, PartResult, Study, StudyResult, Table, z_ci
 from studies import declared
+from studies.common import BACK_CALCULATED_MARK, BACK_CALCULATED_NOTE, LAUNCHED, Proxy, launch_of
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,10 +107,16 @@ class Ratio:
     large: str
     price_small: str
     price_large: str
+    start: str | None = None  # first date used (launch-date robustness rows); None = the whole history
+
+    @property
+    def launch(self) -> pd.Timestamp | None:
+        """The later publisher launch of the two price indices (``None``: not back-calculated in the vault)."""
+        return launch_of(Proxy(self.label, self.price_small, self.price_large))
 
 
-def _price(label: str, small: str, large: str = "cn.index.csi300.close") -> Ratio:
-    return Ratio(label, "price", small, large, small, large)
+def _price(label: str, small: str, large: str = "cn.index.csi300.close", start: str | None = None) -> Ratio:
+    return Ratio(label, "price", small, large, small, large, start)
 
 
 RATIOS: tuple[Ratio, ...] = (
@@ -122,7 +130,13 @@ RATIOS: tuple[Ratio, ...] = (
     Ratio("Turnover SW small/large", "turnover", "cn.index.sw_small.turnover", "cn.index.sw_large.turnover",
           "cn.index.sw_small.close", "cn.index.sw_large.close"),
 )
-RATIO_BY_LABEL = {r.label: r for r in RATIOS}
+#: Launch-date robustness rows (point 13): the back-calculated price ratios re-estimated from the
+#: later launch of their two indices. Not in the grid. CSI 2000 (launched 2023-08-11) leaves too
+#: few months after its launch for the monthly tests and has no row.
+LAUNCH_RATIOS: tuple[Ratio, ...] = tuple(
+    _price(f"{r.label} from launch", r.small, r.large, start=LAUNCHED[r.small])
+    for r in RATIOS if r.kind == "price" and r.small in LAUNCHED and r.small != "cn.index.csi2000.close")
+RATIO_BY_LABEL = {r.label: r for r in (*RATIOS, *LAUNCH_RATIOS)}
 
 HEADLINE = "SW small/large"
 LONGEST = "CSI 1000/CSI 300"
@@ -153,6 +167,14 @@ SEED = 20240312
 NULL_DRAWS = 199           # joint test / Romano–Wolf of the grid
 NULL_SEED = SEED
 NULL_SHIFT = (0.1, 0.9)    # circular shift of the z-score, as a fraction of each spec's sample
+#: Power of the headline predictive regression (econ.models.predictive_power): AR(1) half-lives
+#: of the log ratio in months (inf = random walk, the null) and the declared alternative.
+POWER_HALF_LIVES = (math.inf, 60.0, 36.0, 24.0, 12.0, 6.0)
+POWER_HALF_LIFE = 12.0      # "touching the band triggers a reversal": half the deviation gone within a year
+POWER_REPS = 2000
+SHENWAN_NOTE = ("The headline pair, Shenwan small 801813 over Shenwan large 801811, is not in the package's list of "
+                "back-calculated indices (studies.common.LAUNCHED): its vault history (from 2015) is taken as "
+                "published, so the headline needs no launch-date row.")
 
 GRID = Grid(
     {"ratio": [r.label for r in RATIOS], "freq": ["M", "W"], "z": ["real-time", "in-sample"],
@@ -160,6 +182,12 @@ GRID = Grid(
     exclude=[],  # every combination is estimable: each ratio has ≥ 9 years of data
 )
 HEADLINE_SPEC = declared.headline("C11.predictive")
+
+
+def _mark(ratio: Ratio, first: pd.Timestamp) -> str:
+    """The ratio's label, with the back-calculation mark when its sample starts before its launch."""
+    launch = ratio.launch
+    return f"{ratio.label} {BACK_CALCULATED_MARK}" if launch is not None and first < launch else ratio.label
 
 
 # ----------------------------------------------------------------------------- data
@@ -183,14 +211,18 @@ def ratio_panel(loader: DataLoader, ratio: Ratio, freq: str) -> pd.DataFrame:
         if ratio.kind != "price":
             cols |= {"price_small": ratio.price_small, "price_large": ratio.price_large}
         p = build_panel(loader, cols, freq=freq, dropna="any", calendar="inner" if freq == "D" else None,
-                        min_rows=24)
+                        min_rows=24, start=ratio.start)
         ps, pl = (p["small"], p["large"]) if ratio.kind == "price" else (p["price_small"], p["price_large"])
         cache[key] = pd.DataFrame({"ratio": 100.0 * p["small"] / p["large"], "log_rel": np.log(ps / pl)})
     return cache[key]
 
 
 def zscore(x: pd.Series, how: str, min_periods: int) -> pd.Series:
-    """In-sample (full-sample mean/sd) or real-time (expanding mean/sd up to t) z-score."""
+    """In-sample (full-sample mean/sd) or real-time (expanding mean/sd up to t) z-score.
+
+    Every reversal test passes the *log* ratio: a ratio that trends multiplicatively has
+    bands symmetric in logs, and a level band ``mean − 2 sd`` can fall below zero.
+    """
     if how == "in-sample":
         return (x - x.mean()) / x.std()
     if how == "real-time":
@@ -213,7 +245,7 @@ def predictive_regression(panel: pd.DataFrame, horizon: int, *, z: str, cov: str
     the dependent variable is ``overlapping_sum(r, horizon)``. ``cov``: ``"hodrick"`` or
     ``"hac"`` (Newey–West, lags ≥ horizon − 1).
     """
-    zs = zscore(panel["ratio"], z, min_periods).rename("z")
+    zs = zscore(np.log(panel["ratio"]), z, min_periods).rename("z")
     r1 = panel["log_rel"].diff().shift(-1).rename("r")
     frame = pd.concat([zs, r1], axis=1).loc[zs.first_valid_index():]
     y = overlapping_sum(frame["r"], horizon).rename(f"r_{horizon}")
@@ -278,7 +310,8 @@ def band_touches(z: pd.Series, band: float = BAND_Z, rearm: float = REARM_Z) -> 
 def _slopes(levels: np.ndarray, log_rel: np.ndarray, horizon: int, z: str, min_periods: int) -> np.ndarray:
     """OLS slopes of forward ``horizon``-sums of Δlog_rel on the z of ``levels``, row by row.
 
-    ``levels`` and ``log_rel`` are (B, T) arrays; same sample rule as :func:`predictive_regression`.
+    ``levels`` (the log ratio) and ``log_rel`` are (B, T) arrays; same sample rule as
+    :func:`predictive_regression`.
     """
     b, t = levels.shape
     if z == "in-sample":
@@ -312,14 +345,14 @@ def rw_bootstrap_pvalue(panel: pd.DataFrame, horizon: int, *, z: str, min_period
     """
     lr = np.log(panel["ratio"].to_numpy(dtype=float))
     rel = panel["log_rel"].to_numpy(dtype=float)
-    obs = float(_slopes(np.exp(lr)[None, :], rel[None, :], horizon, z, min_periods)[0])
+    obs = float(_slopes(lr[None, :], rel[None, :], horizon, z, min_periods)[0])
     d_lr, d_rel = np.diff(lr), np.diff(rel)
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, len(d_lr), size=(n_boot, len(d_lr)))
     zeros = np.zeros((n_boot, 1))
     lr_b = lr[0] + np.concatenate([zeros, np.cumsum(d_lr[idx], axis=1)], axis=1)
     rel_b = rel[0] + np.concatenate([zeros, np.cumsum(d_rel[idx], axis=1)], axis=1)
-    draws = _slopes(np.exp(lr_b), rel_b, horizon, z, min_periods)
+    draws = _slopes(lr_b, rel_b, horizon, z, min_periods)
     return obs, float((1 + np.sum(draws <= obs)) / (1 + n_boot))
 
 
@@ -330,7 +363,7 @@ def predictive_inputs(panel: pd.DataFrame, z: str, min_periods: int) -> tuple[np
     (the rows Hodrick's rolled-back regressor sums use); the regression uses its first
     ``len − h + 1`` rows.
     """
-    zs = zscore(panel["ratio"], z, min_periods)
+    zs = zscore(np.log(panel["ratio"]), z, min_periods)
     r1 = panel["log_rel"].diff().shift(-1)
     frame = pd.concat([zs.rename("z"), r1.rename("r")], axis=1).loc[zs.first_valid_index():]
     valid = frame.notna().all(axis=1).to_numpy()
@@ -430,7 +463,7 @@ def _forward(log_rel: pd.Series, days: int) -> pd.Series:
 
 def touch_events(panel: pd.DataFrame, z: str) -> tuple[pd.DataFrame, list[dict]]:
     """Touches of the daily ratio's ±2 sd band and what followed (one dict per side and horizon)."""
-    zs = zscore(panel["ratio"], z, MIN_HISTORY_YEARS * PERIODS_PER_YEAR["D"])
+    zs = zscore(np.log(panel["ratio"]), z, MIN_HISTORY_YEARS * PERIODS_PER_YEAR["D"])
     touches = band_touches(zs)
     rets = panel["log_rel"].diff().dropna()
     for m in HORIZONS:
@@ -463,10 +496,101 @@ def touch_events(panel: pd.DataFrame, z: str) -> tuple[pd.DataFrame, list[dict]]
     return touches, stats
 
 
+def log_bands(ratio: pd.Series) -> dict[str, float]:
+    """Bands in logs, back in the ratio's units: ``exp(mean ± k sd)`` of ``log ratio``.
+
+    Returns ``mean`` (the geometric mean), ``-2 sd`` … ``+2 sd`` and ``sd_log`` (the sd of
+    the log ratio). Unlike the level bands ``mean ± k sd`` of the article, these are positive
+    and symmetric for a ratio that moves multiplicatively.
+    """
+    lx = np.log(ratio.dropna())
+    m, sd = float(lx.mean()), float(lx.std())
+    out = {"mean": math.exp(m), "sd_log": sd}
+    for k in (-2, -1, 1, 2):
+        out[f"{k:+d} sd"] = math.exp(m + k * sd)
+    return out
+
+
+def reversal_after_touches(panel: pd.DataFrame, z: str, horizon_months: int = HEADLINE_HORIZON, *,
+                           n_draws: int = N_EVENT_DRAWS, seed: int = SEED) -> dict:
+    """Reversal-signed forward return after the ±2 sd touches of the log band, with a placebo p-value.
+
+    Each touch's forward log relative return over ``horizon_months`` (in trading days) is
+    signed so that a reversal is positive (``−side × return``: down after an upper touch, up
+    after a lower one); the estimate is their mean. The placebo draws as many upper and lower
+    pseudo-touches as there are real ones from the other dates (z-score defined, forward window
+    complete, outside every touch's window) and recomputes the statistic; the p-value is
+    two-sided, ``2 × min`` of the one-sided shares with the ``(1 + count)/(1 + n_draws)`` rule.
+
+    Returns
+    -------
+    dict
+        ``n_touches`` (all touches), ``n_used`` (touches with a complete forward window),
+        ``estimate`` (percent), ``pvalue``, ``start``/``end`` of the z-score sample and
+        ``reason`` (empty, or why there is no test: no touch at all = *no event*, or fewer
+        than two usable touches).
+    """
+    days = horizon_periods(horizon_months, "D")
+    zs = zscore(np.log(panel["ratio"]), z, MIN_HISTORY_YEARS * PERIODS_PER_YEAR["D"])
+    valid = zs.dropna()
+    out = {"n_touches": 0, "n_used": 0, "estimate": np.nan, "pvalue": np.nan, "reason": "",
+           "start": f"{valid.index[0]:%Y-%m-%d}" if len(valid) else "", "end": f"{valid.index[-1]:%Y-%m-%d}"
+           if len(valid) else ""}
+    touches = band_touches(zs)
+    out["n_touches"] = len(touches)
+    if touches.empty:
+        out["reason"] = (f"no event: the {z} z-score of the log ratio never reached ±{BAND_Z:g} sd from "
+                         f"{out['start']} to {out['end']}, so no reversal after a touch can be observed")
+        return out
+    fwd = _forward(panel["log_rel"], days)
+    t_fwd = fwd.reindex(pd.DatetimeIndex(touches["date"])).to_numpy()
+    side = touches["side"].to_numpy()
+    ok = np.isfinite(t_fwd)
+    out["n_used"] = int(ok.sum())
+    if ok.sum() < 2:
+        out["reason"] = (f"too few events: {len(touches)} touch(es) of ±{BAND_Z:g} sd, {int(ok.sum())} with "
+                         f"{horizon_months} months of data after them; the reversal test needs at least 2")
+        return out
+    obs = float(np.mean(-side[ok] * t_fwd[ok]))
+    pos = {d: i for i, d in enumerate(panel.index)}
+    blocked = np.zeros(len(panel), dtype=bool)
+    for d in touches["date"]:
+        i = pos[pd.Timestamp(d)]
+        blocked[i: i + days + 1] = True
+    cand = np.flatnonzero(zs.notna().to_numpy() & np.isfinite(fwd.to_numpy()) & ~blocked)
+    n_up, n_down = int(((side == 1) & ok).sum()), int(((side == -1) & ok).sum())
+    if len(cand) < n_up + n_down:
+        out["reason"] = "too few placebo dates outside the touch windows"
+        return out
+    rng = np.random.default_rng(seed)
+    f = fwd.to_numpy()
+    draws = np.empty(n_draws)
+    for b in range(n_draws):
+        pick = rng.choice(cand, size=n_up + n_down, replace=False)
+        draws[b] = np.mean(np.concatenate([-f[pick[:n_up]], f[pick[n_up:]]]))
+    lo = (1 + np.sum(draws <= obs)) / (1 + n_draws)
+    hi = (1 + np.sum(draws >= obs)) / (1 + n_draws)
+    out |= {"estimate": 100 * obs, "pvalue": float(min(1.0, 2 * min(lo, hi)))}
+    return out
+
+
+def reversal_part(ev: dict, proxy: str) -> PartResult:
+    """The *reversal_after_touch* part from :func:`reversal_after_touches` (no touch = no event, untestable)."""
+    test = ("mean reversal-signed 12-month log return of small over large after the ±2 sd touches of the "
+            "real-time log band; placebo p (random dates outside the touch windows, same mix of sides)")
+    if ev["reason"]:
+        return PartResult("C11", "reversal_after_touch", n=int(ev["n_touches"]), proxy=proxy, test=test,
+                          missing=ev["reason"], detail=f"{ev['n_touches']} touch(es), {ev['n_used']} usable")
+    return PartResult("C11", "reversal_after_touch", estimate=float(ev["estimate"]), pvalue=float(ev["pvalue"]),
+                      n=int(ev["n_used"]), proxy=proxy, test=test,
+                      detail=f"{ev['n_used']} touches with 12 months after them ({ev['start']} to {ev['end']}); "
+                             f"mean reversal-signed return {ev['estimate']:.1f}%")
+
+
 # ----------------------------------------------------------------------------- study
 def _available(loader: DataLoader) -> list[Ratio]:
     out = []
-    for r in RATIOS:
+    for r in (*RATIOS, *LAUNCH_RATIOS):
         try:
             for sid in {r.small, r.large, r.price_small, r.price_large}:
                 loader.fetch(sid)
@@ -480,7 +604,7 @@ class Bands(Study):
     name = "bands"
     title = "Mean-reversion bands of the small/large ratios"
     claims = ("C11",)
-    parts = ("C11.stationary", "C11.predictive", "C11.on_article_date")
+    parts = ("C11.stationary", "C11.predictive", "C11.reversal_after_touch", "C11.on_article_date")
     series = tuple(sorted({sid for r in RATIOS for sid in (r.small, r.large, r.price_small, r.price_large)}))
 
     def run(self, loader: DataLoader, *, progress: Callable[[str], None] | None = None) -> StudyResult:
@@ -494,17 +618,27 @@ class Bands(Study):
             monthly = ratio_panel(loader, r, "M")
             x = daily["ratio"]
             mean, sd = float(x.mean()), float(x.std())
+            lb = log_bands(x)
             on = x.loc[:ARTICLE_DATE]
+            on_val = (float(on.iloc[-1]) if len(on) and on.index[-1] >= pd.Timestamp(ARTICLE_DATE)
+                      - pd.Timedelta(days=7) else np.nan)
+            shown = _mark(r, x.index[0])
+            sample = f"{x.index[0]:%Y-%m}–{x.index[-1]:%Y-%m}"
             band_rows.append({
-                "ratio": r.label, "Sample": f"{x.index[0]:%Y-%m}–{x.index[-1]:%Y-%m}", "Mean": mean,
+                "ratio": shown, "Bands": "log", "Sample": sample, "Mean": lb["mean"],
+                "−2 sd": lb["-2 sd"], "−1 sd": lb["-1 sd"], "+1 sd": lb["+1 sd"], "+2 sd": lb["+2 sd"],
+                f"On {ARTICLE_DATE}": on_val, "Latest": float(x.iloc[-1]),
+                "z latest": float((math.log(x.iloc[-1]) - math.log(lb["mean"])) / lb["sd_log"]),
+            })
+            band_rows.append({
+                "ratio": shown, "Bands": "level", "Sample": sample, "Mean": mean,
                 "−2 sd": mean - 2 * sd, "−1 sd": mean - sd, "+1 sd": mean + sd, "+2 sd": mean + 2 * sd,
-                f"On {ARTICLE_DATE}": float(on.iloc[-1]) if len(on) and on.index[-1] >= pd.Timestamp(ARTICLE_DATE)
-                - pd.Timedelta(days=7) else np.nan,
-                "Latest": float(x.iloc[-1]), "z latest": float((x.iloc[-1] - mean) / sd),
+                f"On {ARTICLE_DATE}": on_val, "Latest": float(x.iloc[-1]), "z latest": float((x.iloc[-1] - mean) / sd),
             })
             if r.label in ARTICLE:
                 a = ARTICLE[r.label]
-                band_rows.append({"ratio": ARTICLE_LABEL[r.label], "Sample": "2000–2024" if r.kind == "price" else "",
+                band_rows.append({"ratio": ARTICLE_LABEL[r.label], "Bands": "level",
+                                  "Sample": "2000–2024" if r.kind == "price" else "",
                                   "Mean": a["mean"], "−2 sd": a.get("-2 sd", np.nan), "−1 sd": a.get("-1 sd", np.nan),
                                   "+1 sd": a.get("+1 sd", np.nan), "+2 sd": a.get("+2 sd", np.nan),
                                   f"On {ARTICLE_DATE}": a["on_date"], "Latest": np.nan, "z latest": np.nan})
@@ -513,7 +647,7 @@ class Bands(Study):
                                    vr_lags=VR_LAGS, alpha=ALPHA).to_frame()
             urp = dict(zip(ur["test"], ur["pvalue"], strict=True))
             hl = half_life(np.log(monthly["ratio"]))
-            test_rows.append({"ratio": r.label, "N": len(monthly), "ADF p": urp["ADF"], "PP p": urp["Phillips-Perron"],
+            test_rows.append({"ratio": _mark(r, monthly.index[0]), "N": len(monthly), "ADF p": urp["ADF"], "PP p": urp["Phillips-Perron"],
                               "KPSS p": urp["KPSS"], f"VR({VR_LAGS}) p": urp["Variance ratio"], "rho": hl["rho"],
                               "HL": hl["halflife"], "HL low": hl["halflife_lo"], "HL high": hl["halflife_hi"],
                               "rho b.c.": hl["rho_bc"], "HL b.c.": hl["halflife_bc"]})
@@ -521,7 +655,7 @@ class Bands(Study):
             min_m = MIN_HISTORY_YEARS * 12
             head_pred = {}
             for h in HORIZONS:
-                row = {"ratio": r.label, "h": h}
+                row = {"ratio": _mark(r, monthly.index[0]), "h": h}
                 for zt in ("real-time", "in-sample"):
                     hod = predictive_regression(monthly, h, z=zt, cov="hodrick", min_periods=min_m)
                     hac = predictive_regression(monthly, h, z=zt, cov="hac", min_periods=min_m)
@@ -537,15 +671,30 @@ class Bands(Study):
                                      "hac_lags": hac.bandwidth}
                 pred_rows.append(row)
 
+            per_ratio[r.label] = {"bands": (mean, sd), "log_bands": lb, "ur": urp, "hl": hl, "pred": head_pred,
+                                  "daily": daily, "monthly": monthly}
+            if r in LAUNCH_RATIOS:  # launch-date robustness: bands, unit roots and slopes only
+                continue
             ev_all = {}
             for zt in ("in-sample", "real-time"):
                 touches, ev = touch_events(daily, zt)
                 ev_all[zt] = ev
                 for e in ev:
-                    touch_rows.append({"ratio": r.label, "bands": zt, **e})
-                touch_lists.append(touches.assign(ratio=r.label, bands=zt))
-            per_ratio[r.label] = {"bands": (mean, sd), "ur": urp, "hl": hl, "pred": head_pred,
-                                  "ev": ev_all, "touches": touch_lists[-2:], "daily": daily}
+                    touch_rows.append({"ratio": _mark(r, daily.index[0]), "bands": zt, **e})
+                touch_lists.append(touches.assign(ratio=_mark(r, daily.index[0]), bands=zt))
+            per_ratio[r.label] |= {"ev": ev_all, "touches": touch_lists[-2:]}
+
+        # ---------------------------------------------------------------- reversal part and power
+        power = None
+        if HEADLINE in per_ratio:
+            if progress:
+                progress("C11 reversal and power")
+            h = per_ratio[HEADLINE]
+            h["reversal"] = reversal_after_touches(h["daily"], "real-time")
+            h["reversal_is"] = reversal_after_touches(h["daily"], "in-sample")
+            lm = np.log(h["monthly"]["ratio"])
+            power = reversion_power(len(lm), float(lm.diff().std()), POWER_HALF_LIVES, horizon=HEADLINE_HORIZON,
+                                    min_periods=MIN_HISTORY_YEARS * 12, reps=POWER_REPS, alpha=ALPHA, seed=SEED)
 
         # ---------------------------------------------------------------- grid
         if progress:
@@ -553,13 +702,13 @@ class Bands(Study):
         grid = run_grid(estimate, GRID, loader=loader, null_draws=NULL_DRAWS, seed=NULL_SEED, name="C11 grid",
                         progress=progress)
         gframe = grid.ok()
-        parts = self._parts(per_ratio)
-        numbers = self._numbers(per_ratio, gframe)
+        parts = self._parts(per_ratio, power)
+        numbers = self._numbers(per_ratio, gframe, power)
         figures = self._figures(per_ratio)
 
-        bands = pd.DataFrame(band_rows).set_index("ratio")
+        bands = pd.DataFrame(band_rows).set_index(["ratio", "Bands"]).rename_axis(["Ratio", "Bands"])
         tests = pd.DataFrame(test_rows).set_index("ratio").replace([np.inf, -np.inf], np.nan)  # "--" = unbounded
-        pred = pd.DataFrame(pred_rows).set_index(["ratio", "h"])
+        pred = pd.DataFrame(pred_rows).set_index(["ratio", "h"]).rename_axis(["Ratio", "h"])
         pred_shown = pred[["N_rt", "β_rt", "p_hod_rt", "p_hac_rt", "p_boot_rt", "r2_rt",
                            "β_is", "p_hod_is", "p_boot_is"]].rename(columns={
                                "N_rt": "N", "β_rt": "β (real-time z)", "p_hod_rt": "p Hodrick",
@@ -571,7 +720,8 @@ class Bands(Study):
         tl = tl.assign(side=tl["side"].map({1: "+2 sd", -1: "−2 sd"}),
                        **{f"fwd_{m}m": 100 * tl[f"fwd_{m}m"] for m in HORIZONS})
         touch_list = self._touch_list(tl)
-        robust = self._grid_summary(grid.to_frame())
+        marks = {r.label: _mark(r, per_ratio[r.label]["daily"].index[0]) for r in ratios}
+        robust = self._grid_summary(grid.to_frame().assign(ratio=lambda f: f["ratio"].map(lambda v: marks.get(v, v))))
 
         min_d = MIN_HISTORY_YEARS
         tables = [
@@ -580,14 +730,20 @@ class Bands(Study):
                                        f"On {ARTICLE_DATE}": 1, "Latest": 1, "z latest": 2},
                   index_label="Ratio",
                   sample="daily ratios over each pair's common history (first date and monthly N in the stationarity table)",
-                  notes=["Daily ratios 100 × small / large; bands = mean ± 1 and 2 standard deviations over our "
-                         "sample. SW small/large uses the published 801813 and 801811 levels (both based 1000 on "
+                  notes=["Daily ratios 100 × small / large. Log bands (the ones every reversal test uses): "
+                         "exp(m ± k s) with m and s the mean and standard deviation of the log ratio, so Mean is the "
+                         "geometric mean and the bands stay positive; z latest in sd of the log ratio. Level bands "
+                         "(the article's convention, kept only to replicate its printed numbers): mean ± k sd of the "
+                         "ratio itself, which for a trending ratio can fall below zero. "
+                         "SW small/large uses the published 801813 and 801811 levels (both based 1000 on "
                          "1999-12-30, so no rebasing is needed), but 801811 is public only from 2015-01-05: our "
                          "mean and sd cover 2015–2024, the article's 2000–2024. The article's P/E ratio is Shenwan "
                          "small/large, which has no public P/E after 2016 for the small index and none for the "
                          "large one; CSI 500/CSI 300 TTM P/E stands in (2011–). Turnover: daily turnover rate of "
                          "801813 over that of 801811. The article's P/B ratio (mean 144.15%) is not testable: no "
-                         "public P/B of 801811. z latest: latest value in in-sample sd units."]),
+                         "public P/B of 801811. Rows 'from launch': the same ratio from the later launch "
+                         "date of its two indices (launch-date robustness); CSI 2000 has too short a history after its "
+                         f"2023-08 launch for one. {SHENWAN_NOTE}", BACK_CALCULATED_NOTE]),
             Table(name="c11_stationarity",
                   caption="Unit-root and stationarity tests and AR(1) half-life of the monthly log ratios",
                   frame=tests, index_label="Ratio",
@@ -598,7 +754,8 @@ class Bands(Study):
                          f"{VR_LAGS} months, heteroskedasticity-robust (null: random walk). HL: half-life in months "
                          "= ln 0.5 / ln rho from the AR(1) with a constant; HL low/high map rho's 95% HAC interval "
                          "(-- = unbounded: the interval reaches 1; likewise HL b.c. when rho b.c. ≥ 1). "
-                         "b.c.: Kendall (1954) bias correction rho + (1 + 3 rho)/T."]),
+                         "b.c.: Kendall (1954) bias correction rho + (1 + 3 rho)/T. Rows 'from launch': the sample "
+                         f"starts at the later launch of the two indices. {SHENWAN_NOTE}", BACK_CALCULATED_NOTE]),
             Table(name="c11_predictive",
                   caption="Predictive regressions of the future h-month log relative return on the ratio's z-score",
                   frame=pred_shown, index_label="Ratio",
@@ -610,18 +767,22 @@ class Bands(Study):
                          "full-sample mean and sd (the article's bands). p Hodrick: Hodrick (1992) 1B; p HAC: "
                          "Newey–West with max(NW 1994 rule, h − 1) lags; p RW boot: one-sided, share of "
                          f"{N_BOOT} random-walk resamples (i.i.d. monthly changes, drift kept, z rebuilt) with a "
-                         "slope at or below ours. A negative β is mean reversion."]),
+                         "slope at or below ours. A negative β is mean reversion. z-scores are of the log ratio. "
+                         f"N counts overlapping h-month sums (N/h non-overlapping). Rows 'from launch': the sample "
+                         f"starts at the later launch of the two indices. {SHENWAN_NOTE}", BACK_CALCULATED_NOTE]),
             Table(name="c11_touches", caption="After a ±2 sd touch: the next 3, 6 and 12 months of relative return",
                   frame=touch_tab, index_label="",
                   digits={"Touches": 0, "3m (%)": 1, "p 3m": 3, "6m (%)": 1, "p 6m": 3, "12m (%)": 1, "p 12m": 3,
                           "All 12m (%)": 1},
-                  notes=["Daily. A touch: first day with z ≥ 2 (≤ −2) after being inside the band; a side re-arms "
+                  notes=["Daily; z is the z-score of the log ratio (log bands). "
+                         "A touch: first day with z ≥ 2 (≤ −2) after being inside the band; a side re-arms "
                          f"when |z| returns within {REARM_Z:g} sd. 3m/6m/12m: mean log relative return (small over "
                          "large, percent) over trading days 1–63, 1–126 and 1–252 after the touch, over the touches "
                          "with that many days left; All 12m: the unconditional 12-month mean over the same sample. "
                          f"p: placebo p-value from econ.models.events.event_study, {N_EVENT_DRAWS} draws of random "
                          "dates outside the touch windows, one-sided in the reversal direction (down after +2 sd, up "
-                         f"after −2 sd); needs ≥ 2 touches. Real-time bands start after {min_d} years of data."]),
+                         f"after −2 sd); needs ≥ 2 touches. Real-time bands start after {min_d} years of data.",
+                         BACK_CALCULATED_NOTE]),
             Table(name="c11_touch_list",
                   caption="Every ±2 sd touch of the in-sample bands of the price and P/E ratios and what followed",
                   frame=touch_list, index_label="",
@@ -629,8 +790,8 @@ class Bands(Study):
                   digits={"z": 2, "Ratio (%)": 1, "3m (%)": 1, "6m (%)": 1, "12m (%)": 1},
                   notes=["In-sample bands (the article's construction). Forward log relative return of small over "
                          "large (percent) over 63, 126 and 252 trading days after the touch; -- where the sample "
-                         "ends first. The turnover ratio's touches (mostly 2015–2016 and 2018–2020) are summarised in "
-                         "the previous table."]),
+                         "ends first. Log bands: z is the z-score of the log ratio. The turnover ratio's touches are "
+                         "summarised in the previous table.", BACK_CALCULATED_NOTE]),
             Table(name="c11_robustness",
                   caption="Robustness grid: slope of the forward relative return on the z-score across specifications",
                   frame=robust, index_label="",
@@ -641,8 +802,11 @@ class Bands(Study):
                          "1B, Newey–West HAC with ≥ h − 1 lags); none excluded. Shares are of estimated "
                          "specifications; p two-sided, not adjusted for the number of specifications (the joint test "
                          f"and Romano–Wolf p-values use {grid.null_draws} null draws that shift each z-score "
-                         "circularly against its forward returns: specification-curve table)."]),
+                         "circularly against its forward returns: specification-curve table). The grid uses each "
+                         f"ratio's whole history (no launch-date rows). {SHENWAN_NOTE}", BACK_CALCULATED_NOTE]),
         ]
+        if power is not None:
+            tables.append(self._power_table(power))
         grid_run = declared.grid_run("C11.predictive", grid, label="slope of the future relative return on the ratio z-score")
         return StudyResult(
             study=self.name, title=self.title, parts=parts, tables=tables, figures=figures, numbers=numbers,
@@ -655,6 +819,30 @@ class Bands(Study):
         )
 
     # ------------------------------------------------------------------ helpers
+    @staticmethod
+    def _power_table(power: ReversionPowerResult) -> Table:
+        t = power.table.reset_index()
+        t["Half-life (months)"] = ["random walk (null)" if math.isinf(v) else f"{v:g}" for v in t["half_life"]]
+        frame = t.set_index("Half-life (months)")[["rho", "implied_beta", "mean_beta", "reject", "power",
+                                                   "power_size_adjusted"]].rename(columns={
+            "implied_beta": "β implied", "mean_beta": "Mean β estimate", "reject": "Reject (either sign)",
+            "power": "Power", "power_size_adjusted": "Power, size-adjusted"})
+        return Table(
+            name="c11_power", caption="Power of the headline predictive regression at its own sample size",
+            frame=frame, digits={"rho": 3, "β implied": 3, "Mean β estimate": 3, "Reject (either sign)": 2, "Power": 2,
+                                 "Power, size-adjusted": 2},
+            sample=(f"Monte Carlo, {power.reps} replications per row; {power.n_periods} months, {power.min_periods}-month "
+                    f"burn-in, {power.horizon}-month horizon: N = {power.nobs} overlapping observations"),
+            notes=["The monthly log Shenwan small/large ratio is simulated as an AR(1) with the stated half-life "
+                   "(random walk in the first row), innovation sd equal to the sd of its observed monthly changes, "
+                   "and the headline regression is run on each path: forward 12-month change on the real-time "
+                   f"z-score, Hodrick (1992) 1B errors, level {ALPHA:g}. β implied: population slope per sd of the "
+                   "log ratio, (rho^12 − 1) sd. Power: share of samples with p < level and β < 0 (what the policy "
+                   "needs to back the claim). Reject: two-sided rejection rate; in the first row it is the test's true size. "
+                   "Power, size-adjusted: share of Hodrick t-statistics below the 2.5% quantile of their "
+                   "random-walk distribution (a test of exact size). The verdict's Romano–Wolf adjustment over the "
+                   "grid lowers both."])
+
     @staticmethod
     def _touch_table(rows: pd.DataFrame) -> pd.DataFrame:
         out = []
@@ -696,9 +884,10 @@ class Bands(Study):
         return pd.DataFrame(rows).set_index("")
 
     @staticmethod
-    def _parts(per: dict) -> list[PartResult]:
-        """Stationarity, the predictive slope and the level on the article's date, for the headline ratio."""
-        keys = ("stationary", "predictive", "on_article_date")
+    def _parts(per: dict, power: ReversionPowerResult | None) -> list[PartResult]:
+        """Stationarity, the predictive slope (with its power), the reversal after touches and the level on
+        the article's date, for the headline ratio."""
+        keys = ("stationary", "predictive", "reversal_after_touch", "on_article_date")
         if HEADLINE not in per:
             return [PartResult("C11", k, missing="Shenwan small 801813 and large 801811 daily closes") for k in keys]
         h = per[HEADLINE]
@@ -714,17 +903,27 @@ class Bands(Study):
                        detail=f"ADF p {ur['ADF']:.3f}, KPSS p {ur['KPSS']:.3f}; half-life {hl['halflife']:.1f} months"),
             PartResult("C11", "predictive", estimate=float(pr["beta"]), se=float(pr["se"]),
                        ci=z_ci(pr["beta"], pr["se"]), pvalue=float(pr["p_hodrick"]), n=int(pr["nobs"]), proxy=HEADLINE,
-                       test="predictive regression on the real-time z-score, Hodrick (1992) errors",
+                       power=None if power is None else power.power_at(POWER_HALF_LIFE, size_adjusted=True),
+                       test="predictive regression on the real-time z-score of the log ratio, Hodrick (1992) errors",
                        detail=f"12-month β {pr['beta']:.3f} per sd (HAC p {pr['p_hac']:.3f}, random-walk bootstrap "
-                              f"p {pr['p_boot']:.3f})"),
+                              f"p {pr['p_boot']:.3f})" + ("" if power is None else
+                              f"; at N = {power.nobs} the Hodrick test rejects a random walk in "
+                              f"{power.size:.2f} of simulated samples (nominal {ALPHA:g}); power against a "
+                              f"{POWER_HALF_LIFE:g}-month half-life {power.power_at(POWER_HALF_LIFE):.2f} at that "
+                              f"size, {power.power_at(POWER_HALF_LIFE, size_adjusted=True):.2f} size-adjusted "
+                              f"({power.reps} replications)")),
+            reversal_part(h["reversal"], HEADLINE) if "reversal" in h else
+            PartResult("C11", "reversal_after_touch", missing="Shenwan small 801813 and large 801811 daily closes"),
             on_part,
         ]
 
     @staticmethod
-    def _numbers(per: dict, g: pd.DataFrame) -> dict:
+    def _numbers(per: dict, g: pd.DataFrame, power: ReversionPowerResult | None = None) -> dict:
         out: dict = {}
         keys = {HEADLINE: "sw", LONGEST: "csi1000", "P/E CSI 500/CSI 300": "pe", "Turnover SW small/large": "turnover",
-                "Micro-cap/CSI 300": "micro", "CSI 500/CSI 300": "csi500", "CSI 2000/CSI 300": "csi2000"}
+                "Micro-cap/CSI 300": "micro", "CSI 500/CSI 300": "csi500", "CSI 2000/CSI 300": "csi2000",
+                f"{LONGEST} from launch": "csi1000_live", "Micro-cap/CSI 300 from launch": "micro_live",
+                "CSI 500/CSI 300 from launch": "csi500_live"}
         for label, k in keys.items():
             if label not in per:
                 continue
@@ -744,10 +943,13 @@ class Bands(Study):
                     f"C11_{k}_slope12": v["pred"]["beta"], f"C11_{k}_slope12_p_hodrick": v["pred"]["p_hodrick"],
                     f"C11_{k}_slope12_p_hac": v["pred"]["p_hac"], f"C11_{k}_slope12_p_boot": v["pred"]["p_boot"],
                     f"C11_{k}_slope12_n": int(v["pred"]["nobs"])}
+            lb = v["log_bands"]
+            out |= {f"C11_{k}_log_mean": lb["mean"], f"C11_{k}_log_lo1": lb["-1 sd"], f"C11_{k}_log_hi1": lb["+1 sd"],
+                    f"C11_{k}_log_lo2": lb["-2 sd"], f"C11_{k}_log_hi2": lb["+2 sd"], f"C11_{k}_sd_log": lb["sd_log"]}
             if len(on):
                 out[f"C11_{k}_on_date"] = float(on.iloc[-1])
             for bands_kind, tag in (("in-sample", "is"), ("real-time", "rt")):
-                for e in v["ev"][bands_kind]:
+                for e in v.get("ev", {}).get(bands_kind, []):
                     side = "up" if e["side"] == 1 else "down"
                     m = e["horizon"]
                     out[f"C11_{k}_touch_{tag}_{side}_mean{m}"] = 100 * e["mean"] if not np.isnan(e["mean"]) else np.nan
@@ -758,13 +960,38 @@ class Bands(Study):
                     out[f"C11_{k}_touch_{tag}_{side}_mean12"] = 100 * e["mean"] if not np.isnan(e["mean"]) else np.nan
                     out[f"C11_{k}_touch_{tag}_{side}_p"] = e["p"]
         if HEADLINE in per:
-            out["C11_halflife_months"] = per[HEADLINE]["hl"]["halflife"]
+            h = per[HEADLINE]
+            out["C11_halflife_months"] = h["hl"]["halflife"]
+            for tag, ev in (("rt", h.get("reversal")), ("is", h.get("reversal_is"))):
+                if ev is None:
+                    continue
+                out[f"C11_reversal_{tag}_touches"] = int(ev["n_touches"])
+                out[f"C11_reversal_{tag}_used"] = int(ev["n_used"])
+                out[f"C11_reversal_{tag}_zstart"] = ev["start"]
+                if not ev["reason"]:
+                    out[f"C11_reversal_{tag}_mean12"] = float(ev["estimate"])
+                    out[f"C11_reversal_{tag}_p"] = float(ev["pvalue"])
+        if power is not None:
+            out["C11_power_n"] = power.nobs
+            out["C11_power_months"] = power.n_periods
+            out["C11_power_burnin_months"] = power.min_periods
+            out["C11_power_reps"] = power.reps
+            out["C11_power_sigma"] = power.sigma
+            out["C11_power_size"] = power.size
+            out["C11_power_halflife"] = int(POWER_HALF_LIFE)
+            out["C11_power_hl12"] = power.power_at(POWER_HALF_LIFE)
+            out["C11_power_hl12_adj"] = power.power_at(POWER_HALF_LIFE, size_adjusted=True)
+            out["C11_power_hl6"] = power.power_at(6.0)
+            out["C11_power_hl6_adj"] = power.power_at(6.0, size_adjusted=True)
+            out["C11_power_implied_beta_hl12"] = float(power.table.loc[POWER_HALF_LIFE, "implied_beta"])
+            out["C11_power_nonoverlap"] = power.nobs // power.horizon
         for k, a in ARTICLE.items():
             tag = keys[k]
             names = {"mean": "mean", "on_date": "on_date", "-1 sd": "lo1", "+1 sd": "hi1", "-2 sd": "lo2",
                      "+2 sd": "hi2"}
             out |= {f"C11_article_{tag}_{names[f]}": v for f, v in a.items()}
-        levels = ("_mean", "_sd", "_lo1", "_hi1", "_lo2", "_hi2", "_on_date", "_latest")
+        levels = ("_mean", "_sd", "_lo1", "_hi1", "_lo2", "_hi2", "_on_date", "_latest", "_log_mean", "_log_lo1",
+                  "_log_hi1", "_log_lo2", "_log_hi2")
         out |= {f"{k}_txt": f"{v:.2f}" for k, v in list(out.items())  # percent levels to 2 dp for the prose
                 if k.endswith(levels) and isinstance(v, float) and np.isfinite(v)}
         out["C11_grid_n"] = int(len(g))
@@ -788,17 +1015,17 @@ class Bands(Study):
             if label not in per:
                 continue
             v = per[label]
-            mean, sd = v["bands"]
+            lb = v["log_bands"]
             x = v["daily"]["ratio"]
             shown = x.rolling(20).mean() if label.startswith("Turnover") else x
-            ex = x.expanding(min_periods=MIN_HISTORY_YEARS * PERIODS_PER_YEAR["D"])
-            data = pd.DataFrame({"ratio": shown, "real-time +2 sd": ex.mean() + 2 * ex.std(),
-                                 "real-time −2 sd": ex.mean() - 2 * ex.std()})
+            ex = np.log(x).expanding(min_periods=MIN_HISTORY_YEARS * PERIODS_PER_YEAR["D"])
+            data = pd.DataFrame({"ratio": shown, "real-time +2 sd": np.exp(ex.mean() + 2 * ex.std()),
+                                 "real-time −2 sd": np.exp(ex.mean() - 2 * ex.std())})
             tl = v["touches"][0]  # in-sample touches
             marks = [(f"{d:%Y-%m-%d}", float(x.loc[d]), "▼" if s == 1 else "▲")
                      for d, s in zip(tl["date"], tl["side"], strict=True)]
-            figs.append(Figure(name=name, title=title, data=data, ylabel="percent",
-                               hlines=[mean - 2 * sd, mean - sd, mean, mean + sd, mean + 2 * sd], marks=marks))
+            figs.append(Figure(name=name, title=title, data=data, ylabel="percent (log scale)", logy=True,
+                               hlines=[lb["-2 sd"], lb["-1 sd"], lb["mean"], lb["+1 sd"], lb["+2 sd"]], marks=marks))
         return figs
 
 

@@ -1,7 +1,8 @@
 """User data for claims C12–C14: fund holdings by stock and institutional research visits.
 
-No public source holds either (see the vault's ``SOURCES.md``, "Size-style micro data"), so
-this module is the pipeline for a user who has them: a declared input schema, strict
+Both are public through Eastmoney (``econ.data.holdings_akshare`` downloads them with akshare)
+but neither is in the public vault (see the vault's ``SOURCES.md``, "Size-style micro data"),
+so this module is the pipeline for a user who imports them: a declared input schema, strict
 validation, the aggregates the articles plot, and the lead–lag analysis the claims call for.
 Nothing here invents data; :func:`synthetic_user_data` builds a labelled synthetic world only
 to prove that the pipeline recovers a known lead.
@@ -52,6 +53,15 @@ Aggregates
   CSI 1000 members and to the rest, membership from the vault's spell file
   (``index_members_csi300_500_1000_2005_2025.csv.gz``; CSI 1000 usable from 2015-06).
 
+Signals
+-------
+* :func:`active_weights` -- a bucket's fund (or visit) share minus its share of total market
+  cap (:func:`market_benchmark` reads it from the vault's concentration file): the tilt away
+  from market weights, the signal the lead analysis uses.
+* :func:`publication_dates` / :func:`to_publication_dates` -- the month end from which a
+  report's holdings are public (:data:`REPORT_LAG_MONTHS`, the CSRC disclosure deadlines) or a
+  visit aggregate is usable (:data:`VISIT_LAG_MONTHS`).
+
 Analysis
 --------
 * :func:`lead_analysis` -- does the aggregate lead the style? Granger F on differences,
@@ -82,6 +92,8 @@ from econ.data.errors import VaultFileError
 from econ.models.base import Result
 
 __all__ = [
+    "CONCENTRATION_FILE", "LEAD_TOLERANCE", "REPORT_LAG_MONTHS", "VISIT_LAG_MONTHS", "active_weights",
+    "market_benchmark", "publication_dates", "to_publication_dates",
     "AGGREGATES_COLUMNS", "AGGREGATES_FILE", "CAP_BUCKETS_YI", "HOLDINGS_COLUMNS", "HOLDINGS_FILE",
     "MEMBERS_FILE", "MKTCAP_FILE", "VISITS_COLUMNS", "VISITS_FILE", "VISIT_AGGREGATES_COLUMNS",
     "VISIT_AGGREGATES_FILE", "HoldingsDataError", "LadderResult", "LeadAnalysis",
@@ -140,6 +152,19 @@ CSI1000_START = pd.Timestamp("2015-06-01")
 MAX_RANK_LAG_DAYS = 92
 #: Below this many differences the lead-lag bootstrap uses a fixed block of ceil(n^(1/3)).
 SHORT_SAMPLE = 20
+#: Months from a fund report's date to the statutory deadline of its publication (CSRC, 公开募集证券投资
+#: 基金信息披露管理办法 2019, arts. 17-19: quarterly reports within 15 working days of the quarter end,
+#: semi-annual reports within two months of 30 June, annual reports within three months of 31 December).
+#: A holding is usable only from the month end this many months after its report date.
+REPORT_LAG_MONTHS: dict[int, int] = {3: 1, 6: 2, 9: 1, 12: 3}
+#: Research visits: SZSE listed firms file the record of an investor-relations visit within two trading
+#: days; a period's visit aggregate is taken as usable one month after the period ends.
+VISIT_LAG_MONTHS = 1
+#: The vault's market-cap shares by bucket (the market-weight benchmark of the active weights).
+CONCENTRATION_FILE = "mktcap_concentration_quarterly_2005_2025.csv"
+#: Best leads within this many periods of the claimed lead (and >= 1) count as "the claimed lead".
+LEAD_TOLERANCE = 1
+
 #: Absolute size ladder for C13, in CNY 100m (亿元): >5000 (500bn), 1000-5000 (100-500bn), ...,
 #: <10 (1bn). The article elides its middle thresholds; these are declared here.
 CAP_BUCKETS_YI: tuple[float, ...] = (5000.0, 1000.0, 500.0, 200.0, 100.0, 50.0, 10.0)
@@ -583,6 +608,67 @@ def visit_membership_shares(visits: pd.DataFrame, members: pd.DataFrame, *, freq
 
 
 # ------------------------------------------------------------------------------------------
+# active weights and publication lags
+# ------------------------------------------------------------------------------------------
+def publication_dates(dates: Iterable[Any], kind: str = "holdings") -> pd.DatetimeIndex:
+    """The month end from which each aggregate dated ``dates`` is public.
+
+    ``kind="holdings"``: a fund report dated at a quarter end becomes public
+    :data:`REPORT_LAG_MONTHS` months later (semi-annual 06-30 -> 08-31, annual 12-31 -> 03-31
+    of the next year); ``kind="visits"``: :data:`VISIT_LAG_MONTHS` after the period end.
+    """
+    idx = pd.DatetimeIndex(pd.to_datetime(list(dates)))
+    if kind == "holdings":
+        bad = sorted({d.month for d in idx} - set(REPORT_LAG_MONTHS))
+        if bad or not (idx == idx + pd.offsets.MonthEnd(0)).all():
+            raise ValueError(f"fund report dates must be quarter ends; got months {bad or 'not at month end'}")
+        lags = [REPORT_LAG_MONTHS[d.month] for d in idx]
+    elif kind == "visits":
+        lags = [VISIT_LAG_MONTHS] * len(idx)
+    else:
+        raise ValueError(f"kind must be 'holdings' or 'visits'; got {kind!r}")
+    return pd.DatetimeIndex([d + pd.offsets.MonthEnd(k) for d, k in zip(idx + pd.offsets.MonthEnd(0), lags,
+                                                                          strict=True)])
+
+
+def to_publication_dates(frame: pd.DataFrame | pd.Series, kind: str = "holdings") -> pd.DataFrame | pd.Series:
+    """``frame`` re-indexed by :func:`publication_dates` of its index (the date the values become known)."""
+    out = frame.copy()
+    out.index = publication_dates(frame.index, kind)
+    out.index.name = "available"
+    return out
+
+
+def market_benchmark(concentration: pd.DataFrame, dates: Iterable[Any], columns: Sequence[str]) -> pd.DataFrame:
+    """Market-cap shares of the buckets ``columns`` at each date (last quarter end on or before it).
+
+    ``concentration`` is the vault's :data:`CONCENTRATION_FILE` (``date`` and the share columns,
+    fractions); the quarter end used must be at most :data:`MAX_RANK_LAG_DAYS` before the date.
+    """
+    _require(concentration, dict.fromkeys(["date", *columns], ""), CONCENTRATION_FILE)
+    c = concentration.assign(date=pd.to_datetime(concentration["date"])).set_index("date").sort_index()
+    idx = pd.DatetimeIndex(pd.to_datetime(list(dates)))
+    used = _rank_dates(idx, pd.DatetimeIndex(c.index))
+    out = c.loc[used.to_numpy(), list(columns)].astype(float)
+    out.index = idx
+    return out
+
+
+def active_weights(shares: pd.DataFrame, market: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Active weights: each bucket's fund (or visit) share minus the bucket's market-cap share.
+
+    A fund family that holds the market has zero active weight whatever the market's own drift
+    between buckets; only the tilt away from market weights is a signal. Dates without a market
+    share (e.g. outside-CSI 1800 before 2015-06) give NaN.
+    """
+    missing = [c for c in columns if c not in shares or c not in market]
+    if missing:
+        raise ValueError(f"columns missing from shares or market: {missing}")
+    m = market.reindex(shares.index)
+    return (shares[list(columns)] - m[list(columns)]).add_prefix("active_")
+
+
+# ------------------------------------------------------------------------------------------
 # lead analysis
 # ------------------------------------------------------------------------------------------
 @dataclasses.dataclass(repr=False)
@@ -610,6 +696,13 @@ class LeadAnalysis(Result):
         The claimed sign of the correlation (+1 or -1).
     fit_best_lead
         Lead with the highest R-squared in the best-lead regressions.
+    lead_mass, lead_p
+        Share of bootstrap draws whose best lead lies within :data:`LEAD_TOLERANCE` of the
+        claimed lead (leads >= 1 only), and the intersection-union p-value of "the signal leads
+        by about the claimed lead": the larger of ``boot_p`` (no Granger causality) and the
+        bootstrap p-value of "the best lead lies outside that neighbourhood" (which includes
+        lead 0). Small only when the data reject both alternatives; the claimed lead merely
+        lying in the confidence set is not enough.
     table
         Per lead: correlation, band, bootstrap share of being best, R-squared.
     """
@@ -629,6 +722,8 @@ class LeadAnalysis(Result):
     sign: int
     fit_best_lead: int
     table: pd.DataFrame
+    lead_mass: float = float("nan")
+    lead_p: float = float("nan")
     title = "Lead analysis"
 
     def to_frame(self) -> pd.DataFrame:
@@ -696,12 +791,17 @@ def lead_analysis(signal: pd.Series, style: pd.Series, *, leads: Iterable[int] =
                            sign="pos" if sign > 0 else "neg", block_size=block)
     fit = best_lead_fit(d["style"], d["signal"] * sign, leads=lead_list)
     table = cc.to_frame().merge(fit.table[["lead", "rsquared", "coef", "pvalue"]], on="lead", how="left")
+    near = np.array([k >= 1 and abs(k - int(claimed_lead)) <= LEAD_TOLERANCE for k in cc.leads])
+    mass = float(cc.argmax_share[near].sum())
+    outside = round((1.0 - mass) * cc.n_boot)
+    p_outside = (1.0 + outside) / (1.0 + cc.n_boot)
+    lead_p = float("nan") if math.isnan(bp) else max(bp, p_outside)
     return LeadAnalysis(
         signal_name=str(signal.name or "signal"), style_name=str(style.name or "style"), nobs=len(both),
         lags=lags, granger_p=gp, ty_p=tp, boot_p=bp, best_lead=cc.best_lead, best_corr=cc.best_corr,
         confidence_set=cc.confidence_set, claimed_lead=int(claimed_lead),
         claimed_in_set=int(claimed_lead) in cc.confidence_set, sign=sign, fit_best_lead=fit.best_lead,
-        table=table)
+        table=table, lead_mass=mass, lead_p=lead_p)
 
 
 # ------------------------------------------------------------------------------------------

@@ -433,3 +433,106 @@ def test_real_membership_classifies_known_stocks(real_panels):
     assert out.loc[pd.Timestamp("2021-12-31"), "share_csi300"] == pytest.approx(0.5)
     assert out.loc[pd.Timestamp("2023-12-31"), "share_csi300"] == pytest.approx(1.0)
     assert out["n_unclassified"].sum() == 0
+
+
+# ------------------------------------------------------------------------------------------
+# active weights and the publication lag (referee point 12)
+# ------------------------------------------------------------------------------------------
+def _ar1_path(n: int, phi: float, rng: np.random.Generator) -> np.ndarray:
+    z = np.empty(n)
+    z[0] = rng.standard_normal()
+    for t in range(1, n):
+        z[t] = phi * z[t - 1] + np.sqrt(1 - phi**2) * rng.standard_normal()
+    return z
+
+
+def _aggregate_world(*, active_leads: bool, market_leads: bool, lead: int = 2, n: int = 60, seed: int = 0):
+    """Semi-annual top-50 fund share = market-cap share + active weight; either may lead the style.
+
+    The driver ``d`` (AR(1) changes) moves the style ``lead`` periods later; it enters the
+    active weight and/or the market-cap share; the other part is independent noise.
+    """
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range("1995-06-30", periods=n, freq="6ME")
+    d = _ar1_path(n + lead, 0.3, rng)[lead:]
+    noise = _ar1_path(n, 0.3, rng)
+    market = 0.40 + 0.008 * np.cumsum(d if market_leads else noise)
+    active = 0.05 + 0.008 * np.cumsum(d if active_leads else 0.3 * rng.standard_normal(n))
+    dstyle = np.zeros(n)
+    dstyle[lead:] = 0.8 * d[:-lead]
+    dstyle += 0.6 * rng.standard_normal(n)
+    style = pd.Series(np.cumsum(0.05 * dstyle), index=dates, name="log large/small")
+    shares = pd.DataFrame({"share_top50": market + active}, index=dates)
+    mkt = pd.DataFrame({"share_top50": market}, index=dates)
+    return shares, mkt, style
+
+
+def test_a_known_lead_of_the_active_weight_is_detected():
+    # constructed data: the active top-50 weight leads the style by 2 half-years; the market share drifts
+    shares, market, style = _aggregate_world(active_leads=True, market_leads=False, seed=1)
+    active = H.active_weights(shares, market, ["share_top50"])["active_share_top50"]
+    res = H.lead_analysis(active, style, claimed_lead=2, sign=1, n_boot=499, seed=0)
+    assert res.best_lead == 2 and res.boot_p < 0.01
+    assert res.lead_mass > 0.95 and res.lead_p < 0.05  # the lead part would be "supported"
+
+
+def test_a_pure_market_cap_drift_is_not_an_active_signal():
+    # constructed data: funds hold the market; the market's own top-50 share leads the style, the
+    # fund share inherits that, the active weight (fund minus market) is noise
+    shares, market, style = _aggregate_world(active_leads=False, market_leads=True, seed=2)
+    raw = H.lead_analysis(shares["share_top50"], style, claimed_lead=2, sign=1, n_boot=499, seed=0)
+    assert raw.best_lead == 2 and raw.boot_p < 0.01  # the raw share "leads": the old signal's mistake
+    active = H.active_weights(shares, market, ["share_top50"])["active_share_top50"]
+    res = H.lead_analysis(active, style, claimed_lead=2, sign=1, n_boot=499, seed=0)
+    assert res.boot_p > 0.05 and res.lead_p > 0.05
+
+
+def test_active_weights_subtract_the_same_bucket_and_keep_gaps():
+    idx = pd.to_datetime(["2015-06-30", "2015-12-31"])
+    shares = pd.DataFrame({"share_top50": [0.5, 0.4], "share_rank_gt500": [0.2, 0.3]}, index=idx)
+    market = pd.DataFrame({"share_top50": [0.45, 0.42], "share_rank_gt500": [np.nan, 0.33]}, index=idx)
+    a = H.active_weights(shares, market, ["share_top50", "share_rank_gt500"])
+    np.testing.assert_allclose(a["active_share_top50"], [0.05, -0.02])
+    assert np.isnan(a["active_share_rank_gt500"].iloc[0]) and a["active_share_rank_gt500"].iloc[1] == pytest.approx(-0.03)
+    with pytest.raises(ValueError, match="missing"):
+        H.active_weights(shares, market, ["share_csi300"])
+
+
+def test_market_benchmark_takes_the_last_quarter_end():
+    conc = pd.DataFrame({"date": ["2019-12-31", "2020-03-31", "2020-06-30"], "share_top50": [0.30, 0.31, 0.32]})
+    m = H.market_benchmark(conc, ["2020-06-30", "2020-05-15"], ["share_top50"])
+    assert m["share_top50"].tolist() == [0.32, 0.31]
+    with pytest.raises(H.HoldingsDataError):
+        H.market_benchmark(conc, ["2021-06-30"], ["share_top50"])  # nothing within a quarter before
+
+
+def test_publication_lag_shifts_reports_by_the_statutory_months():
+    rep = ["2010-06-30", "2010-12-31", "2011-03-31", "2011-09-30"]
+    got = H.publication_dates(rep, "holdings")
+    assert [d.strftime("%Y-%m-%d") for d in got] == ["2010-08-31", "2011-03-31", "2011-04-30", "2011-10-31"]
+    months = [(g.year - pd.Timestamp(r).year) * 12 + g.month - pd.Timestamp(r).month for g, r in zip(got, rep, strict=True)]
+    assert months == [H.REPORT_LAG_MONTHS[6], H.REPORT_LAG_MONTHS[12], H.REPORT_LAG_MONTHS[3], H.REPORT_LAG_MONTHS[9]]
+    assert H.REPORT_LAG_MONTHS[6] == 2 and H.REPORT_LAG_MONTHS[12] == 3
+    assert H.publication_dates(["2019-12-31"], "visits")[0] == pd.Timestamp("2020-01-31")
+    s = pd.Series([1.0, 2.0], index=pd.to_datetime(rep[:2]))
+    shifted = H.to_publication_dates(s)
+    assert shifted.tolist() == [1.0, 2.0] and list(shifted.index) == list(got[:2])
+    with pytest.raises(ValueError, match="quarter ends"):
+        H.publication_dates(["2010-05-31"], "holdings")
+
+
+def test_the_publication_lag_removes_a_known_look_ahead():
+    # constructed data: the report-date share "knows" the style's move over the two months after
+    # the report date, i.e. before the report is public. At report dates it seems to lead by one
+    # half-year; dated at publication (2-3 months later) there is nothing left to lead.
+    rng = np.random.default_rng(9)
+    months = pd.date_range("1990-01-31", periods=480, freq="ME")
+    style = pd.Series(np.cumsum(rng.normal(0, 0.05, len(months))), index=months)
+    reports = pd.date_range("1991-06-30", "2028-12-31", freq="6ME")
+    ahead = style.reindex(reports + pd.offsets.MonthEnd(2)).to_numpy() - style.reindex(reports).to_numpy()
+    share = pd.Series(0.4 + np.cumsum(ahead) + rng.normal(0, 0.002, len(reports)), index=reports, name="s")
+    at_report = H.lead_analysis(share, style.reindex(reports), claimed_lead=1, sign=1, n_boot=299, seed=0)
+    assert at_report.best_lead == 1 and at_report.boot_p < 0.01
+    published = H.to_publication_dates(share)
+    lagged = H.lead_analysis(published, style.reindex(published.index), claimed_lead=1, sign=1, n_boot=299, seed=0)
+    assert lagged.boot_p > 0.05 and lagged.lead_p > 0.05

@@ -86,6 +86,59 @@ def test_zscores():
     assert rt.iloc[2] == pytest.approx((2 - 1) / 1.0)  # mean(0,1,2) = 1, sd = 1
 
 
+def _daily(y: np.ndarray, start: str = "1990-01-01") -> pd.DataFrame:
+    idx = pd.bdate_range(start, periods=len(y))
+    return pd.DataFrame({"ratio": 100 * np.exp(y), "log_rel": y}, index=idx)
+
+
+def test_log_bands_stay_positive_where_level_bands_do_not():
+    # constructed data: a ratio that trends up 40-fold (like the micro-cap ratio)
+    x = pd.Series(100 * np.exp(np.linspace(0.0, math.log(40.0), 2000)))
+    lb = B.log_bands(x)
+    assert x.mean() - 2 * x.std() < 0  # the article's level band: meaningless
+    assert 0 < lb["-2 sd"] < lb["-1 sd"] < lb["mean"] < lb["+1 sd"] < lb["+2 sd"]
+    lx = np.log(x)
+    assert lb["mean"] == pytest.approx(math.exp(lx.mean()))
+    assert lb["+2 sd"] / lb["mean"] == pytest.approx(lb["mean"] / lb["-2 sd"])  # symmetric in logs
+    assert lb["sd_log"] == pytest.approx(lx.std())
+
+
+def test_reversal_after_known_band_touches_is_detected():
+    # constructed data: a stationary log ratio (daily AR(1), half-life 40 days) touches ±2 sd many
+    # times and reverts within a year
+    y = _ar1(0.5 ** (1 / 40), 0.15, 6000, 21)
+    panel = _daily(y)
+    ev = B.reversal_after_touches(panel, "in-sample", 12, n_draws=499)
+    touches = B.band_touches(B.zscore(np.log(panel["ratio"]), "in-sample", 1))
+    assert ev["n_touches"] == len(touches) >= 5
+    assert ev["reason"] == ""
+    assert ev["estimate"] > 0 and ev["pvalue"] < 0.01
+    fwd = (panel["log_rel"].shift(-252) - panel["log_rel"]).reindex(pd.DatetimeIndex(touches["date"]))
+    used = fwd.notna().to_numpy()
+    assert ev["estimate"] == pytest.approx(100 * np.mean(-touches["side"].to_numpy()[used] * fwd.to_numpy()[used]))
+    part = B.reversal_part(ev, "test")
+    assert not part.missing and part.pvalue == ev["pvalue"]
+
+
+def test_no_touch_is_no_event_not_a_failed_reversal():
+    # constructed data: a sine never leaves ±sqrt(2) sd of its own mean, so it never touches ±2 sd
+    y = 0.2 * np.sin(np.linspace(0, 12 * math.pi, 3000))
+    ev = B.reversal_after_touches(_daily(y), "in-sample", 12, n_draws=99)
+    assert ev["n_touches"] == 0 and ev["reason"].startswith("no event")
+    part = B.reversal_part(ev, "test")
+    assert part.missing.startswith("no event") and part.estimate is None and part.pvalue is None
+    from econ.verdict import PartOutcome, judge_part
+    spec = declared.registry().claim("C11").part("reversal_after_touch")
+    assert judge_part(spec, part).outcome == PartOutcome.UNTESTABLE  # neither contradicted nor no evidence
+
+
+def test_one_touch_is_too_few_events():
+    y = np.zeros(2000)
+    y[1000:1010] = 1.0  # one excursion far beyond +2 sd
+    ev = B.reversal_after_touches(_daily(y), "in-sample", 3, n_draws=99)
+    assert ev["n_touches"] == 1 and ev["reason"].startswith("too few events")
+
+
 def test_estimate_on_a_tiny_vault(tmp_path, make_vault):
     rho, sd = 0.8, 0.05
     y = _ar1(rho, sd, 600, 5)
@@ -146,11 +199,15 @@ def test_headline_tests_and_half_life(c11):
     assert n["C11_sw_adf_p"] == pytest.approx(0.598, abs=0.01)
     assert n["C11_sw_kpss_p"] < 0.05
     assert n["C11_halflife_months"] == pytest.approx(28.5, abs=0.5)
-    assert n["C11_sw_slope12_n"] == 73
-    assert n["C11_sw_slope12"] == pytest.approx(0.0148, abs=0.002)
+    assert n["C11_sw_slope12_n"] == 73  # 120 months - 36-month burn-in + 1 - 12-month horizon
+    assert n["C11_sw_slope12"] == pytest.approx(0.0045, abs=0.002)  # z of the log ratio
     assert n["C11_sw_slope12_p_hodrick"] > 0.5
     assert n["C11_turnover_adf_p"] < 0.01 and n["C11_turnover_halflife_months"] == pytest.approx(2.39, abs=0.1)
     assert n["C11_sw_touch_is_up_n"] == 2 and n["C11_sw_touch_rt_up_n"] == 0
+    assert n["C11_reversal_rt_touches"] == 1  # one real-time touch: too few events to test a reversal
+    assert n["C11_power_n"] == 73 and n["C11_power_months"] == 120
+    assert n["C11_power_size"] > 0.08 and n["C11_power_hl12_adj"] < 0.1  # the design cannot see a 12-month half-life
+    assert n["C11_micro_lo2"] < 0 < n["C11_micro_log_lo2"]
 
 
 @pytest.mark.vault
@@ -167,7 +224,9 @@ def test_verdict_and_grid(c11):
     v = verdicts_of(c11)["C11"]
     assert str(v.verdict) == "mixed"  # the article's level on 2024-03-12 reproduces; no mean reversion
     assert outcomes_of(v) == {"stationary": "no evidence", "predictive": "no evidence",
-                              "on_article_date": "reproduced"}
+                              "reversal_after_touch": "untestable", "on_article_date": "reproduced"}
+    pred = c11.part("C11.predictive")
+    assert pred.power == pytest.approx(c11.numbers["C11_power_hl12_adj"])
     assert c11.part("C11.on_article_date").estimate == pytest.approx(127.89, abs=0.01)
     g = c11.grids[0]
     assert g.claim == "C11" and g.sign_claimed == -1 and len(g.result.specs) == 168

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from studies import declared
 from tests.conftest import outcomes_of, verdicts_of
 
 
@@ -46,12 +47,16 @@ def test_runs_fast_and_is_real(run):
 @pytest.mark.vault
 def test_style_cycle_turning_points(run):
     cyc = table(run[0], "c12_style_cycle")
-    row = cyc.loc["CSI 300 / CSI 1000"]
+    row = cyc.loc["CSI 300 / CSI 1000 †"]  # starts 2005, before the 2014-10 launch: back-calculated
     assert row["Peaks"] == "2007-10, 2012-12, 2021-01, 2024-08"
     assert row["Troughs"] == "2007-04, 2010-11, 2015-12, 2022-10"
     assert row["TPs 2010-23H1"] == 5 and row["Cycles 2010-23H1"] == 2
-    assert set(cyc.index) == {f"{a} / {b}" for a in ("CSI 300", "SSE 50")
-                              for b in ("CSI 1000", "CSI 500", "CSI 2000", "Micro-cap")}
+    assert set(cyc.index) == {f"{a} / {b} †" for a in ("CSI 300", "SSE 50")
+                              for b in ("CSI 1000", "CSI 500", "CSI 2000", "Micro-cap")} | {"CSI 300 / CSI 1000 from launch"}
+    live = cyc.loc["CSI 300 / CSI 1000 from launch"]
+    assert live["From"] == "2014-10"  # launch-date robustness row
+    # the back-history does not move the later peaks: the same dates after the launch
+    assert live["Peaks"] == ", ".join(p for p in row["Peaks"].split(", ") if p >= "2014-10") == "2021-01, 2024-08"
 
 
 @pytest.mark.vault
@@ -99,6 +104,9 @@ def test_verdicts(run):
     assert "fund_holdings_aggregates.csv" in c12.missing
     assert c14.missing.startswith("research_visits.csv with columns visit_date, ts_code")
     assert c12.estimate is None and c14.estimate is None  # untestable: the evidence is in the detail
+    lead12 = run[0].part("C12.lead_one_year")
+    assert lead12.missing and lead12.pvalue is None  # no holdings in the public vault: untestable, not "reproduced"
+    assert {p.kind for c in ("C12", "C14") for p in declared.registry().claim(c).parts} == {"direction"}
     assert "imply leads of +0 months" in c12.detail and "imply leads of +25 months" in c14.detail
     n = run[0].numbers
     # the headline ladder is not significant; the holdings ladder needs fund holdings
@@ -136,7 +144,12 @@ def test_grids(run):
     assert g13.result.null_draws == 199 and np.isfinite(g13.result.null_estimates).all()
     assert np.isfinite(g13.result.null_se).all() and (g13.result.null_se > 0).all()
     rob = table(res, "c13_robustness")
-    assert rob.loc["All specifications", "Specs"] == len(GRID)
+    assert rob.loc["All specifications †", "Specs"] == len(GRID)  # every grid sample uses back-history
+    # launch-date robustness: the headline on published history only (from 2015, CSI 2000 dropped)
+    n = res.numbers
+    assert n["C13_live_start"] == "2015-01-01" and n["C13_live_n_episodes"] >= 1
+    live = rob.loc["Headline from launch (2015-01, without CSI 2000)"]
+    assert live["Median rho"] == pytest.approx(n["C13_live_rho_mean"]) and live["Median p"] == pytest.approx(n["C13_live_p"])
     assert table(res, "c12_lead_robustness").loc["All specifications", "Specs"] == len(CYCLE_GRID)
 
 
@@ -153,26 +166,35 @@ def test_figures(run):
 # ------------------------------------------------------------------------------------------
 @pytest.fixture
 def user_vault(vault, tmp_path, vault_loader):
-    """A copy of the vault (symlinks) plus aggregates that lead the real style by 2 periods."""
+    """A copy of the vault (symlinks) plus aggregates whose *active* weights, dated at their
+    publication, lead the real style by 2 periods (the market-cap shares are the vault's)."""
+    from econ.data import holdings as H
+
     root = tmp_path / "vault"
     root.mkdir()
     for f in vault.iterdir():
         (root / f.name).symlink_to(f)
     large = vault_loader.series("cn.index.csi300.close")
     small = vault_loader.series("cn.index.csi1000.close")
+    style = np.log(large / small)
+    conc = pd.read_csv(vault / H.CONCENTRATION_FILE)
     rng = np.random.default_rng(5)
     half = pd.date_range("2008-06-30", "2024-12-31", freq="6ME")
-    style = np.log(large / small).asof(half)
-    lead = style.shift(-2)  # the share moves two half-years before the style
+    lead = style.asof(H.publication_dates(half)).shift(-2).to_numpy()  # two published half-years ahead
+    mk = H.market_benchmark(conc, half, ["share_top50", "share_rank_gt500"])
+    act = 0.2 * (lead - np.nanmean(lead))
     agg = pd.DataFrame({"date": half.strftime("%Y-%m-%d"),
-                        "share_top50": 0.4 + 0.2 * (lead - lead.mean()) + rng.normal(0, 0.005, len(half)),
-                        "share_rank_gt500": 0.3 - 0.2 * (lead - lead.mean()) + rng.normal(0, 0.005, len(half))})
+                        "share_top50": mk["share_top50"].to_numpy() + act + rng.normal(0, 0.002, len(half)),
+                        "share_rank_gt500": mk["share_rank_gt500"].to_numpy() - act + rng.normal(0, 0.002, len(half))})
     agg.dropna().to_csv(root / "fund_holdings_aggregates.csv", index=False)
     years = pd.date_range("2012-12-31", "2024-12-31", freq="YE")
-    ys = np.log(large / small).asof(years).shift(-2)
-    noise = rng.normal(0, 0.005, (len(years), 2))
-    vis = pd.DataFrame({"date": years.strftime("%Y-%m-%d"), "share_csi300": 0.15 + 0.1 * (ys - ys.mean()) + noise[:, 0],
-                        "share_outside_csi1800": 0.4 - 0.1 * (ys - ys.mean()) + noise[:, 1]})
+    ys = style.asof(H.publication_dates(years, "visits")).shift(-2).to_numpy()
+    vm = H.market_benchmark(conc, years, ["share_csi300", "share_outside_csi1800"])
+    va = 0.1 * (ys - np.nanmean(ys))
+    noise = rng.normal(0, 0.002, (len(years), 2))
+    vis = pd.DataFrame({"date": years.strftime("%Y-%m-%d"),
+                        "share_csi300": vm["share_csi300"].to_numpy() + va + noise[:, 0],
+                        "share_outside_csi1800": vm["share_outside_csi1800"].fillna(0.4).to_numpy() - va + noise[:, 1]})
     vis.dropna().to_csv(root / "research_visit_aggregates.csv", index=False)
     return root
 
@@ -193,7 +215,7 @@ def test_user_data_turns_untestable_into_a_verdict(user_vault, tmp_path, monkeyp
     loader = DataLoader(Settings.resolve(vault=user_vault, cache=tmp_path / "cache", live=False))
     res = S.STUDY.run(loader)
     v = verdicts_of(res)
-    assert outcomes_of(v["C12"]) == {"granger": "supported", "lead_one_year": "reproduced"}  # leads by 2 half-years
+    assert outcomes_of(v["C12"]) == {"granger": "supported", "lead_one_year": "supported"}  # leads by 2 half-years
     assert str(v["C12"].verdict) == "supported"
     assert "fund_holdings_aggregates.csv" in res.part("C12.granger").detail and not res.part("C12.granger").missing
     assert str(v["C14"].verdict) != "untestable with the data at hand"
@@ -201,8 +223,9 @@ def test_user_data_turns_untestable_into_a_verdict(user_vault, tmp_path, monkeyp
     assert n["C12_share_top50_best_lead"] == 2 and n["C12_share_rank_gt500_best_lead"] == 2
     assert n["C12_share_top50_boot_p"] < 0.05
     assert n["C14_share_csi300_best_lead"] == 2
+    assert n["C12_share_top50_lead_p"] < 0.05 and n["C12_share_top50_lead_mass"] > 0.95
     lead = table(res, "c12_c14_leadlag")
-    assert bool(lead.loc["C12: share_top50", "Claimed in set"])
+    assert lead.loc["C12: share_top50, active, published †", "Near claim"] > 0.95
 
 
 # ------------------------------------------------------------------------------------------
