@@ -459,12 +459,15 @@ def a3_flow_data(loader: DataLoader, proxy: Proxy, freq: str, how: str, sample: 
     The frame is cut to the sample before the lags are built, so every flow a row uses lies in
     the sample (in the headline sample: every flow is measured as net buying).
     """
-    lags = LAGS[freq]["short"]
-    f = cut(flow_frame(loader, proxy, freq, how), *A3_SAMPLES[sample])
+    return lagged_flow_data(cut(flow_frame(loader, proxy, freq, how), *A3_SAMPLES[sample]), LAGS[freq]["short"])
+
+
+def lagged_flow_data(frame: pd.DataFrame, lags: int) -> pd.DataFrame:
+    """``dy`` with lags 1..``lags`` of ``flow`` and of ``dy`` from ``frame``'s consecutive rows, complete."""
     fl, yl = flow_lag_names(lags)
-    cols = {"dy": f["dy"]}
-    cols.update({n: f["flow"].shift(j) for j, n in enumerate(fl, start=1)})
-    cols.update({n: f["dy"].shift(j) for j, n in enumerate(yl, start=1)})
+    cols = {"dy": frame["dy"]}
+    cols.update({n: frame["flow"].shift(j) for j, n in enumerate(fl, start=1)})
+    cols.update({n: frame["dy"].shift(j) for j, n in enumerate(yl, start=1)})
     return pd.DataFrame(cols).dropna()
 
 
@@ -999,11 +1002,15 @@ class PredictiveNullDesign:
             return SpecEstimate.failed(f"null draw: {type(exc).__name__}: {exc}")
         return SpecEstimate(estimate=b, se=se, pvalue=p, nobs=n)
 
+    def drivers(self, us: Sequence[float]) -> np.ndarray:
+        """Log Fed assets on the panel's rows in each null world, ``(len(us), len(frame_dates))``."""
+        return self._paths.drivers(us)
+
     def fit_many(self, us: Sequence[float]) -> list[SpecEstimate]:
         """The estimate in each null world ``u`` of ``us`` (0: the data)."""
         if len(us) == 0:
             return []
-        x = self._paths.drivers(us)
+        x = self.drivers(us)
         g = x[:, self.rows] - x[:, self.rows - self.horizon]
         return [self._fit_g(g[i]) for i in range(len(us))]
 
