@@ -9,13 +9,19 @@ headline choices, grids) and the small pieces of glue the study needs:
   HAC Wald test of the lag block and the HAC t-tests of the lag sums (statsmodels'
   ``wald_test``/``t_test`` on :func:`econ.models.ols_hac`'s fitted model);
 * :func:`mediation` — total, direct and indirect effect of ``x`` on ``y`` through ``m``
-  (product of coefficients) with a moving-block bootstrap percentile interval. This is the
+  (product of coefficients) with a moving-block bootstrap percentile interval (A3 reports it
+  as a descriptive row only: it needs sequential ignorability). This is the
   one estimator ``econ.models`` lacks; it is written here in its minimal generic form
   (row resampling in blocks + least squares), not in ``econ/``;
+* :func:`lagged_flow_fit` (A3: Δy on past flows given past Δy, the flow-lag sum) and
+  :func:`predictive_data` / :func:`predictive_fit` (C7: past h-period growth → next h-period
+  change, Hodrick 1992 errors through :func:`econ.models.ols_hac`);
 * :data:`GRID`, :data:`GRID_FLOWS`, :data:`GRID_FED` and the picklable module-level
   :func:`estimate` that ``econ.robust.run_grid`` runs over them, with the joint-test hook:
   :func:`null_design` rebuilds a specification's rows and :class:`NullDesign` re-fits them
-  with the claim's driver circularly shifted (numpy OLS + HAC, :func:`hac_sum` for lag sums).
+  with the claim's driver circularly shifted (numpy OLS + HAC, :func:`hac_sum` for lag sums);
+  :class:`PredictiveNullDesign` does the same for C7 with :func:`hodrick_slope`, the numpy
+  twin of ``ols_hac(cov="hodrick")`` (tested equal to 1e-10).
 
 Units throughout: ``y`` in percent (100 × log points), rates and yields in percentage
 points, northbound flows in percent of CSI 300 turnover of the same period (headline),
