@@ -169,3 +169,29 @@ def test_d1_lag_sum_sees_the_articles_signal():
     assert same.pvalues["x"] > 0.05                 # the same-month regression misses it
     quiet = d1.lag_sum_fit(_d1_frame(12, lagged=False), "x")
     assert quiet.total.p > 0.05                     # a same-month co-movement is not the signal
+
+
+# --------------------------------------------------------------------------- point 1: the clock
+def test_a3_and_d1_panels_read_us_closes_on_the_shanghai_clock(make_vault, tmp_path):
+    # constructed data: the US 10Y jumps by 1 pp at the US close of Friday 2019-03-08. That close
+    # comes after Shanghai's, so on the Shanghai clock the jump belongs to the week ending
+    # 2019-03-15 (a known look-ahead that the aligned panel removes); the old dates put it in
+    # the week ending 2019-03-08.
+    from econ.config import Settings
+    from econ.data.loader import DataLoader
+    from studies.common import proxy_by_label
+
+    days = pd.bdate_range("2018-01-01", "2019-12-31")
+    jump = pd.Timestamp("2019-03-08")
+    frame = pd.DataFrame({"date": days.strftime("%Y-%m-%d"), "c300": 3000.0, "c1000": 6000.0, "nb": 100.0,
+                          "to": 3000.0, "us": np.where(days >= jump, 3.0, 2.0)})
+    rows = [f"{sid},d.csv,date,{col},{unit},business daily,{sid}" for sid, col, unit in (
+        ("cn.index.csi300.close", "c300", "index points"), ("cn.index.csi1000.close", "c1000", "index points"),
+        (S.NORTHBOUND, "nb", "CNY million"), (S.TURNOVER, "to", "CNY 100m"), (S.US10Y, "us", "percent"))]
+    root = make_vault(tmp_path / "v", {"d.csv": frame.to_csv(index=False)}, rows)
+    loader = DataLoader(Settings.resolve(vault=root, cache=tmp_path / "c", live=False))
+    f = S.flow_frame(loader, proxy_by_label("CSI 1000"), "W")
+    moved = f.index[f["dus"].abs() > 0.5]
+    assert list(moved) == [pd.Timestamp("2019-03-15")]
+    native = S.build_panel(loader, {"us": S.US10Y, "c": "cn.index.csi300.close"}, freq="W", clock="native")
+    assert native["us"].diff().abs().idxmax() == jump
