@@ -9,13 +9,19 @@ headline choices, grids) and the small pieces of glue the study needs:
   HAC Wald test of the lag block and the HAC t-tests of the lag sums (statsmodels'
   ``wald_test``/``t_test`` on :func:`econ.models.ols_hac`'s fitted model);
 * :func:`mediation` — total, direct and indirect effect of ``x`` on ``y`` through ``m``
-  (product of coefficients) with a moving-block bootstrap percentile interval. This is the
+  (product of coefficients) with a moving-block bootstrap percentile interval (A3 reports it
+  as a descriptive row only: it needs sequential ignorability). This is the
   one estimator ``econ.models`` lacks; it is written here in its minimal generic form
   (row resampling in blocks + least squares), not in ``econ/``;
+* :func:`lagged_flow_fit` (A3: Δy on past flows given past Δy, the flow-lag sum) and
+  :func:`predictive_data` / :func:`predictive_fit` (C7: past h-period growth → next h-period
+  change, Hodrick 1992 errors through :func:`econ.models.ols_hac`);
 * :data:`GRID`, :data:`GRID_FLOWS`, :data:`GRID_FED` and the picklable module-level
   :func:`estimate` that ``econ.robust.run_grid`` runs over them, with the joint-test hook:
   :func:`null_design` rebuilds a specification's rows and :class:`NullDesign` re-fits them
-  with the claim's driver circularly shifted (numpy OLS + HAC, :func:`hac_sum` for lag sums).
+  with the claim's driver circularly shifted (numpy OLS + HAC, :func:`hac_sum` for lag sums);
+  :class:`PredictiveNullDesign` does the same for C7 with :func:`hodrick_slope`, the numpy
+  twin of ``ols_hac(cov="hodrick")`` (tested equal to 1e-10).
 
 Units throughout: ``y`` in percent (100 × log points), rates and yields in percentage
 points, northbound flows in percent of CSI 300 turnover of the same period (headline),
@@ -38,7 +44,7 @@ from econ.data.panel import build_panel
 from econ.models import levels_vs_differences, ols_hac
 from econ.models.cointegration import engle_granger
 from econ.models.hac import choose_bandwidth
-from econ.models.regression import LevelsVsDifferences, RegressionResult
+from econ.models.regression import LevelsVsDifferences, RegressionResult, overlapping_sum
 from econ.policy import HAC_RULE
 from econ.robust import Grid, NullDraws, Spec, SpecEstimate
 from econ.robust.fastols import ols_hac_cov, slope_hac
@@ -48,6 +54,7 @@ from studies.common import PROXIES, Proxy, proxy_by_label
 # ----------------------------------------------------------------------------- series
 US10Y = "us.rate.ust10y"
 NORTHBOUND = "cn.flow.northbound.net"          # CNY million per day, summed per period
+NORTHBOUND_SH = "cn.flow.northbound.sh"        # the Shanghai Connect part (definition evidence)
 TURNOVER = "cn.turnover.csi300.amount"          # CNY 100m per day, summed per period
 MARGIN = "cn.margin.financing_balance"          # CNY 100m, period-end balance
 PE = {"CSI 500": ("cn.valuation.csi500.pe", "cn.valuation.csi300.pe"),
@@ -60,12 +67,16 @@ FED_ASSETS = "us.fed.total_assets"
 DOLLAR = "us.fx.broad_dollar"
 RUSSELL, SP500 = "us.index.russell2000.close", "us.index.sp500.close"
 
-#: The two short-rate measures. DR007 heads: it is the article's own variable and the period
-#: mean of the daily last-trade closes (the catalog's aggregation for noisy rates) removes
-#: most of the last-trade noise; SHIBOR 1W (a published fixing, same tenor, same level and
-#: cycle) is the alternative in every table and in the grid. Declared before estimation.
+#: The two short-rate measures. DR007 heads: it is the article's own variable; SHIBOR 1W (a
+#: published fixing, same tenor, same level and cycle) is the alternative in every table and
+#: in the grid. Declared before estimation.
 RATES: dict[str, str] = {"DR007": "cn.rate.dr007", "SHIBOR 1W": "cn.rate.shibor_1w"}
 HEADLINE_RATE = "DR007"
+#: How a rate enters a period (C5): the close of the period's last trading day, the same
+#: instant as the price the ratio is measured at (headline, issue 11 point 1), or the period
+#: mean of the daily closes (the catalog's default for noisy rates; robustness).
+RATE_AGG: dict[str, str] = {"end": "last", "mean": "mean"}
+HEADLINE_RATE_AGG = "end"
 
 #: Headline small-cap proxy: CSI 1000 vs CSI 300 — the longest-running CSI pair (back-
 #: calculated to 2005), the pair Seed 003 uses, and the one every claim here can use.
@@ -83,13 +94,40 @@ SEED = 20240415
 #: Sample windows. "full" is the longest span the claim's data allow (headline); the two
 #: sub-samples are the issue's 2014–2020 and 2021– splits.
 NB_START, NB_END = "2014-11-17", "2023-12-31"   # Stock Connect northbound data in the vault
+#: DR007 before December 2014 is Wind's back-filled history (vault SOURCES.md), so C5's
+#: headline starts in 2015; the longer 2007– span and the back-history alone are robustness.
+DR007_LIVE = "2015-01-01"
 C5_SAMPLES: dict[str, tuple[str | None, str | None]] = {
-    "full": ("2007-01-01", None), "2014–2020": ("2014-01-01", "2020-12-31"), "2021–": ("2021-01-01", None)}
+    "2015–": (DR007_LIVE, None), "2007–": ("2007-01-01", None), "2007–2014": ("2007-01-01", "2014-12-31"),
+    "2015–2020": (DR007_LIVE, "2020-12-31"), "2021–": ("2021-01-01", None)}
+C5_HEADLINE_SAMPLE = "2015–"
+#: The northbound series changes definition (vault SOURCES.md: Tushare's early values are the
+#: exchanges' quota-use "资金流入", later ones net buying). The data date the switch
+#: (:func:`northbound_definition_evidence`): every Shanghai Connect value from 2014-11-17 to
+#: 2016-12-02 is a whole CNY million, as the exchanges' quota-balance figures were published
+#: (day one is exactly the 13,000 mn daily quota); from 2016-12-05 (the Shenzhen Connect
+#: launch) Monday–Thursday values carry the cents of turnover-based net buying, while Friday
+#: values stay whole millions until 2018-05-11; from 2018-05-18 every weekday is
+#: decimal-valued. Headline samples start with the first whole month of net buying on every
+#: day; the full span is robustness.
+NET_BUYING_START = "2018-06-01"
 A3_SAMPLES: dict[str, tuple[str | None, str | None]] = {
-    "full": (NB_START, NB_END), "2014–2020": (NB_START, "2020-12-31"), "2021–": ("2021-01-01", NB_END)}
+    "net buying": (NET_BUYING_START, NB_END), "full": (NB_START, NB_END),
+    "2014–2020": (NB_START, "2020-12-31"), "2021–": ("2021-01-01", NB_END)}
+A3_HEADLINE_SAMPLE = "net buying"
 C7_SAMPLES: dict[str, tuple[str | None, str | None]] = {
     "full": ("2003-01-01", None), "2008–2010": ("2008-01-01", "2010-12-31"),
     "2014–2020": ("2014-01-01", "2020-12-31"), "2021–": ("2021-01-01", None)}
+#: C7 is predictive (issue 11 point 6: the Fed expands its balance sheet in reaction to
+#: crashes, so a same-period slope mixes the reaction with the effect): Fed-asset growth over
+#: the past h periods, known at the period's end (WALCL is dated when it is published), against
+#: the ratio's change over the next h periods, overlapping, with Hodrick (1992) 1B errors.
+#: Headline h = 6 months ("medium"), the same calendar horizon in weeks (26); the article's
+#: episodes last one to two years.
+C7_HORIZONS: dict[str, dict[str, int]] = {"M": {"short": 3, "medium": 6, "long": 12},
+                                          "W": {"short": 13, "medium": 26, "long": 52}}
+C7_HEADLINE_HORIZON = "medium"
+C7_EPISODE_HORIZON = 13   # weeks: the 2008-09 → 2010-12 episode has 121 weeks
 VALUATION_START = "2012-04-01"     # CSI 300/500 P/E: from 2011-06, but with a 69-day gap to 2012-03
 M1_BASIS_END = "2024-12-31"        # M1 yoy is on the old definition through 2024
 
@@ -379,9 +417,14 @@ def mediation(frame: pd.DataFrame, y: str, x: str, m: str, *, rule: str = HAC_RU
 
 
 # ----------------------------------------------------------------------------- relations
-def c5_frame(loader: DataLoader, proxy: Proxy, freq: str, rate: str, agg: str = "mean") -> pd.DataFrame:
-    """Trading periods with ``dy`` (Δ 100·log ratio) and ``drate`` (Δ rate, pp)."""
-    f = style_frame(loader, proxy, freq, {"rate": RATES[rate]}, agg={"rate": agg})
+def c5_frame(loader: DataLoader, proxy: Proxy, freq: str, rate: str,
+             agg: str = HEADLINE_RATE_AGG) -> pd.DataFrame:
+    """Trading periods with ``dy`` (Δ 100·log ratio) and ``drate`` (Δ rate, pp).
+
+    ``agg``: ``"end"`` the rate's close on the period's last trading day, ``"mean"`` the
+    period mean of daily closes (:data:`RATE_AGG`).
+    """
+    f = style_frame(loader, proxy, freq, {"rate": RATES[rate]}, agg={"rate": RATE_AGG[agg]})
     f = f.dropna(subset=["rate"])
     f["dy"] = f["y"].diff()
     f["drate"] = f["rate"].diff()
@@ -389,7 +432,8 @@ def c5_frame(loader: DataLoader, proxy: Proxy, freq: str, rate: str, agg: str = 
 
 
 def c5_fit(loader: DataLoader, proxy: Proxy, freq: str = "W", rate: str = HEADLINE_RATE,
-           sample: str = "full", lags: str = "short", rule: str = HAC_RULE, agg: str = "mean") -> DistLag:
+           sample: str = C5_HEADLINE_SAMPLE, lags: str = "short", rule: str = HAC_RULE,
+           agg: str = HEADLINE_RATE_AGG) -> DistLag:
     """C5: Δ log ratio on ΔDR007 (or SHIBOR 1W), contemporaneous plus lags."""
     f = c5_frame(loader, proxy, freq, rate, agg)
     return distributed_lag(f, "dy", "drate", LAGS[freq][lags], rule=rule, start=C5_SAMPLES[sample][0],
@@ -397,7 +441,11 @@ def c5_fit(loader: DataLoader, proxy: Proxy, freq: str = "W", rate: str = HEADLI
 
 
 def flow_frame(loader: DataLoader, proxy: Proxy, freq: str, how: str = HEADLINE_FLOW) -> pd.DataFrame:
-    """Trading periods over the northbound span with ``dy``, ``flow``, ``us``/``dus``."""
+    """Trading periods over the northbound span with ``dy``, ``flow``, ``us``/``dus``.
+
+    The panel mixes China- and US-clock series, so ``build_panel`` reads it on the Shanghai
+    clock: ``dus`` is the change through the last US close before the period's China close.
+    """
     f = style_frame(loader, proxy, freq, {"nb": NORTHBOUND, "to": TURNOVER, "us": US10Y})
     f = cut(f, NB_START, NB_END)
     f["flow"] = flow_transform(f, how, freq)
@@ -406,25 +454,76 @@ def flow_frame(loader: DataLoader, proxy: Proxy, freq: str, how: str = HEADLINE_
     return f
 
 
-def a3_flow_fit(loader: DataLoader, proxy: Proxy, freq: str = "W", how: str = HEADLINE_FLOW,
-                sample: str = "full", rule: str = HAC_RULE) -> Fit:
-    """A3 link b: Δ log ratio on the northbound flow, controlling for ΔUS10Y (differences)."""
-    d = a3_flow_data(loader, proxy, freq, how, sample)
-    return Fit.of(ols_hac(d["dy"], d[["flow", "dus"]], rule=rule), "flow")
+def flow_lag_names(lags: int) -> tuple[list[str], list[str]]:
+    """Names of the lagged flows ``flow_l1..flow_lL`` and lagged ratio changes ``dy_l1..dy_lL``."""
+    return [f"flow_l{j}" for j in range(1, lags + 1)], [f"dy_l{j}" for j in range(1, lags + 1)]
 
 
 def a3_flow_data(loader: DataLoader, proxy: Proxy, freq: str, how: str, sample: str) -> pd.DataFrame:
-    """The rows of :func:`a3_flow_fit`: ``dy``, ``flow`` and ``dus``, complete."""
-    return cut(flow_frame(loader, proxy, freq, how), *A3_SAMPLES[sample])[["dy", "flow", "dus"]].dropna()
+    """The rows of :func:`a3_flow_fit`: ``dy``, lags 1..L of ``flow`` and of ``dy``, complete.
+
+    The frame is cut to the sample before the lags are built, so every flow a row uses lies in
+    the sample (in the headline sample: every flow is measured as net buying).
+    """
+    return lagged_flow_data(cut(flow_frame(loader, proxy, freq, how), *A3_SAMPLES[sample]), LAGS[freq]["short"])
 
 
-def a3_links(loader: DataLoader, proxy: Proxy, freq: str = "W", sample: str = "full",
+def lagged_flow_data(frame: pd.DataFrame, lags: int) -> pd.DataFrame:
+    """``dy`` with lags 1..``lags`` of ``flow`` and of ``dy`` from ``frame``'s consecutive rows, complete."""
+    fl, yl = flow_lag_names(lags)
+    cols = {"dy": frame["dy"]}
+    cols.update({n: frame["flow"].shift(j) for j, n in enumerate(fl, start=1)})
+    cols.update({n: frame["dy"].shift(j) for j, n in enumerate(yl, start=1)})
+    return pd.DataFrame(cols).dropna()
+
+
+def lagged_flow_fit(data: pd.DataFrame, rule: str = HAC_RULE) -> DistLag:
+    """Δy on lags 1..L of the flow and of Δy (HAC); ``total`` is the flow-lag sum.
+
+    ``contemp`` is the first lag's coefficient, ``lag_sum`` the sum over lags 2..L and
+    ``wald_F``/``wald_p`` the HAC Wald test that all L flow lags are zero.
+    """
+    fl = [c for c in data.columns if c.startswith("flow_l")]
+    yl = [c for c in data.columns if c.startswith("dy_l")]
+    res = ols_hac(data["dy"], data[[*fl, *yl]], rule=rule)
+    model, names = res.model, list(res.params.index)
+    k = len(names)
+
+    def combo(terms: Sequence[str]) -> Fit:
+        r = np.zeros(k)
+        for t in terms:
+            r[names.index(t)] = 1.0
+        tt = model.t_test(r)
+        lo, hi = np.asarray(tt.conf_int(alpha=0.05)).ravel()
+        return Fit(beta=float(np.squeeze(tt.effect)), se=float(np.squeeze(tt.sd)),
+                   p=float(np.squeeze(tt.pvalue)), nobs=res.nobs, start=res.start, end=res.end,
+                   hac_lags=res.bandwidth, desc=res.bandwidth_description, ci=(float(lo), float(hi)))
+
+    R = np.zeros((len(fl), k))
+    for i, n in enumerate(fl):
+        R[i, names.index(n)] = 1.0
+    w = model.wald_test(R, use_f=True, scalar=True)
+    return DistLag(res=res, lags=len(fl), coefs=res.params[fl], contemp=Fit.of(res, fl[0]),
+                   lag_sum=combo(fl[1:]), total=combo(fl), wald_F=float(np.squeeze(w.statistic)),
+                   wald_p=float(np.squeeze(w.pvalue)))
+
+
+def a3_flow_fit(loader: DataLoader, proxy: Proxy, freq: str = "W", how: str = HEADLINE_FLOW,
+                sample: str = A3_HEADLINE_SAMPLE, rule: str = HAC_RULE) -> DistLag:
+    """A3 link flow → ratio: Δ log ratio on the flows of the previous L periods (L = 4 weeks or
+    3 months), controlling for L lags of Δ log ratio; the part is the sum of the flow lags."""
+    return lagged_flow_fit(a3_flow_data(loader, proxy, freq, how, sample), rule)
+
+
+def a3_links(loader: DataLoader, proxy: Proxy, freq: str = "W", sample: str = A3_HEADLINE_SAMPLE,
              rule: str = HAC_RULE) -> dict[str, Fit]:
-    """A3's three links on one sample: (a) flow on ΔUS10Y, (b) Δy on flow | ΔUS10Y, (c) Δy on ΔUS10Y."""
+    """A3's links on one sample: (a) flow on ΔUS10Y, (b) Δy on lagged flows (sum), (c) Δy on ΔUS10Y,
+    and the same-week co-movement (b0) of Δy and the flow given ΔUS10Y (descriptive)."""
     f = cut(flow_frame(loader, proxy, freq), *A3_SAMPLES[sample])
     d = f[["dy", "flow", "dus"]].dropna()
     return {"a": Fit.of(ols_hac(d["flow"], d[["dus"]], rule=rule), "dus"),
-            "b": Fit.of(ols_hac(d["dy"], d[["flow", "dus"]], rule=rule), "flow"),
+            "b": a3_flow_fit(loader, proxy, freq, HEADLINE_FLOW, sample, rule).total,
+            "b0": Fit.of(ols_hac(d["dy"], d[["flow", "dus"]], rule=rule), "flow"),
             "c": Fit.of(ols_hac(d["dy"], d[["dus"]], rule=rule), "dus")}
 
 
@@ -444,8 +543,33 @@ def a3_levels_data(loader: DataLoader, proxy: Proxy, freq: str, sample: str) -> 
     return cut(flow_frame(loader, proxy, freq, "cumulated"), *A3_SAMPLES[sample])[["y", "flow", "us"]].dropna()
 
 
+def northbound_definition_evidence(loader: DataLoader) -> pd.DataFrame:
+    """Share of daily Shanghai Connect values that are whole CNY millions, by period and weekday.
+
+    The exchanges published quota use ("资金流入") in whole millions; net buying computed from
+    buy and sell turnover carries cents. Periods: to 2016-12-02, 2016-12-05 to 2018-05-11 (the
+    Shenzhen Connect launch to the last whole-million Friday), from 2018-05-14. Under net buying
+    the share is small (a value that happens to end in .00).
+    """
+    sh = loader.series(NORTHBOUND_SH).dropna()
+    whole = pd.Series(np.isclose(sh.to_numpy(), np.round(sh.to_numpy()), atol=1e-9), index=sh.index)
+    periods = {"2014-11-17 – 2016-12-02": ("2014-11-17", "2016-12-02"),
+               "2016-12-05 – 2018-05-11": ("2016-12-05", "2018-05-11"),
+               "2018-05-14 – 2023-12-29": ("2018-05-14", "2023-12-31")}
+    rows = []
+    for label, (a, b) in periods.items():
+        w = whole.loc[a:b]
+        fri = w.index.day_of_week == 4
+        rows.append({"Period": label, "Days": len(w), "Whole millions, Mon–Thu": float(w[~fri].mean()),
+                     "Whole millions, Fri": float(w[fri].mean())})
+    return pd.DataFrame(rows).set_index("Period")
+
+
 def fed_frame(loader: DataLoader, freq: str) -> pd.DataFrame:
-    """C7: Russell 2000 / S&P 500 with the Fed's total assets; ``x = 100·log assets``."""
+    """C7: Russell 2000 / S&P 500 with the Fed's total assets; ``x = 100·log assets``.
+
+    Every series is on the US clock (no re-dating); WALCL enters when it is published.
+    """
     f = style_frame(loader, Proxy("Russell 2000 / S&P 500", RUSSELL, SP500), freq, {"fed": FED_ASSETS})
     f = f.dropna(subset=["fed"])
     f["x"] = 100.0 * np.log(f["fed"])
@@ -471,68 +595,107 @@ def c7_levels_data(loader: DataLoader, freq: str, sample: str) -> pd.DataFrame:
 
 def c7_fit(loader: DataLoader, freq: str = "M", sample: str = "full", lags: str = "none",
            rule: str = HAC_RULE) -> DistLag:
+    """C7, same-period distributed lag (the pre-issue-11 design, kept as a robustness row)."""
     start, end = C7_SAMPLES[sample]
     return distributed_lag(fed_frame(loader, freq), "dy", "dx", LAGS[freq][lags], rule=rule, start=start, end=end)
+
+
+def predictive_data(frame: pd.DataFrame, x: str, y: str, horizon: int, start: str | None,
+                    end: str | None) -> pd.DataFrame:
+    """Rows of a predictive regression at ``horizon`` h on ``frame``'s periods.
+
+    ``g``: growth of ``x`` over the past h periods (``x_t − x_{t−h}``, known at t); ``r``: the
+    next period's change of ``y`` (``y_{t+1} − y_t``), the one-period outcome Hodrick's errors
+    need; ``Y``: the change over the next h periods (``y_{t+h} − y_t``, the overlapping sum of
+    ``r``). Rows: ``start <= t`` and ``t+1 <= end``, so every outcome lies in the sample; ``Y``
+    is missing for the last h−1 rows (their outcomes run past ``end``).
+    """
+    g = frame[x] - frame[x].shift(horizon)
+    r = frame[y].shift(-1) - frame[y]
+    out_date = pd.Series(frame.index, index=frame.index).shift(-1)
+    d = pd.DataFrame({"g": g, "r": r, "out": out_date})
+    keep = d["out"].notna()
+    if start is not None:
+        keep &= d.index >= pd.Timestamp(start)
+    if end is not None:
+        keep &= d["out"] <= pd.Timestamp(end)
+    d = d.loc[keep, ["g", "r"]].dropna()
+    d["Y"] = overlapping_sum(d["r"], horizon)
+    return d
+
+
+def c7_predictive_data(loader: DataLoader, freq: str, sample: str, horizon: str) -> pd.DataFrame:
+    h = C7_HORIZONS[freq][horizon]
+    start, end = C7_SAMPLES[sample]
+    return predictive_data(fed_frame(loader, freq), "x", "y", h, start, end)
+
+
+def predictive_fit(d: pd.DataFrame, horizon: int, errors: str = "hodrick", rule: str = HAC_RULE) -> Fit:
+    """OLS of ``Y`` (h-period change) on past growth ``g``: Hodrick (1992) 1B errors, or
+    Newey–West with at least h−1 lags (``errors="hac"``)."""
+    if errors == "hodrick":
+        res = ols_hac(d["Y"], d[["g"]], cov="hodrick", horizon=horizon, one_period=d["r"])
+    else:
+        res = ols_hac(d["Y"].dropna(), d.loc[d["Y"].notna(), ["g"]], cov="hac", rule=rule, horizon=horizon)
+    return Fit.of(res, "g", horizon=horizon)
+
+
+def c7_predictive_fit(loader: DataLoader, freq: str = "M", sample: str = "full",
+                      horizon: str = C7_HEADLINE_HORIZON, errors: str = "hodrick") -> Fit:
+    """C7: past h-period Fed-asset growth → the ratio's change over the next h periods."""
+    return predictive_fit(c7_predictive_data(loader, freq, sample, horizon), C7_HORIZONS[freq][horizon], errors)
+
+
+def c7_episode_fit(loader: DataLoader, start: str, end: str, horizon: int = C7_EPISODE_HORIZON,
+                   errors: str = "hodrick") -> Fit:
+    """The predictive regression inside an episode, weekly, at ``horizon`` weeks."""
+    return predictive_fit(predictive_data(fed_frame(loader, "W"), "x", "y", horizon, start, end), horizon, errors)
 
 
 # ----------------------------------------------------------------------------- grids
 _PROXY_LABELS = [p.label for p in PROXIES]
 
-#: C5 — β_0 of Δ log ratio on Δ short rate; 5 × 2 × 2 × 3 × 2 × 2 = 240 specifications.
+#: C5 — β_0 of Δ log ratio on Δ short rate; 5 proxies × 2 frequencies × 3 rate measures
+#: (DR007 period-end, DR007 period mean, SHIBOR 1W period-end) × 4 samples × 2 lag lengths =
+#: 240 specifications, Newey–West 1994 bandwidth throughout.
+C5_RATE_MEASURES: dict[str, tuple[str, str]] = {
+    "DR007": ("DR007", "end"), "DR007 mean": ("DR007", "mean"), "SHIBOR 1W": ("SHIBOR 1W", "end")}
 GRID = Grid({
     "relation": ["C5"],
     "proxy": _PROXY_LABELS,
     "freq": ["W", "M"],
-    "rate": list(RATES),
-    "sample": list(C5_SAMPLES),
-    "hac": ["nw1994", "andrews"],
+    "rate": list(C5_RATE_MEASURES),
+    "sample": ["2015–", "2007–", "2015–2020", "2021–"],
+    "hac": ["nw1994"],
     "lags": ["short", "none"],
 })
 GRID_HEADLINE = declared.headline("C5.direction")
 
 
-def _levels_one_rule(spec: Spec) -> str | None:
-    if spec.get("flow") == "cumulated" and spec.get("hac") != "nw1994":
-        return "levels regression: admissibility does not depend on the HAC rule; nw1994 only"
-    return None
-
-
-#: A3 link b — flow coefficient in Δ log ratio on flow and ΔUS10Y; 5 × 2 × 4 × 3 × 2 minus
-#: the 30 levels × Andrews combinations = 210 specifications.
+#: A3 link flow → ratio — the sum of the lagged-flow coefficients (lags 1..L, with L lags of
+#: Δ log ratio); 5 proxies × 2 frequencies × 3 flow scalings × 4 samples × 2 HAC rules = 240.
+#: (Cumulated flows in levels have no lagged-flow analogue; they stay in the levels table.)
 GRID_FLOWS = Grid({
     "relation": ["A3"],
     "proxy": _PROXY_LABELS,
     "freq": ["W", "M"],
-    "flow": list(FLOW_TRANSFORMS),
+    "flow": [t for t in FLOW_TRANSFORMS if t != "cumulated"],
     "sample": list(A3_SAMPLES),
     "hac": ["nw1994", "andrews"],
-}, exclude=[_levels_one_rule])
+})
 GRID_FLOWS_HEADLINE = declared.headline("A3.flow_to_ratio")
 
 
-def _levels_no_lags_rule(spec: Spec) -> str | None:
-    if spec.get("form") == "levels" and spec.get("lags") != "none":
-        return "levels regression is static in this grid"
-    return None
-
-
-#: C7 — Russell 2000 / S&P 500 on Fed total-assets growth; 2 × 4 × 2 × 3 = 48 specifications.
+#: C7 — past h-period Fed-asset growth → next h-period change of Russell 2000 / S&P 500;
+#: 2 frequencies × 4 samples × 3 horizons × 2 error types = 48 specifications.
 GRID_FED = Grid({
     "relation": ["C7"],
     "freq": ["M", "W"],
     "sample": list(C7_SAMPLES),
-    "hac": ["nw1994", "andrews"],
-    "form": ["differences", "levels"],
-    "lags": ["none", "short"],
-}, exclude=[_levels_no_lags_rule])
+    "horizon": list(C7_HORIZONS["M"]),
+    "errors": ["hodrick", "hac"],
+})
 GRID_FED_HEADLINE = declared.headline("C7.direction")
-
-
-def _levels_estimate(lvd: LevelsVsDifferences, term: str) -> SpecEstimate:
-    if not lvd.admissible["levels"]:
-        return SpecEstimate.failed(f"levels not admissible: {lvd.reason}")
-    return Fit.of(lvd.levels, term).to_spec_estimate(form="levels", eg_p=(
-        lvd.cointegration.pvalue if lvd.cointegration is not None else math.nan))
 
 
 def estimate(spec: Spec, loader: DataLoader,
@@ -540,10 +703,8 @@ def estimate(spec: Spec, loader: DataLoader,
     """One specification of :data:`GRID`, :data:`GRID_FLOWS` or :data:`GRID_FED`.
 
     Returns the coefficient the claim is about: C5 β_0 of ΔDR007/SHIBOR (claimed < 0);
-    A3 the northbound-flow coefficient (claimed < 0); C7 the Fed-assets coefficient, summed
-    over lags when there are lags (claimed > 0). Levels specifications are estimated only
-    when :func:`econ.models.levels_vs_differences` finds them admissible; otherwise the spec
-    is reported as failed with the reason.
+    A3 the sum of the lagged northbound-flow coefficients (claimed < 0); C7 the slope of the
+    next-h-period ratio change on past h-period Fed-asset growth (claimed > 0).
 
     With ``null`` (the joint-test hook of ``econ.robust.run_grid``) it returns one estimate
     per null draw: draw ``k`` shifts the claim's driver by the fraction
@@ -554,20 +715,17 @@ def estimate(spec: Spec, loader: DataLoader,
         return null_design(spec, loader).fit_many([null.uniform(k, *NULL_SHIFT) for k in null])
     relation = spec["relation"]
     if relation == "C5":
-        dl = c5_fit(loader, proxy_by_label(spec["proxy"]), spec["freq"], spec["rate"], spec["sample"],
-                    spec["lags"], spec["hac"])
+        rate, agg = C5_RATE_MEASURES[spec["rate"]]
+        dl = c5_fit(loader, proxy_by_label(spec["proxy"]), spec["freq"], rate, spec["sample"],
+                    spec["lags"], spec["hac"], agg)
         return dl.contemp.to_spec_estimate(lag_wald_p=dl.wald_p)
     if relation == "A3":
-        proxy = proxy_by_label(spec["proxy"])
-        if spec["flow"] == "cumulated":
-            return _levels_estimate(a3_levels(loader, proxy, spec["freq"], spec["sample"]), "flow")
-        return a3_flow_fit(loader, proxy, spec["freq"], spec["flow"], spec["sample"], spec["hac"]).to_spec_estimate()
+        dl = a3_flow_fit(loader, proxy_by_label(spec["proxy"]), spec["freq"], spec["flow"], spec["sample"],
+                         spec["hac"])
+        return dl.total.to_spec_estimate(flow_lags_wald_p=dl.wald_p)
     if relation == "C7":
-        if spec["form"] == "levels":
-            return _levels_estimate(c7_levels(loader, spec["freq"], spec["sample"]), "x")
-        dl = c7_fit(loader, spec["freq"], spec["sample"], spec["lags"], spec["hac"])
-        fit = dl.total if dl.lags else dl.contemp
-        return fit.to_spec_estimate()
+        return c7_predictive_fit(loader, spec["freq"], spec["sample"], spec["horizon"],
+                                 spec["errors"]).to_spec_estimate()
     raise ValueError(f"unknown relation {relation!r}")
 
 
@@ -659,7 +817,8 @@ class NullDesign:
     shifting each spec's own sample instead would give nested samples different worlds and
     over-reject (tested). ``rows`` are the positions of the estimation rows among the
     panel's rows; ``y`` and ``controls`` stay as observed. ``target``: ``"first"`` (the
-    coefficient of ``x_t``) or ``"sum"`` (``β_0 + … + β_lags``).
+    coefficient of ``x_t``) or ``"sum"`` (``β_0 + … + β_lags``). ``first_lag``: the first lag
+    of ``x`` in the regression (1: only past values, as in A3's lagged-flow design).
 
     ``coint_alpha``: the levels regression was admitted because its I(1) variables are
     cointegrated; a null world must pass the same Engle–Granger test at this level, or the
@@ -679,6 +838,7 @@ class NullDesign:
     rule: str = HAC_RULE
     target: str = "first"
     coint_alpha: float | None = None
+    first_lag: int = 0
 
     def __post_init__(self) -> None:  # where each panel row sits in each underlying series (-1: absent)
         self._at = {k: u.dates.get_indexer(self.frame_dates) for k, u in self.underlying.items()}
@@ -707,7 +867,7 @@ class NullDesign:
 
     def _design(self, x: np.ndarray) -> np.ndarray:
         """Regressors from driver paths ``x`` ``(B, T)``: lags first, then controls, ``(B, n, p)``."""
-        X = np.stack([x[:, self.rows - j] for j in range(self.lags + 1)], axis=-1)
+        X = np.stack([x[:, self.rows - j] for j in range(self.first_lag, self.lags + 1)], axis=-1)
         if self.controls is not None:
             ctrl = self.controls.reshape(len(self.y), -1)
             X = np.concatenate([X, np.broadcast_to(ctrl, (len(x), *ctrl.shape))], axis=-1)
@@ -731,7 +891,7 @@ class NullDesign:
             if self._spurious(X):
                 return SpecEstimate.failed(_SPURIOUS)
             if self.target == "sum" and self.lags:
-                b, se, p, n = hac_sum(self.y, X, rule=self.rule, terms=self.lags + 1)
+                b, se, p, n = hac_sum(self.y, X, rule=self.rule, terms=self.lags - self.first_lag + 1)
             else:
                 b, se, p, n = slope_hac(self.y, X, rule=self.rule)
         except (ValueError, np.linalg.LinAlgError) as exc:
@@ -769,7 +929,7 @@ class NullDesign:
             S += w * (G + G.transpose(0, 2, 1))
         V = inv @ S @ inv * n / (n - k)
         r = np.zeros(k)
-        r[1:1 + (self.lags + 1 if self.target == "sum" and self.lags else 1)] = 1.0
+        r[1:1 + (self.lags - self.first_lag + 1 if self.target == "sum" and self.lags else 1)] = 1.0
         est = beta @ r
         se = np.sqrt(np.einsum("i,bij,j->b", r, V, r))
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -777,6 +937,91 @@ class NullDesign:
         return [SpecEstimate.failed(_SPURIOUS) if self._spurious(X[i])
                 else SpecEstimate(estimate=float(est[i]), se=float(se[i]), pvalue=float(p[i]), nobs=n)
                 for i in range(len(us))]
+
+
+def hodrick_slope(r: np.ndarray, g: np.ndarray, horizon: int) -> tuple[float, float, float, int]:
+    """Slope of ``Y_t = r_t + … + r_{t+h−1}`` on a constant and ``g_t`` with Hodrick (1992) 1B errors.
+
+    ``r`` and ``g`` cover the one-period sample (rows in time order); the regression uses the
+    rows with a complete forward sum. The numpy twin of :func:`econ.models.ols_hac` with
+    ``cov="hodrick"`` (same formula, normal p-value), for the null draws. Returns
+    ``(slope, se, pvalue, nobs)``.
+    """
+    n_all, h = len(r), int(horizon)
+    nreg = n_all - h + 1
+    if nreg < 3:
+        raise ValueError(f"too few observations for horizon {h}: {n_all}")
+    csum_r = np.concatenate([[0.0], np.cumsum(r)])
+    Y = csum_r[h:] - csum_r[:-h]
+    X = np.column_stack([np.ones(n_all), g])
+    Xreg = X[:nreg]
+    beta = np.linalg.lstsq(Xreg, Y, rcond=None)[0]
+    e = r - r.mean()
+    csum = np.cumsum(np.vstack([np.zeros((1, 2)), X]), axis=0)
+    rolled = csum[h:] - csum[:-h]
+    e_s = e[h - 1:]
+    S = (rolled * (e_s ** 2)[:, None]).T @ rolled / len(e_s)
+    Zinv = np.linalg.inv(Xreg.T @ Xreg / nreg)
+    V = Zinv @ S @ Zinv / nreg
+    se = float(np.sqrt(V[1, 1]))
+    p = float(2 * special.ndtr(-abs(beta[1] / se))) if se > 0 else math.nan
+    return float(beta[1]), se, p, nreg
+
+
+@dataclasses.dataclass
+class PredictiveNullDesign:
+    """C7's predictive regression re-fitted in null worlds.
+
+    ``r``: the observed one-period outcomes of the rows (``y_{t+1} − y_t``); ``rows``: the
+    rows' positions ``t`` in the panel (``frame_dates``). In a world ``u`` the Fed's log assets
+    are rotated as in :class:`NullDesign` (``kind="level"``) and the predictor is rebuilt as
+    ``x_t − x_{t−h}`` on the panel's rows; the regression is :func:`predictive_fit`'s, with
+    Hodrick errors (:func:`hodrick_slope`) or Newey–West with at least h−1 lags.
+    """
+
+    r: np.ndarray
+    rows: np.ndarray
+    frame_dates: pd.DatetimeIndex
+    underlying: dict[str, Underlying]
+    freq: str
+    horizon: int
+    errors: str = "hodrick"
+    rule: str = HAC_RULE
+
+    def __post_init__(self) -> None:
+        self._paths = NullDesign(y=self.r, rows=self.rows, frame_dates=self.frame_dates,
+                                 underlying=self.underlying, span_of="x", freq=self.freq, how="level")
+
+    def _fit_g(self, g: np.ndarray) -> SpecEstimate:
+        try:
+            if not (np.isfinite(g).all() and np.isfinite(self.r).all()):
+                raise ValueError("missing values in the null world's rows")
+            h = self.horizon
+            if self.errors == "hodrick":
+                b, se, p, n = hodrick_slope(self.r, g, h)
+            else:
+                n_reg = len(self.r) - h + 1
+                csum = np.concatenate([[0.0], np.cumsum(self.r)])
+                b, se, p, n = slope_hac((csum[h:] - csum[:-h])[:n_reg], g[:n_reg, None], rule=self.rule,
+                                        horizon=h)
+        except (ValueError, np.linalg.LinAlgError) as exc:
+            return SpecEstimate.failed(f"null draw: {type(exc).__name__}: {exc}")
+        return SpecEstimate(estimate=b, se=se, pvalue=p, nobs=n)
+
+    def drivers(self, us: Sequence[float]) -> np.ndarray:
+        """Log Fed assets on the panel's rows in each null world, ``(len(us), len(frame_dates))``."""
+        return self._paths.drivers(us)
+
+    def fit_many(self, us: Sequence[float]) -> list[SpecEstimate]:
+        """The estimate in each null world ``u`` of ``us`` (0: the data)."""
+        if len(us) == 0:
+            return []
+        x = self.drivers(us)
+        g = x[:, self.rows] - x[:, self.rows - self.horizon]
+        return [self._fit_g(g[i]) for i in range(len(us))]
+
+    def fit(self, u: float) -> SpecEstimate:
+        return self.fit_many([u])[0]
 
 
 _SPURIOUS = "null draw: levels not admissible (variables not cointegrated)"
@@ -801,47 +1046,36 @@ def _underlying(loader: DataLoader, series_id: str, freq: str, kind: str, agg: s
     return Underlying(dates=p.index, values=_array(values), kind=kind)
 
 
-def null_design(spec: Spec, loader: DataLoader) -> NullDesign:
-    """The rows :func:`estimate` fits for ``spec``, as a :class:`NullDesign`.
+def null_design(spec: Spec, loader: DataLoader) -> NullDesign | PredictiveNullDesign:
+    """The rows :func:`estimate` fits for ``spec``, as a :class:`NullDesign` (C5, A3) or a
+    :class:`PredictiveNullDesign` (C7).
 
-    ``null_design(spec, loader).fit(0.0)`` reproduces the reported estimate. A levels
-    specification reaches the null draws only if it was admissible on the data (the executor
-    skips the null draws of failed specifications); if it was admitted by cointegration, each
-    null world must pass the same Engle–Granger test (see :class:`NullDesign`).
+    ``null_design(spec, loader).fit(0.0)`` reproduces the reported estimate.
     """
     relation, freq = spec["relation"], spec["freq"]
     if relation == "C5":
         start, end = C5_SAMPLES[spec["sample"]]
-        f = c5_frame(loader, proxy_by_label(spec["proxy"]), freq, spec["rate"])
+        rate_name, agg = C5_RATE_MEASURES[spec["rate"]]
+        f = c5_frame(loader, proxy_by_label(spec["proxy"]), freq, rate_name, agg)
         lags = LAGS[freq][spec["lags"]]
         data = _lag_data(f, "dy", "drate", lags, (), start, end)
-        rate = _underlying(loader, RATES[spec["rate"]], freq, "level", agg="mean")
+        rate = _underlying(loader, RATES[rate_name], freq, "level", agg=RATE_AGG[agg])
         return NullDesign(y=_array(data["dy"]), rows=_rows(f, data), frame_dates=f.index, underlying={"x": rate},
                           span_of="x", freq=freq, lags=lags, rule=spec["hac"])
     if relation == "A3":
         proxy, how = proxy_by_label(spec["proxy"]), spec["flow"]
         f = flow_frame(loader, proxy, freq, how)
         flows = {"nb": _underlying(loader, NORTHBOUND, freq, "flow"), "to": _underlying(loader, TURNOVER, freq, "flow")}
-        if how == "cumulated":
-            data = a3_levels_data(loader, proxy, freq, spec["sample"])
-            coint = a3_levels(loader, proxy, freq, spec["sample"]).cointegration
-            return NullDesign(y=_array(data["y"]), rows=_rows(f, data), frame_dates=f.index, underlying=flows,
-                              span_of="nb", freq=freq, how=how, controls=_array(data[["us"]]),
-                              coint_alpha=None if coint is None else coint.alpha)
         data = a3_flow_data(loader, proxy, freq, how, spec["sample"])
+        lags = LAGS[freq]["short"]
+        _, yl = flow_lag_names(lags)
         return NullDesign(y=_array(data["dy"]), rows=_rows(f, data), frame_dates=f.index, underlying=flows,
-                          span_of="nb", freq=freq, how=how, controls=_array(data[["dus"]]), rule=spec["hac"])
+                          span_of="nb", freq=freq, how=how, lags=lags, first_lag=1, controls=_array(data[yl]),
+                          rule=spec["hac"], target="sum")
     if relation == "C7":
         f = fed_frame(loader, freq)
         fed = {"x": _underlying(loader, FED_ASSETS, freq, "level", scale="100log")}
-        if spec["form"] == "levels":
-            data = c7_levels_data(loader, freq, spec["sample"])
-            coint = c7_levels(loader, freq, spec["sample"]).cointegration
-            return NullDesign(y=_array(data["y"]), rows=_rows(f, data), frame_dates=f.index, underlying=fed,
-                              span_of="x", freq=freq, how="level", coint_alpha=None if coint is None else coint.alpha)
-        start, end = C7_SAMPLES[spec["sample"]]
-        lags = LAGS[freq][spec["lags"]]
-        data = _lag_data(f, "dy", "dx", lags, (), start, end)
-        return NullDesign(y=_array(data["dy"]), rows=_rows(f, data), frame_dates=f.index, underlying=fed,
-                          span_of="x", freq=freq, lags=lags, rule=spec["hac"], target="sum")
+        data = c7_predictive_data(loader, freq, spec["sample"], spec["horizon"])
+        return PredictiveNullDesign(r=_array(data["r"]), rows=_rows(f, data), frame_dates=f.index, underlying=fed,
+                                    freq=freq, horizon=C7_HORIZONS[freq][spec["horizon"]], errors=spec["errors"])
     raise ValueError(f"unknown relation {relation!r}")

@@ -18,37 +18,40 @@ definition through 2024); ChinaBond 10Y; China current account (quarterly, relea
 after quarter end); FRED DGS10, daily effective fed funds, Fed total assets (WALCL),
 broad dollar; Russell 2000 and S&P 500.
 
-How: weekly (Friday) and month-end panels from ``econ.data.build_panel`` (prices at period
-end, noisy rates averaged over the period, flows summed). The ratio is ``y = 100·log(small/
-large)``; every regression is in first differences with a constant and Newey–West HAC
-errors (NW 1994 bandwidth rule, stated in each table) unless ``levels_vs_differences``
-finds the levels admissible (all I(1) and Engle–Granger cointegrated), in which case the
-levels estimate is reported alongside. Declared before estimation (constants below and in
-``studies._liquidity_specs``): headline proxy CSI 1000 / CSI 300; headline rate DR007
-(period mean) with SHIBOR 1W as the alternative; northbound flow scaled by CSI 300
-turnover of the same period; weekly headline for A3/C5/C9, monthly for C8/D1/C7;
-sub-samples 2014–2020 and 2021–.
+How: weekly (Friday), month-end and quarter-end panels from ``econ.data.build_panel`` (prices
+at period end, flows summed); panels mixing China and US series are read on the Shanghai clock
+(a US close dated d is known on d+1). The ratio is ``y = 100·log(small/large)``; regressions
+are in first differences with a constant and Newey–West HAC errors (NW 1994 bandwidth rule)
+unless stated. Declared before estimation (constants here and in ``studies._liquidity_specs``):
+headline proxy CSI 1000 / CSI 300; headline rate DR007 at the period's last close (the instant
+of the prices; the period mean and SHIBOR 1W are robustness); northbound flow scaled by CSI 300
+turnover of the same period. Samples that start before an index's launch are marked (†) and
+each headline using them gets a launch-date row (``studies.common.live_start``).
 
-* C5: distributed lags ``Δy_t = a + Σ_{j=0..L} β_j Δrate_{t−j}`` (L = 4 weeks / 3 months);
-  β_0 vs the lag block (HAC Wald test) and the lag sum; the same for 100·Δlog relative P/E
-  and relative EPS (EPS = price / P/E, so Δy = ΔPE + ΔEPS exactly) of CSI 500 / CSI 300.
+* C5: weekly distributed lag ``Δy_t = a + Σ_{j=0..4} β_j Δrate_{t−j}`` from 2015 (DR007 before
+  Dec 2014 is Wind back-history); direction β_0, immediacy the HAC Wald test of lags 1–4; the
+  channel quarterly (trailing EPS moves when reports arrive): Δ relative P/E and Δ relative
+  EPS of CSI 500 / CSI 300 on the quarter's ΔDR007.
 * C8: monthly; stage 1 the cumulated (L = 3) response of relative P/E to ΔDR007, stage 2 the
   cumulated (L = 6) response of relative EPS to Δ(M1 yoy − M2 yoy).
-* A3: the chain by contemporaneous weekly regressions (a: flow on ΔUS10Y; b: Δy on flow
-  given ΔUS10Y; total and direct effects), mediation share a·b / total with a moving-block
-  bootstrap 95% interval (999 draws, block T^(1/3), seed fixed), Granger tests (HC1,
-  lags by AIC), Toda–Yamamoto in levels, and Jordà local projections (12 weeks).
+* A3: the chain as parts on the net-buying era (from ``NET_BUYING_START``; the northbound
+  series measures quota use before, dated from the data): flow on ΔUS10Y; Δy on the previous
+  four weeks' flows given four lags of Δy (sum of the flow lags); Δy on ΔUS10Y. Same-week
+  co-movement, large-outflow events, the same-week mediation product (descriptive: it needs
+  sequential ignorability), Granger, Toda–Yamamoto and local projections are reported beside.
 * C9: weekly Δy on the flow (or 100·Δlog margin balance) inside the article's windows,
   plus a binomial sign-concordance test; outside-window contrasts.
-* D1: monthly univariate regressions of Δy on each factor, Holm-adjusted within each group.
-* C7: Δ100·log(Russell 2000 / S&P 500) on 100·Δlog Fed assets, monthly headline, weekly
-  and in the article's episodes (2008-09 → 2010-12, 2020-03 → 2021-06).
+* D1: monthly, each factor in months t−1 and t−2 (the article's signal), the lag sum's HAC
+  t-test, Holm-adjusted within each group; same-month and launch-date columns.
+* C7: predictive: past h-month Fed-asset growth → the next h months' Δ100·log(Russell 2000 /
+  S&P 500), overlapping, Hodrick (1992) errors, h = 6 headline; the same inside the 2008–10
+  episode (weekly, h = 13 weeks).
 * Every ratio specification runs for every small-cap proxy with data; three robustness
   grids (C5, A3 flows, C7) run through ``econ.robust.run_grid`` with NULL_DRAWS null worlds
   each (seeded) for the specification-curve joint test and Romano–Wolf p-values: a world
   rotates the claim's underlying series (the rate, northbound buying and turnover, Fed
   assets) over its whole history by one calendar shift, and every spec is re-estimated on
-  its rows of that world (``studies._liquidity_specs.NullDesign``).
+  its rows of that world (``studies._liquidity_specs.NullDesign`` / ``PredictiveNullDesign``).
 
 Parts (declared in ``studies/claims.toml``): A3 us10y_to_flow / flow_to_ratio (grid) /
 total_effect; C5 direction (grid) / immediacy / pe_channel / eps_not_channel; C7 direction
@@ -149,13 +152,14 @@ class LiquidityFlows(Study):
             out.tables.insert(0, Table(
                 name="lf_headline", caption="Headline estimates, one row per link of each claim",
                 frame=frame,
-                notes=["Headline proxy CSI 1000 / CSI 300 (C8: CSI 500 / CSI 300, the pair with long P/E data; C7: "
-                       "Russell 2000 / S&P 500). All regressions in first differences with a constant; y = 100·log "
-                       "ratio, rates in pp, flows in % of CSI 300 turnover, growth in %. HAC errors with the Newey–West "
-                       f"(1994) bandwidth floor(4(T/100)^(2/9)); e.g. the A3 rows: {out.headline_desc}. Claimed: the "
-                       "article's sign (0: no effect claimed); each row's outcome under the package's verdict policy "
-                       "is in Table 1. The C5 lag row reports the lag sum with the p of the HAC Wald test of the lag block; the indirect "
-                       "effect's p is from the block bootstrap."],
+                notes=["Headline proxy CSI 1000 / CSI 300 (C5 channel and C8: CSI 500 / CSI 300, the pair with long "
+                       "P/E data; C7: Russell 2000 / S&P 500). Regressions in first differences with a constant; y = "
+                       "100·log ratio, rates in pp, flows in % of CSI 300 turnover, growth in %. HAC errors with the "
+                       f"Newey–West (1994) bandwidth floor(4(T/100)^(2/9)); e.g. the A3 rows: {out.headline_desc}; C7: "
+                       "predictive, Hodrick (1992) errors. Claimed: the article's sign (0: no effect claimed); each "
+                       "row's outcome under the package's verdict policy is in Table 1. The C5 lag row reports the "
+                       "lag sum with the p of the HAC Wald test of the lag block. "
+                       "† sample starts before the index's launch (back-calculated history)."],
                 digits={"N": 0, "Estimate": 3, "s.e.": 3, "p": 3}))
         art = []
         article_text = {"A3": "US10Y up → outflows → ratio up", "C5": "DR007 acts at once, via P/E",
@@ -172,17 +176,20 @@ class LiquidityFlows(Study):
             name="lf_articles", caption="The articles' statements beside our headline numbers",
             frame=pd.DataFrame(art).set_index("Claim"),
             sample="the headline specification of each claim (period and N in the claim's own table)",
-            notes=["Ours: the first part of each claim (A3 US10Y → flow; C5 β0 of ΔDR007; C7 the Fed-assets slope; "
-                   "C8 the stage-1 sum β; C9 the 2016–2020 northbound slope; D1 the northbound slope). Every part "
+            notes=["Ours: the first part of each claim (A3 US10Y → flow; C5 β0 of ΔDR007; C7 the predictive "
+                   "Fed-assets slope; C8 the stage-1 sum β; C9 the 2016–2020 northbound slope; D1 the northbound "
+                   "lag sum). Every part "
                    "and its outcome is in Table 1. None of the articles gives a coefficient; their evidence is "
                    "episodes and charts."]))
         return StudyResult(
             study=self.name, title=self.title, parts=out.parts, tables=out.tables, figures=out.figures,
             numbers=out.numbers, headline_proxy=f"{head.label} / CSI 300", synthetic=self.is_synthetic(loader),
             data_ids=sorted(self.series), grids=out.grids,
-            notes=[f"Headline rate {HEADLINE_RATE} (period mean of Wind last-trade closes), alternative SHIBOR 1W.",
-                   "Northbound flows end 2023-12; A3, C9 (northbound) and D1 (northbound) stop there.",
-                   "The mediation CI is a moving-block bootstrap written in studies/_liquidity_specs.py "
+            notes=[f"Headline rate {HEADLINE_RATE} at the period's last Wind close (period mean: robustness), "
+                   "alternative SHIBOR 1W; DR007 from 2015 (earlier: Wind back-history).",
+                   f"Northbound flows end 2023-12; A3 starts {S.NET_BUYING_START} (net buying on every day).",
+                   "Panels mixing China and US series are on the Shanghai clock (econ.data.build_panel).",
+                   "The descriptive mediation CI is a moving-block bootstrap written in studies/_liquidity_specs.py "
                    "(econ.models has no mediation estimator)."])
 
 

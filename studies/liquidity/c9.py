@@ -13,7 +13,13 @@ from econ.data.errors import DataError
 from econ.data.loader import DataLoader
 from econ.study import Table
 from studies import _liquidity_specs as S
-from studies.common import Proxy
+from studies.common import (
+    BACK_CALCULATED_MARK,
+    BACK_CALCULATED_NOTE,
+    LAUNCHED,
+    Proxy,
+    back_calculated,
+)
 from studies.liquidity.common import (
     SIGN,
     Collector,
@@ -35,6 +41,13 @@ C9_OUTSIDE = {
     ("northbound", "outside 2016–2020"): [(S.NB_START, "2015-12-31"), ("2021-01-01", S.NB_END)],
     ("margin", "outside windows"): [("2016-01-01", "2020-12-31"), ("2022-01-01", None)],
 }
+#: Robustness rows inside the windows (not parts): the northbound window's net-buying weeks
+#: (the series measures quota use before S.NET_BUYING_START) and the margin window from CSI
+#: 1000's launch (its earlier values are back-calculated).
+C9_ROBUST = {
+    ("northbound", "2016–2020, net-buying era"): ([(S.NET_BUYING_START, "2020-12-31")], -1),
+    ("margin", "2013–2015, from CSI 1000's launch"): ([(str(LAUNCHED["cn.index.csi1000.close"]), "2015-12-31")], +1),
+}
 
 
 def run(loader: DataLoader, head: Proxy, out: Collector) -> None:
@@ -47,6 +60,7 @@ def run(loader: DataLoader, head: Proxy, out: Collector) -> None:
             (flow, label, [(a, b)], sign, True) for (flow, label), (a, b, sign) in C9_WINDOWS.items()]
         specs += [(flow, label, wins, -1 if flow == "northbound" else +1, False)
                   for (flow, label), wins in C9_OUTSIDE.items()]
+        specs += [(flow, label, wins, sign, False) for (flow, label), (wins, sign) in C9_ROBUST.items()]
         for flow, label, wins, sign, in_window in specs:
             f, x = frames[flow]
             fit = window_fit(f, x, wins)
@@ -57,7 +71,8 @@ def run(loader: DataLoader, head: Proxy, out: Collector) -> None:
             seg = pd.concat([S.cut(f, a, b) for a, b in wins])
             total = float(seg["nb"].sum() / 1e5) if flow == "northbound" else float(seg[x].sum())
             dratio = float(sum(S.cut(f, a, b)["dy"].dropna().sum() for a, b in wins))
-            rows.append({"Flow": flow, "Window": label, "Weeks": fit.nobs, "β": fit.beta, "s.e.": fit.se,
+            back = back_calculated(head, min(d.index)) if len(d) else False
+            rows.append({"Flow": flow, "Window": label + (BACK_CALCULATED_MARK if back else ""), "Weeks": fit.nobs, "β": fit.beta, "s.e.": fit.se,
                          "p": fit.p, "Claimed": SIGN[sign], "Concordant": agree / len(nz), "Binomial p": binom.pvalue,
                          "Cum. flow / growth": total, "Δ ratio (%)": dratio})
             if in_window:
@@ -81,7 +96,9 @@ def run(loader: DataLoader, head: Proxy, out: Collector) -> None:
                "flow and the ratio move as claimed (inflow with a falling ratio; margin growth with a rising one); "
                "binomial p against one half. Cum. flow / growth: cumulated northbound net buying (CNY 100bn) or "
                "cumulated margin growth (%) over the window; Δ ratio: cumulated change of the log ratio (%). "
-               "Outside rows: the same regression on the remaining weeks of each flow's data."],
+               "Outside rows: the same regression on the remaining weeks of each flow's data. Net-buying era: the "
+               f"northbound series measures quota use before {S.NET_BUYING_START} (see the A3 table). "
+               + BACK_CALCULATED_NOTE + "."],
         digits={"Weeks": 0, "β": 3, "s.e.": 3, "p": 3, "Concordant": 2, "Binomial p": 3, "Cum. flow / growth": 1,
                 "Δ ratio (%)": 1}))
     keys = {("northbound", "2016–2020"): "C9_nb", ("margin", "2013–2015"): "C9_margin1315",
@@ -89,6 +106,7 @@ def run(loader: DataLoader, head: Proxy, out: Collector) -> None:
     for k, fit in holds.items():
         out.numbers.update({f"{keys[k]}_beta": fit.beta, f"{keys[k]}_p": fit.p, f"{keys[k]}_nobs": fit.nobs})
     tab = table.reset_index()
+    tab["Window"] = tab["Window"].str.rstrip(BACK_CALCULATED_MARK)
     for k, prefix in keys.items():
         r = tab[(tab.Flow == k[0]) & (tab.Window == k[1])].iloc[0]
         out.numbers.update({f"{prefix}_concordant": r["Concordant"], f"{prefix}_binom_p": r["Binomial p"],
@@ -96,3 +114,6 @@ def run(loader: DataLoader, head: Proxy, out: Collector) -> None:
     for (flow, label) in C9_OUTSIDE:
         r = tab[(tab.Flow == flow) & (tab.Window == label)].iloc[0]
         out.numbers.update({f"C9_{flow}_outside_beta": r["β"], f"C9_{flow}_outside_p": r["p"]})
+    for (flow, label), key in zip(C9_ROBUST, ("C9_nb_netbuying", "C9_margin1315_live"), strict=True):
+        r = tab[(tab.Flow == flow) & (tab.Window == label)].iloc[0]
+        out.numbers.update({f"{key}_beta": r["β"], f"{key}_p": r["p"], f"{key}_nobs": r["Weeks"]})

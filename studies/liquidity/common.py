@@ -55,13 +55,15 @@ def fit_or_nan(fn: Callable[[], Fit]) -> Fit:
 
 # ----------------------------------------------------------------------------- relations
 def valuation_frame(loader: DataLoader, pair: str, freq: str, extra: dict[str, str] | None = None,
-                    start: str | None = S.VALUATION_START, end: str | None = None) -> pd.DataFrame:
+                    start: str | None = S.VALUATION_START, end: str | None = None,
+                    agg: dict[str, str] | None = None) -> pd.DataFrame:
     """Ratio, relative P/E and relative EPS of ``pair`` (vs CSI 300), 100·log, with differences.
 
-    EPS = price / P/E, so ``y = pe + eps`` and Δy = Δpe + Δeps on every row.
+    EPS = price / P/E, so ``y = pe + eps`` and Δy = Δpe + Δeps on every row. ``agg``: column →
+    aggregation override for ``extra`` columns (e.g. ``{"rate": "last"}``).
     """
     pe_s, pe_l = S.PE[pair]
-    f = S.style_frame(loader, proxy_by_label(pair), freq, {"pe_s": pe_s, "pe_l": pe_l, **(extra or {})})
+    f = S.style_frame(loader, proxy_by_label(pair), freq, {"pe_s": pe_s, "pe_l": pe_l, **(extra or {})}, agg)
     f = S.cut(f.dropna(subset=["pe_s", "pe_l", *(extra or {})]), start, end)
     f["pe"] = 100.0 * np.log(f["pe_s"] / f["pe_l"])
     f["eps"] = f["y"] - f["pe"]

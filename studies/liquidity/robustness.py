@@ -11,7 +11,7 @@ import pandas as pd
 
 from econ.data.errors import DataError
 from econ.data.loader import DataLoader
-from econ.models import levels_vs_differences, ols_hac
+from econ.models import levels_vs_differences
 from econ.policy import ALPHA
 from econ.robust import run_grid
 from econ.study import Table
@@ -27,7 +27,7 @@ from studies._liquidity_specs import (
     Fit,
     estimate,
 )
-from studies.common import Proxy
+from studies.common import BACK_CALCULATED_MARK, BACK_CALCULATED_NOTE, Proxy, back_calculated
 from studies.liquidity.c9 import C9_WINDOWS
 from studies.liquidity.common import (
     Collector,
@@ -45,13 +45,8 @@ def proxy_fits(loader: DataLoader, proxy: Proxy) -> dict[str, Fit]:
     out: dict[str, Fit] = {}
     out["C5: ΔDR007 → Δratio, β0 (W)"] = fit_or_nan(lambda: S.c5_fit(loader, proxy).contemp)
     out["C5: ΔSHIBOR 1W → Δratio, β0 (W)"] = fit_or_nan(lambda: S.c5_fit(loader, proxy, rate="SHIBOR 1W").contemp)
-    out["A3 (b): flow → Δratio | ΔUS10Y (W)"] = fit_or_nan(lambda: S.a3_flow_fit(loader, proxy))
-
-    def total() -> Fit:
-        d = S.flow_frame(loader, proxy, "W")[["dy", "dus", "flow"]].dropna()
-        return Fit.of(ols_hac(d["dy"], d[["dus"]]), "dus")
-
-    out["A3 (c): ΔUS10Y → Δratio, total (W)"] = fit_or_nan(total)
+    out["A3 (b): flows t−1..t−4 → Δratio, sum (W)"] = fit_or_nan(lambda: S.a3_flow_fit(loader, proxy).total)
+    out["A3 (c): ΔUS10Y → Δratio, total (W)"] = fit_or_nan(lambda: S.a3_links(loader, proxy)["c"])
     for (flow, label), (a, b, _sign) in C9_WINDOWS.items():
         if flow == "northbound":
             out[f"C9: northbound {label} (W)"] = fit_or_nan(
@@ -60,50 +55,60 @@ def proxy_fits(loader: DataLoader, proxy: Proxy) -> dict[str, Fit]:
             out[f"C9: margin growth {label} (W)"] = fit_or_nan(
                 lambda a=a, b=b: window_fit(margin_frame(loader, proxy), "growth", [(a, b)]))
     try:
-        d1 = d1_fits(loader, proxy)
+        d1 = {k: v.total for k, v in d1_fits(loader, proxy).items()}
     except DataError as exc:
         d1 = {k: Fit.missing(str(exc)) for k in D1_FACTORS}
     for name, fit in d1.items():
-        out[f"D1: {name} (M)"] = fit
+        out[f"D1: {name}, t−1 and t−2 (M)"] = fit
     return out
 
 
 # ----------------------------------------------------------------------------- grid summary
 
 
+#: Columns of the samples table: each relation's headline span, its span to 2020, and 2021–.
+SAMPLE_COLUMNS = {"headline": "head", "to 2020": "1420", "2021–": "21"}
+_C5_SAMPLE = {"headline": S.C5_HEADLINE_SAMPLE, "to 2020": "2015–2020", "2021–": "2021–"}
+_A3_SAMPLE = {"headline": S.A3_HEADLINE_SAMPLE, "to 2020": "2014–2020", "2021–": "2021–"}
+_C7_SAMPLE = {"headline": "full", "to 2020": "2014–2020", "2021–": "2021–"}
+
+
 def samples(loader: DataLoader, head: Proxy, out: Collector) -> None:
-    """The headline relations by frequency (W, M) and sample (full, 2014–2020, 2021–)."""
-    rel: dict[str, Callable[[str, str], Fit]] = {
-        "C5: ΔDR007 → Δratio, β0": lambda f, s: S.c5_fit(loader, head, f, "DR007", s).contemp,
-        "C5: ΔSHIBOR 1W → Δratio, β0": lambda f, s: S.c5_fit(loader, head, f, "SHIBOR 1W", s).contemp,
-        "A3 (a): ΔUS10Y → flow": lambda f, s: S.a3_links(loader, head, f, s)["a"],
-        "A3 (b): flow → Δratio | ΔUS10Y": lambda f, s: S.a3_links(loader, head, f, s)["b"],
-        "A3 (c): ΔUS10Y → Δratio": lambda f, s: S.a3_links(loader, head, f, s)["c"],
-        "C7: Fed assets → Δ(R2000/S&P 500)": lambda f, s: S.c7_fit(loader, f, s, "none").contemp,
+    """The headline relations by frequency (W, M) and sample (headline span, to 2020, 2021–)."""
+    rel: dict[str, tuple[str | None, Callable[[str, str], Fit]]] = {
+        "C5: ΔDR007 (period-end) → Δratio, β0": (
+            "C5", lambda f, s: S.c5_fit(loader, head, f, "DR007", _C5_SAMPLE[s]).contemp),
+        "C5: ΔSHIBOR 1W (period-end) → Δratio, β0": (
+            None, lambda f, s: S.c5_fit(loader, head, f, "SHIBOR 1W", _C5_SAMPLE[s]).contemp),
+        "A3 (a): ΔUS10Y → flow": ("A3_a", lambda f, s: S.a3_links(loader, head, f, _A3_SAMPLE[s])["a"]),
+        "A3 (b): lagged flows → Δratio, sum": ("A3_b", lambda f, s: S.a3_flow_fit(loader, head, f,
+                                                                                 sample=_A3_SAMPLE[s]).total),
+        "A3 (c): ΔUS10Y → Δratio": ("A3_c", lambda f, s: S.a3_links(loader, head, f, _A3_SAMPLE[s])["c"]),
+        "C7: past Fed-asset growth → next Δ(R2000/S&P 500)": (
+            "C7", lambda f, s: S.c7_predictive_fit(loader, f, _C7_SAMPLE[s])),
     }
     cols: dict[str, dict[str, float]] = {}
     for freq in ("W", "M"):
-        for sample in ("full", "2014–2020", "2021–"):
+        for sample, tag in SAMPLE_COLUMNS.items():
             col: dict[str, float] = {}
-            for name, fn in rel.items():
+            for name, (key, fn) in rel.items():
                 fit = fit_or_nan(lambda fn=fn, freq=freq, sample=sample: fn(freq, sample))
                 col[name], col[f"{name}__se"], col[f"{name}__p"] = fit.beta, fit.se, fit.p
-                key = {"C5: ΔDR007 → Δratio, β0": "C5", "A3 (a): ΔUS10Y → flow": "A3_a",
-                       "A3 (b): flow → Δratio | ΔUS10Y": "A3_b", "A3 (c): ΔUS10Y → Δratio": "A3_c",
-                       "C7: Fed assets → Δ(R2000/S&P 500)": "C7"}.get(name)
-                if key and not (freq == "W" and sample == "full"):
-                    tag = {"full": "full", "2014–2020": "1420", "2021–": "21"}[sample]
+                if key and not (freq == "W" and sample == "headline"):
                     out.numbers[f"{key}_{freq}_{tag}_beta"] = fit.beta
                     out.numbers[f"{key}_{freq}_{tag}_p"] = fit.p
             cols[f"{freq}, {sample}"] = col
     out.tables.append(Table(
         name="lf_samples", caption="Headline relations by frequency and sample",
         frame=pd.DataFrame(cols), kind="estimates", index_label="Relation (CSI 1000/CSI 300)",
-        sample="weekly and monthly, over the spans in the note; N of the full samples in the per-claim tables",
-        notes=["W weekly (Friday), M month end; HAC s.e. (Newey–West 1994 rule) in each column. 'full' is each "
-               "relation's own longest span: C5 from 2007 (DR007 to 2024-12, SHIBOR 1W to 2026), A3 the northbound "
-               "data 2014-11 to 2023-12, C7 from 2003; 2021– ends where the data end. C5 rows: β0 of the "
-               "distributed-lag regression (4 weekly or 3 monthly lags)."],
+        sample="weekly and monthly, over the spans in the note; N of the headline samples in the per-claim tables",
+        notes=["W weekly (Friday), M month end; HAC s.e. (Newey–West 1994 rule) except C7 (Hodrick 1992). "
+               "'headline' is each relation's headline span: C5 from 2015 (DR007 before is back-history), A3 the "
+               f"net-buying era {S.NET_BUYING_START[:7]} to 2023-12, C7 from 2003; 'to 2020': C5 2015–2020, A3 the "
+               "Connect era 2014-11 to 2020 (quota-use values before 2018-05), C7 2014–2020; 2021– ends where the "
+               "data end. C5 rows: β0 of the distributed-lag regression (4 weekly or 3 monthly lags), rate at the "
+               "period's last close. A3 (b): sum of the flow lags (4 weeks or 3 months) given as many lags of "
+               "Δratio. C7: predictive slope at h = 6 months or 26 weeks."],
         digits=3))
 
 
@@ -122,11 +127,11 @@ def levels(loader: DataLoader, head: Proxy, out: Collector) -> None:
                      "Diff. p": float(r.differences.pvalues[term]), "Use": r.recommended})
 
     def c5_levels() -> Any:
-        f = S.cut(S.c5_frame(loader, head, "W", HEADLINE_RATE), *S.C5_SAMPLES["full"])
+        f = S.cut(S.c5_frame(loader, head, "W", HEADLINE_RATE), *S.C5_SAMPLES[S.C5_HEADLINE_SAMPLE])
         return levels_vs_differences("y", "rate", f[["y", "rate"]].dropna())
 
     def nb_on_us() -> Any:
-        f = S.flow_frame(loader, head, "W", "cumulated")
+        f = S.cut(S.flow_frame(loader, head, "W", "cumulated"), *S.A3_SAMPLES[S.A3_HEADLINE_SAMPLE])
         return levels_vs_differences("flow", "us", f[["flow", "us"]].dropna())
 
     def c8(col: str, x: str) -> Callable[[], Any]:
@@ -138,7 +143,7 @@ def levels(loader: DataLoader, head: Proxy, out: Collector) -> None:
         return fn
 
     add("C5", "log ratio on DR007", "W", c5_levels, "rate")
-    add("A3", "log ratio on cum. flow and US10Y", "W", lambda: S.a3_levels(loader, head, "W", "full"), "flow")
+    add("A3", "log ratio on cum. flow and US10Y", "W", lambda: S.a3_levels(loader, head, "W", S.A3_HEADLINE_SAMPLE), "flow")
     add("A3", "cum. flow on US10Y", "W", nb_on_us, "us")
     add("C8", "log rel. P/E on DR007", "M", c8("pe", "rate"), "rate")
     add("C8", "log rel. EPS on M1−M2", "M", c8("eps", "gap"), "gap")
@@ -160,42 +165,49 @@ def levels(loader: DataLoader, head: Proxy, out: Collector) -> None:
 
 
 def proxies(loader: DataLoader, proxies: list[Proxy], out: Collector) -> None:
-    cols = {}
+    """Every proxy's headline specifications; a column is marked when one of its samples starts
+    before the proxy's launch (back-calculated history)."""
+    cols, labels, back_rows = {}, {}, {}
     for p in proxies:
         fits = proxy_fits(loader, p)
         col = {}
         for k, f in fits.items():
             col[k], col[f"{k}__se"], col[f"{k}__p"] = f.beta, f.se, f.p
+        back = [k for k, f in fits.items() if f.ok and back_calculated(p, f.start)]
+        labels[p.label] = p.label + (BACK_CALCULATED_MARK if back else "")
+        back_rows[p.label] = back
         cols[p.label] = col
     if not cols:
         return
     frame = pd.DataFrame(cols)
+    marked = "; ".join(f"{p}: {len(r)} of {len(frame.index) // 3} rows" for p, r in back_rows.items() if r)
     out.tables.append(Table(
         name="lf_proxies", caption="Every small-cap proxy: the headline specifications",
-        frame=frame, kind="estimates", index_label="Specification (vs CSI 300; SW: small vs large)",
+        frame=frame.rename(columns=labels), kind="estimates", index_label="Specification (vs CSI 300; SW: small vs large)",
         sample="each pair's longest common span for the headline specification; N as in the per-claim tables",
         notes=["Each cell: the headline specification's coefficient for that small/large pair (HAC s.e.), as in "
                "the C5, A3, C9 and D1 tables. Samples end where each "
-               "pair's data end: CSI 2000 is back-calculated before 2023-08, Shenwan small/large covers 2015–2024. "
-               "W weekly, M monthly; blank: not estimable."],
+               "pair's data end: Shenwan small/large covers 2015–2024. W weekly, M monthly; blank: not estimable. "
+               f"Rows whose sample starts before the proxy's launch ({marked or 'none'}). " + BACK_CALCULATED_NOTE
+               + "."],
         digits=3))
     for p in proxies:
         slug = "".join(ch for ch in p.label if ch.isalnum())
         c = cols[p.label]
         out.numbers[f"C5_proxy_{slug}_beta"] = c["C5: ΔDR007 → Δratio, β0 (W)"]
         out.numbers[f"C5_proxy_{slug}_p"] = c["C5: ΔDR007 → Δratio, β0 (W)__p"]
-        out.numbers[f"A3_proxy_{slug}_b"] = c["A3 (b): flow → Δratio | ΔUS10Y (W)"]
-        out.numbers[f"A3_proxy_{slug}_b_p"] = c["A3 (b): flow → Δratio | ΔUS10Y (W)__p"]
+        out.numbers[f"A3_proxy_{slug}_b"] = c["A3 (b): flows t−1..t−4 → Δratio, sum (W)"]
+        out.numbers[f"A3_proxy_{slug}_b_p"] = c["A3 (b): flows t−1..t−4 → Δratio, sum (W)__p"]
     out.proxy_table = frame
 
 
 def grids(loader: DataLoader, out: Collector, say: Callable[[str], None]) -> None:
     specs = (
         ("C5", "C5.direction", GRID, "C5: β0, Δrate", "β0 of Δ100·log ratio on Δrate (pp)"),
-        ("A3", "A3.flow_to_ratio", GRID_FLOWS, "A3: flow",
-         "coefficient of the northbound flow in Δ100·log ratio | ΔUS10Y"),
-        ("C7", "C7.direction", GRID_FED, "C7: Fed assets",
-         "coefficient of 100·Δlog Fed assets in Δ100·log(R2000/S&P 500)"),
+        ("A3", "A3.flow_to_ratio", GRID_FLOWS, "A3: lagged flows",
+         "sum of the lagged northbound-flow coefficients in Δ100·log ratio"),
+        ("C7", "C7.direction", GRID_FED, "C7: Fed assets, predictive",
+         "slope of the next-h Δ100·log(R2000/S&P 500) on past-h 100·Δlog Fed assets"),
     )
     rows = []
     for claim, key, grid, name, label in specs:
@@ -224,13 +236,15 @@ def grids(loader: DataLoader, out: Collector, say: Callable[[str], None]) -> Non
         name="lf_robustness", caption="Robustness grids: share of specifications with the claimed sign",
         frame=frame,
         notes=["Each grid is the product of the named dimensions (econ.robust.Grid) run with econ.robust.run_grid. "
-               "C5: proxy × frequency (W/M) × rate (DR007/SHIBOR 1W) × sample (full from 2007 / 2014–2020 / 2021–) "
-               "× HAC rule (NW 1994 / Andrews AR(1)) × lags (4 weeks or 3 months / none); estimate β0. A3: proxy × "
-               "frequency × flow transform (% of CSI 300 turnover / flow over trailing mean |flow| / CNY 100bn / "
-               "cumulated flows in levels) × sample (2014-11–2023 / –2020 / 2021–) × HAC rule, levels only with NW "
-               "1994. C7: frequency × sample (2003– / 2008–2010 / 2014–2020 / 2021–) × HAC rule × form × lags. "
-               "Levels specifications are estimated only where admissible (cointegrated I(1) variables); the "
-               "others count as not estimated. Shares are over estimated specifications; p<.05: two-sided p < "
+               "C5: proxy × frequency (W/M) × rate (DR007 period-end / DR007 period mean / SHIBOR 1W period-end) × "
+               "sample (2015– / 2007– / 2015–2020 / 2021–) × lags (4 weeks or 3 months / none), NW 1994 bandwidth; "
+               "estimate β0. A3: proxy × frequency × flow scaling (% of CSI 300 turnover / flow over trailing mean "
+               "|flow| / CNY 100bn) × sample (net-buying era 2018-06– / 2014-11– / 2014-11–2020 / 2021–) × HAC rule "
+               "(NW 1994 / Andrews AR(1)); estimate: the sum of the lagged-flow coefficients (4 weeks or 3 months, "
+               "given as many lags of Δratio). C7: frequency × sample (2003– / 2008–2010 / 2014–2020 / 2021–) × "
+               "horizon (3/6/12 months, 13/26/52 weeks) × errors (Hodrick 1992 / Newey–West with ≥ h−1 lags); "
+               "estimate: the predictive slope of the next-h ratio change on past-h Fed-asset growth. "
+               "Shares are over estimated specifications; p<.05: two-sided p < "
                f"{ALPHA}, unadjusted for multiplicity; the joint test of each grid and Romano–Wolf adjusted "
                f"p-values ({NULL_DRAWS} null worlds) are in the specification-curve summary. Headline "
                f"specifications: {heads}."],
