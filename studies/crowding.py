@@ -234,8 +234,8 @@ def _ym(d: pd.Timestamp, freq: str = "W") -> str:
     return d.strftime("%Y-%m-%d" if freq == "W" else "%Y-%m")
 
 
-def _gap_days(d: pd.Timestamp, claimed: str) -> float:
-    return float(abs((d - pd.Timestamp(claimed)).days)) if pd.notna(d) else np.nan
+def _gap_days(d: pd.Timestamp, claimed: str) -> int | str:
+    return abs((d - pd.Timestamp(claimed)).days) if pd.notna(d) else "--"
 
 
 # ---- the study --------------------------------------------------------------------------
@@ -325,8 +325,7 @@ class Crowding(Study):
                  f"annualised s.d. of weekly 100 Δlog(micro-cap/CSI 300) over {VOL_WEEKS} weeks. Relative P/E: "
                  f"CSI-published TTM P/E. SMB: CUFE value-weighted size factor, log return over {SMB_WEEKS} weeks. "
                  "Margin: whole-market financing balance (not size-specific).",
-                 "None of these is a crowding measure. Would settle the claim (not in the public vault): "
-                 + part("B2.peak_nov2023").needs + "."]
+                 "None of these is a crowding measure. Would settle the claim: " + part("B2.peak_nov2023").needs + "."]
         if marked:
             notes.append(BACK_CALCULATED_NOTE)
         return Table(name="b2_crowding", caption="Public symptoms of small-cap crowding: interior peaks, 2021–2024",
@@ -372,6 +371,11 @@ class Crowding(Study):
                 "B2_onset_gap_days": _gap_days(h.onset, part("B2.onset_2023q4").date),
                 "B2_after_peak2_pct": h.after(h.second, UNWIND_W),
                 "B2_after_peak1_pct": h.after(h.first, UNWIND_W),
+                "B2_fall_after_peak1_pct": round(-h.after(h.first, UNWIND_W), 1),
+                "B2_peak1_share_pct": round(100.0 * h.level(h.first), 1),
+                "B2_peak2_share_pct": round(100.0 * h.level(h.second), 1),
+                "B2_onset_share_pct": round(100.0 * h.level(h.onset), 1),
+                "B2_jan2024_share_pct": round(100.0 * float(h.series.loc["2024-01-01":"2024-01-31"].mean()), 1),
             })
         return n
 
