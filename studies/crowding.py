@@ -343,8 +343,8 @@ class Crowding(Study):
             base = d.series.loc["2023-11-01":"2023-11-30"].mean()
             if base and np.isfinite(base):
                 cols[sym.label] = d.series.loc["2020-01-01":"2025-06-30"] / base
-        return Figure(name="b2_proxies", title="Crowding symptoms relative to their November 2023 mean (weekly)",
-                      data=pd.DataFrame(cols), ylabel="level / Nov 2023 mean", hlines=[1.0],
+        return Figure(name="b2_proxies", title="Crowding symptoms relative to their November 2023 mean (weekly, log scale)",
+                      data=pd.DataFrame(cols), ylabel="level / Nov 2023 mean", hlines=[1.0], logy=True,
                       vlines=["2021-01-01", "2023-10-01", "2023-11-15", "2024-01-10"])
 
     @staticmethod
