@@ -1,6 +1,5 @@
 """A4 — "concavity": past a critical level of liquidity the size style's response to US
-yields flips sign (Seed 000); B2 — small-cap crowding grew from early 2021 and peaked in
-November 2023 (Seed 001).
+yields flips sign (Seed 000). B2 (small-cap crowding) is in ``studies.crowding``.
 
 Claims
 ------
@@ -8,16 +7,12 @@ A4 (Seed 000, Sept–Oct 2023). Rising US 10Y yields drive foreign money out and
 (high foreign ownership) down, so the small/large ratio rises with US yields. Past a
 critical level of outflow / deleveraging the sign flips ("凹性的反叛"): large caps turn
 resilient, small caps fragile, and the market "returns to large caps".
-B2 (Seed 001, Feb 2024). Small-cap factor crowding grew from early 2021 and peaked in
-November 2023 (the Beijing-50 frenzy).
 
 Data
 ----
 Weekly (Friday) and month-end closes of every small-cap proxy with data and its large-cap
 partner (``studies.common.PROXIES``), the US 10Y yield (FRED DGS10), northbound net flows
-(2014-11-17 .. 2023-12-29; none after), CSI All Share daily traded value, Shenwan small- and
-large-cap turnover rates (2015–2024), the Wind micro-cap index and CSI-published TTM P/E of
-CSI 1000 and CSI 300 (2021-11 .. 2024-11 only). Sample: the Stock Connect era from
+(2014-11-17 .. 2023-12-29; none after) and CSI All Share daily traded value. Sample: the Stock Connect era from
 2014-11-17 to the last common date.
 
 What we do (A4)
@@ -53,23 +48,13 @@ What we do (A4)
   weeks, turnover) × trimming (0.10/0.15), monthly with 10% trimming excluded; each spec
   reports ``Δβ`` with the threshold test's bootstrap p-value (``GRID_BOOT`` draws).
 
-What we do (B2)
----------------
-No crowding measure exists in the vault. We date the peak (monthly, inside
-``B2_WINDOW``) of four public symptoms of crowding and compare it with November 2023:
-Shenwan small/large relative turnover, the micro-cap / CSI 300 ratio, the 13-week realised
-volatility of that ratio (crowded trades unwind violently), and CSI 1000 / CSI 300 relative
-P/E, and report the levels in November 2023 and early 2021 beside each peak.
-
 Parts (declared in ``studies/claims.toml``)
 -------------------------------------------
 A4: *threshold_flip* (Δβ of the headline threshold regression, sup-LM bootstrap p; its grid's
 Romano–Wolf p from null draws enters the verdict), *markov_flip* (the lower-flow regime's
 yield slope minus the higher-flow regime's in the switching regression) and *forecast* (the
 headline ratio's move over ``FORECAST_HEADLINE`` months after the call, against the base
-rate). The rolling beta is reported beside them. B2: the dated peaks of two symptoms, proxy
-evidence only (the registry marks both parts proxy-only: no crowding measure is public).
-The verdict engine decides.
+rate). The rolling beta is reported beside them. The verdict engine decides.
 
 Left out
 --------
@@ -107,11 +92,6 @@ from studies.common import PROXIES, Proxy, available_proxies, proxy_by_label
 US10Y = "us.rate.ust10y"
 FLOW = "cn.flow.northbound.net"             # CNY million per day
 TURNOVER = "cn.turnover.allshare.amount"    # CNY 100 m per day
-B2_SERIES = {
-    "sw_small_to": "cn.index.sw_small.turnover", "sw_large_to": "cn.index.sw_large.turnover",
-    "micro": "cn.index.microcap.close", "csi300": "cn.index.csi300.close",
-    "pe_small": "cn.valuation.csi1000.pe", "pe_large": "cn.valuation.csi300.pe",
-}
 START = "2014-11-17"                        # first day of Stock Connect
 
 # ---- declared choices -------------------------------------------------------------------
@@ -144,9 +124,6 @@ ROLLING_WEEKS = 52
 FORECAST_DATE = "2023-10-31"
 HORIZONS = (3, 6, 12)   # months
 FORECAST_HEADLINE = 12  # months: the horizon the forecast part scores (the others are shown)
-B2_CLAIMED_PEAK = "2023-11-30"
-B2_WINDOW = ("2021-01-01", "2024-12-31")
-B2_VOL_WEEKS = 13
 
 FREQ_NAME = {"W": "weekly", "M": "monthly"}
 
@@ -314,17 +291,13 @@ def _changes(res: RegimeResult, freq: str) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(spells["start"].iloc[1:]) if len(spells) > 1 else pd.DatetimeIndex([])
 
 
-def _months_between(a: pd.Timestamp, b: pd.Timestamp) -> int:
-    return (a.year - b.year) * 12 + (a.month - b.month)
-
-
 class Regimes(Study):
     name = "regimes"
-    title = "Regimes in the size style: concavity (A4) and crowding (B2)"
-    claims = ("A4", "B2")
-    parts = ("A4.threshold_flip", "A4.markov_flip", "A4.forecast", "B2.peak_nov2023", "B2.peak_jan2024")
+    title = "Regimes in the size style: concavity (A4)"
+    claims = ("A4",)
+    parts = ("A4.threshold_flip", "A4.markov_flip", "A4.forecast")
     series = tuple(dict.fromkeys([p.small for p in PROXIES] + [p.large for p in PROXIES]
-                                 + [US10Y, FLOW, TURNOVER, *B2_SERIES.values()]))
+                                 + [US10Y, FLOW, TURNOVER]))
 
     def run(self, loader: DataLoader, *, progress: Callable[[str], None] | None = None) -> StudyResult:
         def say(msg: str) -> None:
@@ -401,15 +374,10 @@ class Regimes(Study):
         hm = msr_flip.loc[head]
         parts = self._a4_parts(h, hm, fc.loc[head], head)
 
-        # -- B2
-        say("B2 crowding proxies")
-        b2, b2_paths = self._b2(loader, fits, frames)
-        parts += self._b2_parts(b2)
-
         # -- tables, figures, numbers
         tables = [markov_fit, markov_reg, switching, dates_table, spells,
-                  self._threshold_table(thr), self._forecast_table(fc), robust, self._b2_table(b2)]
-        figures = self._figures(fits, frames, head, thr_res[(head, HEADLINE_Q)], rbeta, b2_paths)
+                  self._threshold_table(thr), self._forecast_table(fc), robust]
+        figures = self._figures(fits, frames, head, thr_res[(head, HEADLINE_Q)], rbeta)
         ms2 = _regime_summary(fits[("ms", head, "W", 2)])
         msr_flow = switching.frame.loc[head, "26w flow"]
         numbers = {
@@ -445,8 +413,6 @@ class Regimes(Study):
             "A4_grid_n_reject": int((gok["pvalue"] < ALPHA).sum()),
             "A4_grid_n_reject_wrong_sign": int(((gok["pvalue"] < ALPHA) & (gok["estimate"] > 0)).sum()),
             "A4_grid_n_reject_monthly": int(((gok["pvalue"] < ALPHA) & (gok["freq"] == "M")).sum()),
-            "B2_n_proxies": int(len(b2)),
-            "B2_vol_spells": b2.attrs.get("regime_note", "") or "none",
         }
         # rounded forms for the prose
         numbers.update({
@@ -463,9 +429,6 @@ class Regimes(Study):
             "A4_msr_flow_calm": int(round(msr_flow.loc[0])), "A4_msr_flow_volatile": int(round(msr_flow.loc[1])),
             **{f"A4_forecast_{int(hz)}m_txt": f"{fh.loc[hz, 'change']:.1f}".replace("-", "−") for hz in HORIZONS},
         })
-        for key, row in b2.iterrows():
-            numbers[f"B2_peak_{key}"] = row["peak"].strftime("%Y-%m") if pd.notna(row["peak"]) else "--"
-            numbers[f"B2_offset_{key}"] = int(row["offset"]) if pd.notna(row["offset"]) else np.nan
         return StudyResult(
             study=self.name, title=self.title, parts=parts, tables=tables,
             figures=figures, numbers=numbers, headline_proxy=head,
@@ -475,7 +438,7 @@ class Regimes(Study):
                    f"{N_STARTS} starts (headline), {N_STARTS_OTHER} (other proxies)."]
             + ([f"Threshold specifications skipped: {'; '.join(skipped)}."] if skipped else []),
             data_ids=sorted({p.small for p in proxies} | {p.large for p in proxies}
-                            | {US10Y, FLOW, TURNOVER, *B2_SERIES.values()}),
+                            | {US10Y, FLOW, TURNOVER}),
             grids=[declared.grid_run("A4.threshold_flip", grid,
                                      label="Δβ = β(q ≤ γ) − β(q > γ), ratio return (%) on ΔUS10Y (pp)")],
         )
@@ -699,69 +662,6 @@ class Regimes(Study):
                    f"{GRID_BOOT} bootstrap draws, not adjusted for the number of specifications. Headline: "
                    f"{HEADLINE_SPEC}."])
 
-    # ---- B2 -------------------------------------------------------------------------------
-    @staticmethod
-    def _b2(loader: DataLoader, fits: dict, frames: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
-        claimed = pd.Timestamp(B2_CLAIMED_PEAK)
-        lo, hi = (pd.Timestamp(x) for x in B2_WINDOW)
-        paths: dict[str, pd.Series] = {}
-        desc: dict[str, str] = {}
-
-        def monthly(cols: dict, agg: dict | None = None) -> pd.DataFrame:
-            return build_panel(loader, cols, freq="M", agg=agg, dropna="any")
-
-        try:
-            to = monthly({"s": B2_SERIES["sw_small_to"], "l": B2_SERIES["sw_large_to"]},
-                         {"s": "mean", "l": "mean"})
-            paths["rel_turnover"] = to["s"] / to["l"]
-            desc["rel_turnover"] = "Relative turnover, SW small/large"
-        except DataError:  # a proxy without data is left out of the table
-            pass
-        try:
-            mc = monthly({"m": B2_SERIES["micro"], "c": B2_SERIES["csi300"]})
-            paths["micro_ratio"] = mc["m"] / mc["c"]
-            desc["micro_ratio"] = "Micro-cap / CSI 300"
-            wk = build_panel(loader, {"m": B2_SERIES["micro"], "c": B2_SERIES["csi300"]}, freq="W", dropna="any")
-            r = 100 * np.log(wk["m"] / wk["c"]).diff()
-            vol = r.rolling(B2_VOL_WEEKS, min_periods=B2_VOL_WEEKS).std() * np.sqrt(52)
-            paths["micro_vol"] = vol.resample("ME").last()
-            desc["micro_vol"] = f"Micro-cap / CSI 300 volatility ({B2_VOL_WEEKS}w, % p.a.)"
-        except DataError:
-            pass
-        try:
-            pe = monthly({"s": B2_SERIES["pe_small"], "l": B2_SERIES["pe_large"]}, {"s": "mean", "l": "mean"})
-            paths["rel_pe"] = pe["s"] / pe["l"]
-            desc["rel_pe"] = "Relative P/E, CSI 1000/CSI 300"
-        except DataError:
-            pass
-        rows = []
-        for key, s in paths.items():
-            s = s.dropna()
-            s.index = pd.DatetimeIndex(s.index)
-            win = s.loc[lo:hi]
-            peak = win.idxmax() if len(win) else pd.NaT
-            at_claim = s.loc[:claimed].iloc[-1] if (s.index <= claimed).any() else np.nan
-            q1 = s.loc["2021-01-01":"2021-03-31"]
-            early = float(q1.mean()) if len(q1) else np.nan
-            offset = _months_between(peak, claimed) if pd.notna(peak) else np.nan
-            # a level should have risen since early 2021; volatility marks the unwind, not the build-up
-            rose = bool(at_claim > early) if early == early and key != "micro_vol" else None
-            rows.append({"key": key, "proxy": desc[key], "from": s.index[0], "to": s.index[-1], "peak": peak,
-                         "offset": offset, "at_peak": float(win.max()) if len(win) else np.nan,
-                         "at_claim": at_claim, "early_2021": early, "rose": rose,
-                         "later_max": float(s.loc[hi:].max()) if (s.index > hi).any() else np.nan})
-        # the micro-cap volatility regime (2-regime MS of weekly micro-cap/CSI 300 returns)
-        ms = fits.get(("ms", "Micro-cap", "W", 2))
-        regime_note = ""
-        if ms is not None:
-            sp = ms.regime_dates(0.5, SPELL_MIN["W"])
-            hot = sp[(sp["regime"] == 1) & (sp["start"] >= lo) & (sp["start"] <= hi)]
-            regime_note = ", ".join(f"{s:%Y-%m-%d}..{e:%Y-%m-%d}" for s, e in zip(hot["start"], hot["end"], strict=True))
-        b2 = pd.DataFrame(rows).set_index("key")
-        b2.attrs["regime_note"] = regime_note
-        fig = pd.DataFrame({desc[k]: v.loc["2019-01-01":] / b2.loc[k, "at_claim"] for k, v in paths.items()})
-        return b2, fig
-
     @staticmethod
     def _a4_parts(h: pd.Series, hm: pd.Series, fh: pd.DataFrame, head: str) -> list[PartResult]:
         """Threshold sign flip, Markov-switching sign flip and the forecast, on the headline proxy."""
@@ -794,46 +694,9 @@ class Regimes(Study):
             markov, forecast,
         ]
 
-    @staticmethod
-    def _b2_parts(b2: pd.DataFrame) -> list[PartResult]:
-        """Dated peaks of the public crowding symptoms (proxy evidence only)."""
-        out = []
-        for name, key in (("peak_nov2023", "rel_turnover"), ("peak_jan2024", "micro_vol")):
-            if key not in b2.index or pd.isna(b2.loc[key, "peak"]):
-                out.append(PartResult("B2", name, missing=f"a dated peak of {key}"))
-                continue
-            row = b2.loc[key]
-            out.append(PartResult("B2", name, date=row["peak"].strftime("%Y-%m-%d"), proxy=row["proxy"],
-                                  test="month of the maximum in the window",
-                                  detail=f"{row['proxy']}: peak {row['peak']:%Y-%m} in {B2_WINDOW[0][:7]}..{B2_WINDOW[1][:7]}"))
-        return out
-
-    @staticmethod
-    def _b2_table(b2: pd.DataFrame) -> Table:
-        frame = b2.set_index("proxy")[["from", "to", "peak", "offset", "at_peak", "at_claim", "early_2021",
-                                      "later_max"]].copy()
-        frame["from"] = [d.strftime("%Y-%m") for d in frame["from"]]
-        frame["to"] = [d.strftime("%Y-%m") for d in frame["to"]]
-        frame["peak"] = [d.strftime("%Y-%m") if pd.notna(d) else "--" for d in frame["peak"]]
-        frame = frame.rename(columns={"from": "From", "to": "To", "peak": "Peak", "offset": "Months",
-                                      "at_peak": "At peak", "at_claim": "Nov 2023", "early_2021": "2021-Q1",
-                                      "later_max": "Max after"})
-        return Table(
-            name="b2_crowding", caption="Public symptoms of small-cap crowding: when did they peak?",
-            frame=frame, digits={"Months": 0, "At peak": 2, "Nov 2023": 2, "2021-Q1": 2, "Max after": 2},
-            index_label="Proxy",
-            sample="monthly; each proxy from its From month to its To month",
-            notes=[f"Monthly. Peak: month of the maximum in {B2_WINDOW[0][:7]}..{B2_WINDOW[1][:7]}; Months = peak "
-                   "− Nov 2023. Relative turnover: mean daily turnover rate of Shenwan small (801813) over Shenwan "
-                   "large (801811). Volatility: annualised s.d. of weekly 100 Δlog(micro-cap/CSI 300) over "
-                   f"{B2_VOL_WEEKS} weeks, month-end. Relative P/E: CSI-published TTM P/E (2021-11..2024-11 only). "
-                   "2021-Q1: mean over Jan–Mar 2021. Max after: maximum after the window (to the last date). "
-                   "None of these is a crowding measure."])
-
     # ---- figures --------------------------------------------------------------------------
     @staticmethod
-    def _figures(fits: dict, frames: dict, head: str, thr: ThresholdResult, rbeta: pd.Series,
-                 b2_paths: pd.DataFrame) -> list[Figure]:
+    def _figures(fits: dict, frames: dict, head: str, thr: ThresholdResult, rbeta: pd.Series) -> list[Figure]:
         fw = frames[(head, "W")]
         ms = fits[("ms", head, "W", 2)]
         msr = fits[("msr", head, "W", 2)]
@@ -856,9 +719,6 @@ class Regimes(Study):
             Figure(name="a4_rolling_beta",
                    title=f"Rolling {ROLLING_WEEKS}-week beta of {head}/CSI 300 returns on ΔUS10Y",
                    data=pd.DataFrame({"β": rbeta}), ylabel="% per pp", hlines=[0.0], vlines=narrative),
-            Figure(name="b2_proxies", title="Crowding symptoms relative to their November 2023 level",
-                   data=b2_paths, ylabel="level / Nov 2023 level", hlines=[1.0],
-                   vlines=["2021-01-31", B2_CLAIMED_PEAK]),
         ]
 
 

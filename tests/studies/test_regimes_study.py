@@ -1,4 +1,4 @@
-"""A4 (concavity) and B2 (crowding): the regimes study on the real vault, with independent
+"""A4 (concavity): the regimes study on the real vault, with independent
 cross-checks, and recovery of a known threshold on a synthetic vault.
 
 Vault tests (marked ``vault``) run the study once (module fixture; about 30-40 s on two
@@ -136,18 +136,6 @@ def test_verdicts_are_computed(rg):
     assert str(v["A4"].verdict) == "not supported"
     fc = rg.part("A4.forecast")
     assert fc.right and fc.estimate == pytest.approx(rg.numbers["A4_forecast_12m"]) and 0.05 < fc.pvalue < 0.6
-    # B2 rests on symptoms only: untestable, its proxy peaks shown
-    assert str(v["B2"].verdict) == "untestable with the data at hand"
-    assert "crowding measure" in v["B2"].needs and "pairwise correlation" in v["B2"].needs
-    assert rg.part("B2.peak_nov2023").date is not None
-
-
-@pytest.mark.vault
-def test_b2_peaks(rg):
-    n = rg.numbers
-    assert n["B2_n_proxies"] == 4  # none is a crowding measure: the registry marks both parts proxy-only
-    assert n["B2_peak_micro_ratio"] == "2024-11"
-    assert n["B2_peak_rel_pe"] == "2021-11"  # the P/E series starts 2021-11: its peak is its first month
 
 
 @pytest.mark.vault
