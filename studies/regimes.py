@@ -22,36 +22,39 @@ CSI 1000 and CSI 300 (2021-11 .. 2024-11 only). Sample: the Stock Connect era fr
 
 What we do (A4)
 ---------------
-* Ratio return ``y_t = 100 Δlog(small/large)`` (per cent), ``Δ US10Y`` in percentage points.
+* Ratio return ``y_t = 100 Δlog(small/large)`` (per cent), ``Δ US10Y`` in percentage points on
+  the Shanghai clock (``build_panel``: the last US close before the Shanghai close).
   Weeks (months) in which either index did not trade are dropped before differencing.
-* **Hansen (2000) threshold regression** of ``y_t`` on ``(1, ΔUS10Y_t)`` with threshold
-  variable ``q_t``: (i) *cumulative northbound flow* = sum of net flows over the previous 26
-  weeks (headline) or 52 weeks, CNY bn, lagged one period so it is known before ``t``
-  ("outflow" = negative values); (ii) *market turnover* = mean daily traded value of the
-  CSI All Share over the previous 26 weeks, CNY trillion, lagged one period (a zero in the
-  source is treated as missing). Heteroskedasticity-robust sup-LM test with the
-  fixed-regressor bootstrap (``N_BOOT`` draws), trimming ``TRIM``, LR-inverted 95% interval
-  for the threshold. The article predicts a *negative* slope on ΔUS10Y in the low-``q``
-  regime (deep outflow / thin liquidity) and a *positive* one above the threshold; the
-  effect size is ``Δβ = β(q ≤ γ) − β(q > γ)`` (predicted sign: negative).
-* **Markov switching** (Hamilton 1989; ``econ.models.regimes.fit_markov``, multi-start):
-  switching mean and variance of weekly and monthly ratio returns with 2 and 3 regimes
-  (3 regimes for the headline proxy only, see "Left out"), compared by AIC/BIC; and a
-  2-regime **switching regression** of weekly ratio returns on ΔUS10Y and the week's
-  northbound flow (CNY 10 bn) with all coefficients and the variance switching: is there a
-  regime in which the yield slope is negative, and is it the low-flow regime?
-* **Regime dates against the narrative**: the regime in force and the nearest regime change
-  around 2021-02-18 (the CSI 300 peak the article dates the small-cap era from) and
-  2023-10-31 (the article's call that the style returns to large caps).
-* **Rolling 52-week beta** of weekly ratio returns on ΔUS10Y: did it turn from positive to
-  negative in 2023?
-* **Out-of-sample forecast**: the ratio's log change over 3, 6 and 12 months after
-  2023-10-31 for each proxy, scored against the unconditional distribution of overlapping
-  month-end changes of the same horizon from the proxy's first date to 2023-10-31
-  (percentile of the realised change; unconditional frequency of a fall).
-* **Robustness grid**: proxy × frequency (W/M) × threshold variable (northbound 26 or 52
-  weeks, turnover) × trimming (0.10/0.15), monthly with 10% trimming excluded; each spec
-  reports ``Δβ`` with the threshold test's bootstrap p-value (``GRID_BOOT`` draws).
+* **Headline: known outflow episodes.** Outflow weeks are those whose northbound net flow over
+  the previous 26 weeks (lagged, known before the week) is below ``EPISODE_LEVEL`` = 0 — the
+  article's "cumulative outflow", a level declared before looking at the ratio (about 6% of
+  weeks). Split regression ``y ~ 1 + dx + D + D·dx`` (``econ.models.split``); effect size
+  ``Δβ = β(outflow) − β(other weeks)`` (predicted sign: negative), HC3 t (Newey–West beside it;
+  it over-rejects with a small clustered episode). No threshold is searched for, so the test
+  has its usual distribution and can see a regime of 6% of the weeks.
+* **Design check** (``_design_check``): ``SIM_REPS`` samples simulated with the data's
+  regressors and heteroskedasticity: size at 5% of the split test and of Hansen's threshold
+  test with 15% and 5% trimming (warp-speed bootstrap critical values), and their power
+  against ``Δβ = −ALT_DBETA_SD sd(y)/sd(dx)`` in the outflow weeks.
+* **Hansen (2000) threshold regression** (robustness) of ``y_t`` on ``(1, ΔUS10Y_t)`` with
+  threshold variable nb26 / nb52 (northbound sums over 26 / 52 weeks, lagged) or turnover (CSI
+  All Share mean daily traded value over 26 weeks, lagged), sup-LM fixed-regressor bootstrap
+  (``N_BOOT`` draws), trimming ``TRIM`` (and ``TRIM_SMALL`` for the headline proxy and nb26).
+* **Markov switching** (Hamilton 1989; ``econ.models.regimes.fit_markov``, multi-start, robust
+  sandwich errors): switching mean and variance with 2 and 3 regimes, and a 2-regime switching
+  regression on ΔUS10Y and the week's northbound flow. For each fit: the Carrasco–Hu–Ploberger
+  (2014) test of linearity (``econ.models.markov_tests``, headline proxy), the regime
+  classification measure (Ang–Bekaert), starts at the best optimum within ``LLF_TOL``, and a
+  degeneracy flag (a regime s.d. below ``DEGENERATE_SIGMA_RATIO`` of the other's or an expected
+  duration above ``DEGENERATE_DURATION_SHARE`` of the sample); a degenerate fit does not enter
+  the verdict.
+* **Regime dates against the narrative** and a **rolling 52-week beta**, as descriptions.
+* **Out-of-sample forecast**: the ratio's log change over 3, 6 and 12 months after 2023-10-31,
+  scored by ``econ.robust.calls.score_move`` against every earlier window of the same horizon
+  (the base rate, as for every dated call); 12 months is the headline, the others robustness;
+  the same from the launch date as a robustness column.
+* **Robustness grid**: proxy × frequency × outflow window (26 or 13 weeks) of the split test,
+  with ``NULL_DRAWS`` null draws that shift the outflow marker circularly (Romano–Wolf).
 
 What we do (B2)
 ---------------
@@ -63,8 +66,8 @@ P/E, and report the levels in November 2023 and early 2021 beside each peak.
 
 Parts (declared in ``studies/claims.toml``)
 -------------------------------------------
-A4: *threshold_flip* (Δβ of the headline threshold regression, sup-LM bootstrap p; its grid's
-Romano–Wolf p from null draws enters the verdict), *markov_flip* (the lower-flow regime's
+A4: *threshold_flip* (Δβ of the known-date outflow split, HC3 p; its grid's Romano–Wolf p
+from null draws enters the verdict), *markov_flip* (the lower-flow regime's
 yield slope minus the higher-flow regime's in the switching regression) and *forecast* (the
 headline ratio's move over ``FORECAST_HEADLINE`` months after the call, against the base
 rate). The rolling beta is reported beside them. B2: the dated peaks of two symptoms, proxy
@@ -111,6 +114,7 @@ from studies.common import (
     Proxy,
     available_proxies,
     back_calculated,
+    live_start,
     proxy_by_label,
 )
 
@@ -551,6 +555,7 @@ class Regimes(Study):
             **{f"A4_forecast_{int(hz)}m_p": float(fh.loc[hz, "pvalue"]) for hz in HORIZONS},
             **{f"A4_forecast_{int(hz)}m_pfall": float(fh.loc[hz, "base_rate"]) for hz in HORIZONS},
             "A4_forecast_headline_months": FORECAST_HEADLINE,
+            "A4_forecast_12m_p_live": float(fh.loc[FORECAST_HEADLINE, "p_live"]) if FORECAST_HEADLINE in fh.index else np.nan,
             "A4_forecast_falls_all": int((fc["change"] < 0).sum()), "A4_forecast_cells": len(fc),
             "A4_grid_n": len(gok), "A4_grid_share_flip": float(gok["x_sign_flip"].mean()),
             "A4_grid_specs": len(GRID), "A4_null_draws": NULL_DRAWS,
@@ -777,9 +782,11 @@ class Regimes(Study):
                 if lr.index[-1] < pd.Timestamp(FORECAST_DATE) + pd.DateOffset(months=hz):
                     continue
                 sc = score_move(lr, FORECAST_DATE, -1, hz)
+                live = score_move(lr, FORECAST_DATE, -1, hz, history_start=live_start(p, None))
                 rows.append({"proxy": p.label, "horizon": hz, "from": sc.start, "to": sc.end, "change": sc.move,
                              "fell": sc.right, "pvalue": sc.pvalue, "base_rate": sc.base_rate,
-                             "n_hist": sc.windows, "hist_from": lr.index[0],
+                             "n_hist": sc.windows, "hist_from": lr.index[0], "p_live": live.pvalue,
+                             "n_live": live.windows,
                              "back": back_calculated(p, lr.index[0])})
         return pd.DataFrame(rows).set_index(["proxy", "horizon"])
 
@@ -787,18 +794,23 @@ class Regimes(Study):
     def _forecast_table(fc: pd.DataFrame) -> Table:
         frame = fc.reset_index()
         frame["proxy"] = [lab + (BACK_CALCULATED_MARK if back else "") for lab, back in zip(frame["proxy"], frame["back"], strict=True)]
-        frame = frame.set_index(["proxy", "horizon"])[["to", "change", "fell", "pvalue", "base_rate", "n_hist"]].rename(
+        frame = frame.set_index(["proxy", "horizon"])[["to", "change", "fell", "pvalue", "base_rate", "n_hist",
+                                                 "p_live", "n_live"]].rename(
             columns={"to": "To", "change": "Δlog ratio (%)", "fell": "Fell", "pvalue": "p (base rate)",
-                     "base_rate": "P(fall)", "n_hist": "Windows"})
+                     "base_rate": "P(fall)", "n_hist": "Windows", "p_live": "p (from launch)",
+                     "n_live": "Windows "})
         return Table(
             name="a4_forecast", caption=f"The article's call out of sample: the small/large ratio after {FORECAST_DATE}",
-            frame=frame, digits={"Δlog ratio (%)": 1, "p (base rate)": 3, "P(fall)": 2, "Windows": 0},
+            frame=frame, digits={"Δlog ratio (%)": 1, "p (base rate)": 3, "P(fall)": 2, "Windows": 0,
+                                 "p (from launch)": 3, "Windows ": 0},
             notes=[f"Change of 100 log(small/large) from the last trading day on or before {FORECAST_DATE} to the "
                    "last on or before the horizon (months). p (base rate): share of the proxy's earlier windows of "
                    f"the same horizon (month-end starts, ending by {FORECAST_DATE}) that fell at least as much "
                    "(econ.robust.calls.score_move, as for every dated call). P(fall): share of those windows that "
                    f"fell at all (the base rate of the call). The forecast part scores the {FORECAST_HEADLINE}-month "
-                   "horizon of the headline proxy; the other horizons are robustness.", BACK_CALCULATED_NOTE])
+                   "horizon of the headline proxy; the other horizons are robustness. p (from launch): the same with "
+                   "the history restricted to windows starting on or after the later launch of the two indices "
+                   "(launch-date robustness).", BACK_CALCULATED_NOTE])
 
     @staticmethod
     def _split_table(splits: pd.DataFrame, design: dict, head: str) -> Table:
