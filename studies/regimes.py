@@ -17,41 +17,44 @@ partner (``studies.common.PROXIES``), the US 10Y yield (FRED DGS10), northbound 
 
 What we do (A4)
 ---------------
-* Ratio return ``y_t = 100 Δlog(small/large)`` (per cent), ``Δ US10Y`` in percentage points.
+* Ratio return ``y_t = 100 Δlog(small/large)`` (per cent), ``Δ US10Y`` in percentage points on
+  the Shanghai clock (``build_panel``: the last US close before the Shanghai close).
   Weeks (months) in which either index did not trade are dropped before differencing.
-* **Hansen (2000) threshold regression** of ``y_t`` on ``(1, ΔUS10Y_t)`` with threshold
-  variable ``q_t``: (i) *cumulative northbound flow* = sum of net flows over the previous 26
-  weeks (headline) or 52 weeks, CNY bn, lagged one period so it is known before ``t``
-  ("outflow" = negative values); (ii) *market turnover* = mean daily traded value of the
-  CSI All Share over the previous 26 weeks, CNY trillion, lagged one period (a zero in the
-  source is treated as missing). Heteroskedasticity-robust sup-LM test with the
-  fixed-regressor bootstrap (``N_BOOT`` draws), trimming ``TRIM``, LR-inverted 95% interval
-  for the threshold. The article predicts a *negative* slope on ΔUS10Y in the low-``q``
-  regime (deep outflow / thin liquidity) and a *positive* one above the threshold; the
-  effect size is ``Δβ = β(q ≤ γ) − β(q > γ)`` (predicted sign: negative).
-* **Markov switching** (Hamilton 1989; ``econ.models.regimes.fit_markov``, multi-start):
-  switching mean and variance of weekly and monthly ratio returns with 2 and 3 regimes
-  (3 regimes for the headline proxy only, see "Left out"), compared by AIC/BIC; and a
-  2-regime **switching regression** of weekly ratio returns on ΔUS10Y and the week's
-  northbound flow (CNY 10 bn) with all coefficients and the variance switching: is there a
-  regime in which the yield slope is negative, and is it the low-flow regime?
-* **Regime dates against the narrative**: the regime in force and the nearest regime change
-  around 2021-02-18 (the CSI 300 peak the article dates the small-cap era from) and
-  2023-10-31 (the article's call that the style returns to large caps).
-* **Rolling 52-week beta** of weekly ratio returns on ΔUS10Y: did it turn from positive to
-  negative in 2023?
-* **Out-of-sample forecast**: the ratio's log change over 3, 6 and 12 months after
-  2023-10-31 for each proxy, scored against the unconditional distribution of overlapping
-  month-end changes of the same horizon from the proxy's first date to 2023-10-31
-  (percentile of the realised change; unconditional frequency of a fall).
-* **Robustness grid**: proxy × frequency (W/M) × threshold variable (northbound 26 or 52
-  weeks, turnover) × trimming (0.10/0.15), monthly with 10% trimming excluded; each spec
-  reports ``Δβ`` with the threshold test's bootstrap p-value (``GRID_BOOT`` draws).
+* **Headline: known outflow episodes.** Outflow weeks are those whose northbound net flow over
+  the previous 26 weeks (lagged, known before the week) is below ``EPISODE_LEVEL`` = 0 — the
+  article's "cumulative outflow", a level declared before looking at the ratio (about 6% of
+  weeks). Split regression ``y ~ 1 + dx + D + D·dx`` (``econ.models.split``); effect size
+  ``Δβ = β(outflow) − β(other weeks)`` (predicted sign: negative), HC3 t (Newey–West beside it;
+  it over-rejects with a small clustered episode). No threshold is searched for, so the test
+  has its usual distribution and can see a regime of 6% of the weeks.
+* **Design check** (``_design_check``): ``SIM_REPS`` samples simulated with the data's
+  regressors and heteroskedasticity: size at 5% of the split test and of Hansen's threshold
+  test with 15% and 5% trimming (warp-speed bootstrap critical values), and their power
+  against ``Δβ = −ALT_DBETA_SD sd(y)/sd(dx)`` in the outflow weeks.
+* **Hansen (2000) threshold regression** (robustness) of ``y_t`` on ``(1, ΔUS10Y_t)`` with
+  threshold variable nb26 / nb52 (northbound sums over 26 / 52 weeks, lagged) or turnover (CSI
+  All Share mean daily traded value over 26 weeks, lagged), sup-LM fixed-regressor bootstrap
+  (``N_BOOT`` draws), trimming ``TRIM`` (and ``TRIM_SMALL`` for the headline proxy and nb26).
+* **Markov switching** (Hamilton 1989; ``econ.models.regimes.fit_markov``, multi-start, robust
+  sandwich errors): switching mean and variance with 2 and 3 regimes, and a 2-regime switching
+  regression on ΔUS10Y and the week's northbound flow. For each fit: the Carrasco–Hu–Ploberger
+  (2014) test of linearity (``econ.models.markov_tests``, headline proxy), the regime
+  classification measure (Ang–Bekaert), starts at the best optimum within ``LLF_TOL``, and a
+  degeneracy flag (a regime s.d. below ``DEGENERATE_SIGMA_RATIO`` of the other's or an expected
+  duration above ``DEGENERATE_DURATION_SHARE`` of the sample); a degenerate fit does not enter
+  the verdict.
+* **Regime dates against the narrative** and a **rolling 52-week beta**, as descriptions.
+* **Out-of-sample forecast**: the ratio's log change over 3, 6 and 12 months after 2023-10-31,
+  scored by ``econ.robust.calls.score_move`` against every earlier window of the same horizon
+  (the base rate, as for every dated call); 12 months is the headline, the others robustness;
+  the same from the launch date as a robustness column.
+* **Robustness grid**: proxy × frequency × outflow window (26 or 13 weeks) of the split test,
+  with ``NULL_DRAWS`` null draws that shift the outflow marker circularly (Romano–Wolf).
 
 Parts (declared in ``studies/claims.toml``)
 -------------------------------------------
-A4: *threshold_flip* (Δβ of the headline threshold regression, sup-LM bootstrap p; its grid's
-Romano–Wolf p from null draws enters the verdict), *markov_flip* (the lower-flow regime's
+A4: *threshold_flip* (Δβ of the known-date outflow split, HC3 p; its grid's Romano–Wolf p
+from null draws enters the verdict), *markov_flip* (the lower-flow regime's
 yield slope minus the higher-flow regime's in the switching regression) and *forecast* (the
 headline ratio's move over ``FORECAST_HEADLINE`` months after the call, against the base
 rate). The rolling beta is reported beside them. The verdict engine decides.
@@ -79,14 +82,26 @@ from statsmodels.regression.rolling import RollingOLS
 from econ.data.errors import DataError, InsufficientDataError
 from econ.data.loader import DataLoader
 from econ.data.panel import build_panel
+from econ.models.markov_tests import CHPResult, chp_test
 from econ.models.regimes import RegimeResult, fit_markov
+from econ.models.split import split_regression
 from econ.models.threshold import ThresholdResult, threshold_regression
 from econ.policy import ALPHA
 from econ.robust import Grid, GridResult, NullDraws, Spec, SpecEstimate, run_grid
+from econ.robust.calls import score_move
 from econ.robust.curve import circular_shift
 from econ.study import Figure, PartResult, Study, StudyResult, Table, z_ci
 from studies import declared
-from studies.common import PROXIES, Proxy, available_proxies, proxy_by_label
+from studies.common import (
+    BACK_CALCULATED_MARK,
+    BACK_CALCULATED_NOTE,
+    PROXIES,
+    Proxy,
+    available_proxies,
+    back_calculated,
+    live_start,
+    proxy_by_label,
+)
 
 # ---- data -------------------------------------------------------------------------------
 US10Y = "us.rate.ust10y"
@@ -103,17 +118,34 @@ THRESHOLD_VARS = {
     "nb52": "northbound net flow, sum over the previous 52 weeks (12 months), CNY bn",
     "turnover": "CSI All Share mean daily traded value over the previous 26 weeks (6 months), CNY trillion",
 }
-WINDOWS = {"W": {"nb26": 26, "nb52": 52, "turnover": 26}, "M": {"nb26": 6, "nb52": 12, "turnover": 6}}
-TRIM = 0.15
-N_BOOT = 999            # headline and per-proxy threshold tests
-GRID_BOOT = 199         # robustness grid
-NULL_DRAWS = 99         # null draws of the grid (Romano–Wolf); each re-estimates γ in every spec
+WINDOWS = {"W": {"nb13": 13, "nb26": 26, "nb52": 52, "turnover": 26},
+           "M": {"nb13": 3, "nb26": 6, "nb52": 12, "turnover": 6}}
+# headline design: known outflow episodes = periods whose trailing northbound sum (lagged,
+# known before the period) is below zero, i.e. net outflow over the window. The critical
+# level 0 is the article's "cumulative outflow", declared before looking at the ratio.
+EPISODE_Q = "nb26"
+EPISODE_LEVEL = 0.0     # CNY bn
+EPISODE_QS = ("nb26", "nb13")  # grid: 6-month and 3-month outflow windows
+MIN_EPISODE = 5         # periods in (and out of) the episodes; fewer -> the spec fails
+TRIM = 0.15             # Hansen (2000) as before (robustness)
+TRIM_SMALL = 0.05       # Hansen with small trimming, its size checked by simulation
+N_BOOT = 499            # Hansen fixed-regressor bootstrap draws (tables)
+SIM_REPS = 200          # design check: simulated samples under the null and under the alternative
+SIM_SEED = 6
+ALT_DBETA_SD = 0.5      # alternative of the power check: Δβ = −0.5 sd(y)/sd(ΔUS10Y) in the outflow weeks
+NULL_DRAWS = 99         # null draws of the grid (Romano–Wolf)
 NULL_SEED = 20231031
 NULL_SHIFT = (0.1, 0.9)  # circular shift of the threshold variable, as a fraction of the sample
 SEED = 0
 K_REGIMES = (2, 3)
 N_STARTS = 10           # Markov starts, headline proxy
 N_STARTS_OTHER = 5      # Markov starts, other proxies (2-regime fits: 9-10 of 10 starts agree)
+LLF_TOL = 1e-6          # a start "reached the best optimum" within this log-likelihood distance
+COV_TYPE = "robust"     # Markov standard errors: sandwich (QML), statsmodels cov_type="robust"
+DEGENERATE_SIGMA_RATIO = 1e-3    # a regime s.d. below this share of the other's: collapsed variance
+DEGENERATE_DURATION_SHARE = 0.5  # expected duration above this share of the sample: not switching
+CHP_BOOT = 99           # parametric-bootstrap draws of the CHP linearity test
+CHP_SEED = 14
 MARKOV_JOBS = 2         # Markov fits run in parallel processes (joblib)
 DEGENERATE_DURATION = 1.5  # periods: a regime this short is a set of isolated outliers
 MIN_THRESHOLD_OBS = 60  # periods; below this a threshold specification is skipped
@@ -166,6 +198,7 @@ def ratio_frame(loader: DataLoader, proxy: Proxy, freq: str) -> pd.DataFrame:
         out = pd.DataFrame({
             "log_ratio": log_ratio, "y": 100 * log_ratio.diff(), "dx": p["us10y"].diff(),
             "flow": p["flow"] / 1e4,
+            "nb13": flow_bn.rolling(w["nb13"], min_periods=w["nb13"]).sum().shift(1),
             "nb26": flow_bn.rolling(w["nb26"], min_periods=w["nb26"]).sum().shift(1),
             "nb52": flow_bn.rolling(w["nb52"], min_periods=w["nb52"]).sum().shift(1),
             "turnover": to.rolling(w["turnover"], min_periods=w["turnover"]).mean().shift(1),
@@ -197,81 +230,119 @@ def _threshold(frame: pd.DataFrame, q: str, trim: float, n_boot: int) -> tuple[T
     return res, out
 
 
-def _slope_gap(res: ThresholdResult) -> tuple[float, float]:
-    """Δβ = β(q ≤ γ) − β(q > γ) of ΔUS10Y and its standard error (independent regimes)."""
-    c = res.coefs
-    term, regime = c["term"].to_numpy(), c["regime"].to_numpy()
-    est, se = c["estimate"].to_numpy(dtype=float), c["std_err"].to_numpy(dtype=float)
-    lo, hi = (term == "dx") & (regime == "lower"), (term == "dx") & (regime == "upper")
-    return float(est[lo][0] - est[hi][0]), float(np.hypot(se[lo][0], se[hi][0]))
+def _split(frame: pd.DataFrame, q: str) -> dict:
+    """Known-date split regression of the ratio return on ΔUS10Y, outflow periods vs the rest."""
+    d = frame[["y", "dx", q]].dropna()
+    episode = d[q] < EPISODE_LEVEL
+    r = split_regression(d["y"], d["dx"], episode, min_episode=MIN_EPISODE)
+    return {"start": d.index[0], "end": d.index[-1], "nobs": r.nobs, "n_out": r.n_in,
+            "share_out": r.n_in / r.nobs, "beta_out": r.slope_in, "se_out": r.se_in,
+            "beta_rest": r.slope_out, "se_rest": r.se_out, "dbeta": r.diff, "dbeta_se": r.diff_se,
+            "p": r.diff_p, "dbeta_se_hac": r.diff_se_hac, "p_hac": r.diff_p_hac, "hac_lags": r.hac_lags, "sign_flip": bool(r.slope_in < 0 < r.slope_out)}
+
+
+def _design_check(frame: pd.DataFrame) -> dict:
+    """Size and power of the three designs, simulated with the data's regressors.
+
+    Null: ``y* = X b + e_t z_t`` (``b``, ``e`` from the linear fit on the data, ``z`` standard
+    normal: the data's heteroskedasticity pattern, no threshold). Alternative: the same plus
+    ``Δβ dx_t`` in the declared outflow weeks (``Δβ = −ALT_DBETA_SD sd(y) / sd(dx)``). Split
+    test: HAC t at 5%. Hansen tests: the fixed-regressor bootstrap critical value estimated by
+    the warp-speed method (Giacomini, Politis and White 2013: one bootstrap draw per simulated
+    sample; the 95% quantile of those draws is the critical value), at 15% and 5% trimming.
+    """
+    d = frame[["y", "dx", EPISODE_Q]].dropna()
+    y, dx, q = d["y"].to_numpy(), d["dx"].to_numpy(), d[EPISODE_Q]
+    episode = (q < EPISODE_LEVEL).to_numpy()
+    X = np.column_stack([np.ones_like(dx), dx])
+    b = np.linalg.lstsq(X, y, rcond=None)[0]
+    e = y - X @ b
+    dbeta = -ALT_DBETA_SD * float(np.std(y) / np.std(dx))
+    rng = np.random.default_rng(SIM_SEED)
+    xdf = d[["dx"]]
+    out: dict = {"alt_dbeta": dbeta, "reps": SIM_REPS, "share_out": float(episode.mean())}
+    stats_null = {t: [] for t in (TRIM, TRIM_SMALL)}
+    stats_boot = {t: [] for t in (TRIM, TRIM_SMALL)}
+    stats_alt = {t: [] for t in (TRIM, TRIM_SMALL)}
+    rej_null, rej_alt = [], []
+    for _ in range(SIM_REPS):
+        y0 = X @ b + e * rng.standard_normal(len(y))
+        y1 = y0 + dbeta * dx * episode
+        rej_null.append(split_regression(y0, dx, episode).diff_p < ALPHA)
+        rej_alt.append(split_regression(y1, dx, episode).diff_p < ALPHA)
+        for t in (TRIM, TRIM_SMALL):
+            r0 = threshold_regression(pd.Series(y0, index=d.index), xdf, q, trim=t, n_boot=0, seed=SEED)
+            stats_null[t].append(r0.sup_stat)
+            fit0 = y0 - X @ np.linalg.lstsq(X, y0, rcond=None)[0]
+            yb = pd.Series(fit0 * rng.standard_normal(len(y)), index=d.index)
+            stats_boot[t].append(threshold_regression(yb, xdf, q, trim=t, n_boot=0, seed=SEED).sup_stat)
+            stats_alt[t].append(threshold_regression(pd.Series(y1, index=d.index), xdf, q, trim=t, n_boot=0,
+                                                     seed=SEED).sup_stat)
+    out["size_split"], out["power_split"] = float(np.mean(rej_null)), float(np.mean(rej_alt))
+    for t, tag in ((TRIM, "15"), (TRIM_SMALL, "05")):
+        crit = float(np.quantile(stats_boot[t], 1 - ALPHA))
+        out[f"size_hansen{tag}"] = float(np.mean(np.asarray(stats_null[t]) > crit))
+        out[f"power_hansen{tag}"] = float(np.mean(np.asarray(stats_alt[t]) > crit))
+    return out
 
 
 # ---- robustness grid (module level, picklable) ------------------------------------------
-def _exclude_short_monthly(spec: Spec) -> str | None:
-    if spec["freq"] == "M" and spec["trim"] < TRIM:
-        return "monthly samples (about 100 months with flows) leave 10 or fewer months in an edge regime at 10% trimming"
-    return None
-
-
-GRID = Grid({"proxy": [p.label for p in PROXIES], "freq": ["W", "M"], "q": list(THRESHOLD_VARS),
-             "trim": [0.10, 0.15]}, exclude=[_exclude_short_monthly])
+GRID = Grid({"proxy": [p.label for p in PROXIES], "freq": ["W", "M"], "q": list(EPISODE_QS)})
 HEADLINE_SPEC = declared.headline("A4.threshold_flip")
 
 
 def estimate(spec: Spec, loader: DataLoader, null: NullDraws | None = None) -> SpecEstimate | list[SpecEstimate]:
-    """Δβ = β(q ≤ γ) − β(q > γ) of ratio returns on ΔUS10Y in a Hansen threshold regression.
+    """Δβ = β(outflow periods) − β(other periods) of ratio returns on ΔUS10Y (known dates).
 
     Parameters
     ----------
     spec
-        Choices ``proxy`` (label), ``freq`` (W/M), ``q`` (a key of ``THRESHOLD_VARS``) and
-        ``trim``.
+        Choices ``proxy`` (label), ``freq`` (W/M) and ``q`` (trailing northbound window,
+        ``nb26`` or ``nb13``); outflow periods have ``q < EPISODE_LEVEL``.
     loader
         Serves the series.
     null
-        Null draws (the joint-test hook): in draw k the threshold variable is circularly
-        shifted against the returns by a common fraction U(NULL_SHIFT) of the sample, so it
-        keeps its own dynamics but carries no regime information; γ is re-estimated in every
-        draw (the search enters the null distribution of Δβ / se, which Romano–Wolf uses).
-        Null draws skip the bootstrap, so their p-value is NaN (no joint test of the
-        share-significant statistics for this grid).
+        Null draws (the joint-test hook): in draw k the outflow marker is circularly shifted
+        against the returns by a common fraction U(NULL_SHIFT) of the sample, so the episodes
+        keep their length and clustering but carry no information about the returns.
 
     Returns
     -------
     SpecEstimate
-        ``estimate`` = Δβ (per cent per pp), ``se`` from the two regimes' White errors,
-        ``pvalue`` = the sup-LM threshold test's bootstrap p-value (``GRID_BOOT`` draws);
-        ``extra`` holds γ, both slopes, the sign-flip flag and the Wald p of Δβ.
+        ``estimate`` = Δβ (per cent per pp) with its HAC standard error and two-sided p.
     """
     proxy = proxy_by_label(spec["proxy"])
     frame = ratio_frame(loader, proxy, spec["freq"])
-    q, trim = spec["q"], float(spec["trim"])
+    q = spec["q"]
     if null is not None:
         d = frame[["y", "dx", q]].dropna()
         out = []
         for k in null:
             qk = circular_shift(d[q], null.uniform(k, *NULL_SHIFT))
             try:
-                res = threshold_regression(d["y"], d[["dx"]], qk, trim=trim, n_boot=0, seed=SEED)
+                r = split_regression(d["y"], d["dx"], qk < EPISODE_LEVEL, min_episode=MIN_EPISODE)
             except ValueError as exc:
                 out.append(SpecEstimate.failed(str(exc)))
                 continue
-            dbeta, dse = _slope_gap(res)
-            out.append(SpecEstimate(estimate=dbeta, se=dse, pvalue=float("nan"), nobs=int(res.nobs)))
+            out.append(SpecEstimate(estimate=r.diff, se=r.diff_se, pvalue=r.diff_p, nobs=r.nobs))
         return out
-    _, r = _threshold(frame, q, trim, GRID_BOOT)
+    r = _split(frame, q)
     return SpecEstimate(
         estimate=r["dbeta"], se=r["dbeta_se"], pvalue=r["p"], nobs=int(r["nobs"]),
-        extra={"gamma": r["gamma"], "beta_low": r["beta_low"], "beta_high": r["beta_high"],
-               "sign_flip": r["sign_flip"], "p_dbeta": r["p_dbeta"]})
+        extra={"beta_out": r["beta_out"], "beta_rest": r["beta_rest"], "sign_flip": r["sign_flip"],
+               "n_out": r["n_out"]})
 
 
 # ---- Markov fits ------------------------------------------------------------------------
 def _markov_job(key: tuple, y: pd.Series, exog: pd.DataFrame | None, k: int, n_starts: int
                 ) -> tuple[tuple, RegimeResult]:
-    res = fit_markov(y, k_regimes=k, exog=exog, n_starts=n_starts, seed=SEED)
+    res = fit_markov(y, k_regimes=k, exog=exog, n_starts=n_starts, seed=SEED, llf_tol=LLF_TOL, cov_type=COV_TYPE)
     res.sm_result = None  # not needed downstream; keeps the inter-process transfer small
     return key, res
+
+
+def _degenerate(res: RegimeResult) -> str:
+    return res.degeneracy(sigma_ratio=DEGENERATE_SIGMA_RATIO, duration_share=DEGENERATE_DURATION_SHARE)
 
 
 def _regime_summary(res: RegimeResult) -> pd.DataFrame:
@@ -327,26 +398,55 @@ class Regimes(Study):
         fits: dict[tuple, RegimeResult] = dict(
             Parallel(n_jobs=MARKOV_JOBS)(delayed(_markov_job)(*j) for j in jobs))
 
-        markov_fit, markov_reg = self._markov_tables(fits, labels, head)
-        switching, msr_flip = self._switching_table(fits, frames, labels)
+        # -- CHP linearity tests of the headline proxy's models (cheap: only the linear fit)
+        say("A4 linearity tests (CHP)")
+        chp: dict[tuple, CHPResult] = {}
+        for f in ("W", "M"):
+            yv = frames[(head, f)]["y"].dropna()
+            chp[("ms", head, f, 2)] = chp_test(yv, None, n_boot=CHP_BOOT, seed=CHP_SEED)
+        chp[("msr", head, "W", 2)] = chp_test(hw["y"], hw[["dx", "flow"]], n_boot=CHP_BOOT, seed=CHP_SEED)
+        markov_fit, markov_reg = self._markov_tables(fits, labels, head, chp)
+        switching, msr_flip = self._switching_table(fits, frames, labels, chp)
         dates_table, spells = self._narrative(fits, frames, head)
 
-        # -- threshold regressions: every proxy, weekly, each threshold variable
+        # -- known-date split regressions (headline design): every proxy, weekly
+        say("A4 outflow-episode split regressions")
+        split_rows = []
+        for p in proxies:
+            try:
+                r = _split(frames[(p.label, "W")], EPISODE_Q)
+            except (DataError, ValueError):
+                continue
+            mark = BACK_CALCULATED_MARK if back_calculated(p, r["start"]) else ""
+            split_rows.append({"proxy": p.label + mark, **r})
+        splits = pd.DataFrame(split_rows).set_index("proxy")
+        if head not in splits.index:
+            raise InsufficientDataError(f"the headline split regression ({head}, {EPISODE_Q}) has no data")
+        h = splits.loc[head]
+        say("A4 design check (size and power by simulation)")
+        design = _design_check(frames[(head, "W")])
+
+        # -- Hansen threshold regressions (robustness): every proxy, weekly, each threshold variable
         say("A4 threshold regressions")
         thr_rows, thr_res, skipped = [], {}, []
-        for lab in labels:
+        for p in proxies:
+            lab = p.label
             for q in THRESHOLD_VARS:
-                try:
-                    res, r = _threshold(frames[(lab, "W")], q, TRIM, N_BOOT)
-                except (DataError, ValueError) as exc:  # reported in the notes, not fatal
-                    skipped.append(f"{lab}/{q}: {exc}")
-                    continue
-                thr_res[(lab, q)] = res
-                thr_rows.append({"proxy": lab, "q": q, **r})
-        thr = pd.DataFrame(thr_rows).set_index(["proxy", "q"])
-        if (head, HEADLINE_Q) not in thr.index:
-            raise InsufficientDataError(f"the headline threshold regression ({head}, {HEADLINE_Q}) has no data")
-        h = thr.loc[(head, HEADLINE_Q)]
+                for trim in ((TRIM, TRIM_SMALL) if (lab == head and q == HEADLINE_Q) else (TRIM,)):
+                    try:
+                        res, r = _threshold(frames[(lab, "W")], q, trim, N_BOOT)
+                    except (DataError, ValueError) as exc:  # reported in the notes, not fatal
+                        skipped.append(f"{lab}/{q}: {exc}")
+                        continue
+                    if trim == TRIM:
+                        thr_res[(lab, q)] = res
+                    mark = BACK_CALCULATED_MARK if back_calculated(p, r["start"]) else ""
+                    thr_rows.append({"proxy": lab + mark, "q": q, "trim": trim, **r})
+        thr = pd.DataFrame(thr_rows).set_index(["proxy", "q", "trim"])
+        if (head, HEADLINE_Q, TRIM) not in thr.index:
+            raise InsufficientDataError(f"the threshold regression ({head}, {HEADLINE_Q}) has no data")
+        ht = thr.loc[(head, HEADLINE_Q, TRIM)]
+        ht5 = thr.loc[(head, HEADLINE_Q, TRIM_SMALL)]
 
         # -- rolling beta (headline)
         fw = frames[(head, "W")][["y", "dx"]].dropna()
@@ -373,22 +473,39 @@ class Regimes(Study):
 
         hm = msr_flip.loc[head]
         parts = self._a4_parts(h, hm, fc.loc[head], head)
+        splits_table = self._split_table(splits, design, head)
 
         # -- tables, figures, numbers
-        tables = [markov_fit, markov_reg, switching, dates_table, spells,
+        tables = [markov_fit, markov_reg, switching, dates_table, spells, splits_table,
                   self._threshold_table(thr), self._forecast_table(fc), robust]
         figures = self._figures(fits, frames, head, thr_res[(head, HEADLINE_Q)], rbeta)
         ms2 = _regime_summary(fits[("ms", head, "W", 2)])
         msr_flow = switching.frame.loc[head, "26w flow"]
         numbers = {
-            "A4_headline_proxy": head, "A4_threshold_p": h["p"], "A4_sup_lm": h["sup_lm"],
-            "A4_gamma": h["gamma"], "A4_gamma_ci_low": h["ci_low"], "A4_gamma_ci_high": h["ci_high"],
-            "A4_beta_low": h["beta_low"], "A4_beta_high": h["beta_high"], "A4_se_low": h["se_low"],
-            "A4_se_high": h["se_high"], "A4_dbeta": h["dbeta"], "A4_nobs": int(h["nobs"]),
-            "A4_n_low": int(h["n_low"]), "A4_n_high": int(h["n_high"]),
-            "A4_threshold_p_nb52": thr["p"].get((head, "nb52"), np.nan),
-            "A4_threshold_p_turnover": thr["p"].get((head, "turnover"), np.nan),
-            "A4_n_boot": N_BOOT, "A4_grid_boot": GRID_BOOT,
+            "A4_headline_proxy": head,
+            # headline: known outflow episodes
+            "A4_split_dbeta": h["dbeta"], "A4_split_se": h["dbeta_se"], "A4_split_p": h["p"],
+            "A4_split_beta_out": h["beta_out"], "A4_split_se_out": h["se_out"],
+            "A4_split_beta_rest": h["beta_rest"], "A4_split_se_rest": h["se_rest"],
+            "A4_split_p_hac": h["p_hac"], "A4_split_nobs": int(h["nobs"]), "A4_split_n_out": int(h["n_out"]),
+            "A4_split_pct_out": 100 * float(h["share_out"]), "A4_split_hac_lags": int(h["hac_lags"]),
+            "A4_split_flip_proxies": int(splits["sign_flip"].sum()),
+            "A4_split_reject_proxies": int((splits["p"] < ALPHA).sum()), "A4_split_n_proxies": len(splits),
+            "A4_sim_reps": SIM_REPS, "A4_sim_alt_dbeta": design["alt_dbeta"],
+            "A4_sim_size_split": design["size_split"], "A4_sim_power_split": design["power_split"],
+            "A4_sim_size_hansen15": design["size_hansen15"], "A4_sim_power_hansen15": design["power_hansen15"],
+            "A4_sim_size_hansen05": design["size_hansen05"], "A4_sim_power_hansen05": design["power_hansen05"],
+            # Hansen threshold regressions (robustness)
+            "A4_threshold_p": ht["p"], "A4_sup_lm": ht["sup_lm"],
+            "A4_gamma": ht["gamma"], "A4_gamma_ci_low": ht["ci_low"], "A4_gamma_ci_high": ht["ci_high"],
+            "A4_beta_low": ht["beta_low"], "A4_beta_high": ht["beta_high"], "A4_se_low": ht["se_low"],
+            "A4_se_high": ht["se_high"], "A4_dbeta": ht["dbeta"], "A4_nobs": int(ht["nobs"]),
+            "A4_n_low": int(ht["n_low"]), "A4_n_high": int(ht["n_high"]),
+            "A4_threshold_p_trim05": ht5["p"], "A4_gamma_trim05": ht5["gamma"], "A4_n_low_trim05": int(ht5["n_low"]),
+            "A4_dbeta_trim05": ht5["dbeta"],
+            "A4_threshold_p_nb52": thr["p"].get((head, "nb52", TRIM), np.nan),
+            "A4_threshold_p_turnover": thr["p"].get((head, "turnover", TRIM), np.nan),
+            "A4_n_boot": N_BOOT,
             "A4_ms2_duration_calm": float(ms2.loc[0, "duration"]),
             "A4_ms2_duration_volatile": float(ms2.loc[1, "duration"]),
             "A4_ms2_sd_calm": float(ms2.loc[0, "sd"]), "A4_ms2_sd_volatile": float(ms2.loc[1, "sd"]),
@@ -403,10 +520,13 @@ class Regimes(Study):
             "A4_rolling_share_negative_2023": float((rbeta.loc["2023-01-01":call] < 0).mean()),
             "A4_forecast_hits": hits,
             **{f"A4_forecast_{int(hz)}m": float(fh.loc[hz, "change"]) for hz in HORIZONS},
-            **{f"A4_forecast_{int(hz)}m_pctile": float(fh.loc[hz, "percentile"]) for hz in HORIZONS},
-            **{f"A4_forecast_{int(hz)}m_pfall": float(fh.loc[hz, "p_fall"]) for hz in HORIZONS},
+            **{f"A4_forecast_{int(hz)}m_p": float(fh.loc[hz, "pvalue"]) for hz in HORIZONS},
+            **{f"A4_forecast_{int(hz)}m_pfall": float(fh.loc[hz, "base_rate"]) for hz in HORIZONS},
+            "A4_forecast_headline_months": FORECAST_HEADLINE,
+            "A4_forecast_12m_p_live": float(fh.loc[FORECAST_HEADLINE, "p_live"]) if FORECAST_HEADLINE in fh.index else np.nan,
             "A4_forecast_falls_all": int((fc["change"] < 0).sum()), "A4_forecast_cells": len(fc),
             "A4_grid_n": len(gok), "A4_grid_share_flip": float(gok["x_sign_flip"].mean()),
+            "A4_grid_specs": len(GRID), "A4_null_draws": NULL_DRAWS,
             "A4_grid_share_reject": float((gok["pvalue"] < ALPHA).mean()),
             "A4_grid_share_negative": float((gok["estimate"] < 0).mean()),
             "A4_grid_min_p": float(gok["pvalue"].min()),
@@ -416,8 +536,14 @@ class Regimes(Study):
         }
         # rounded forms for the prose
         numbers.update({
-            "A4_gamma_bn": int(round(h["gamma"])), "A4_gamma_ci_low_bn": int(round(h["ci_low"])),
-            "A4_gamma_ci_high_bn": int(round(h["ci_high"])),
+            "A4_gamma_bn": int(round(ht["gamma"])), "A4_gamma_ci_low_bn": int(round(ht["ci_low"])),
+            "A4_gamma_ci_high_bn": int(round(ht["ci_high"])),
+            "A4_sim_pct_size_split": int(round(100 * design["size_split"])),
+            "A4_sim_pct_power_split": int(round(100 * design["power_split"])),
+            "A4_sim_pct_size_hansen05": int(round(100 * design["size_hansen05"])),
+            "A4_sim_pct_power_hansen05": int(round(100 * design["power_hansen05"])),
+            "A4_sim_pct_size_hansen15": int(round(100 * design["size_hansen15"])),
+            "A4_sim_pct_power_hansen15": int(round(100 * design["power_hansen15"])),
             "A4_ms3_at_best_weekly": fits[("ms", head, "W", 3)].n_at_best,
             "A4_ms3_at_best_monthly": fits[("ms", head, "M", 3)].n_at_best, "A4_n_starts": N_STARTS,
             "A4_ms2_weeks_calm": int(round(ms2.loc[0, "duration"])),
@@ -429,23 +555,37 @@ class Regimes(Study):
             "A4_msr_flow_calm": int(round(msr_flow.loc[0])), "A4_msr_flow_volatile": int(round(msr_flow.loc[1])),
             **{f"A4_forecast_{int(hz)}m_txt": f"{fh.loc[hz, 'change']:.1f}".replace("-", "−") for hz in HORIZONS},
         })
+        msr_h, ms2_h = fits[("msr", head, "W", 2)], fits[("ms", head, "W", 2)]
+        numbers.update({
+            "A4_msr_rcm": msr_h.rcm, "A4_ms2_rcm": ms2_h.rcm,
+            "A4_msr_chp_p": chp[("msr", head, "W", 2)].sup_pvalue, "A4_msr_chp_sup": chp[("msr", head, "W", 2)].sup_ts,
+            "A4_ms2_chp_p": chp[("ms", head, "W", 2)].sup_pvalue,
+            "A4_ms2_chp_p_monthly": chp[("ms", head, "M", 2)].sup_pvalue, "A4_chp_boot": CHP_BOOT,
+            "A4_msr_at_best": msr_h.n_at_best, "A4_msr_starts": msr_h.n_starts,
+            "A4_ms2_at_best": ms2_h.n_at_best, "A4_ms2_starts": ms2_h.n_starts,
+            "A4_msr_degenerate": _degenerate(msr_h) or "no", "A4_ms2_degenerate": _degenerate(ms2_h) or "no",
+            "A4_msr_n_degenerate": int(sum(bool(_degenerate(fits[("msr", lab, "W", 2)])) for lab in labels)),
+            "A4_msr_duration_max": float(msr_h.expected_durations.max()), "A4_msr_nobs": msr_h.nobs,
+            "A4_degenerate_share": DEGENERATE_DURATION_SHARE, "A4_degenerate_sigma_ratio": DEGENERATE_SIGMA_RATIO,
+        })
         return StudyResult(
             study=self.name, title=self.title, parts=parts, tables=tables,
             figures=figures, numbers=numbers, headline_proxy=head,
             synthetic=self.is_synthetic(loader),
             notes=[f"Headline proxy {head}/CSI 300: a live index over the whole Stock Connect sample "
-                   "(CSI 2000 is back-calculated before August 2023). Markov fits: "
-                   f"{N_STARTS} starts (headline), {N_STARTS_OTHER} (other proxies)."]
+                   f"(the headline sample starts {h['start']:%Y-%m-%d}, after the launch, so no launch-date row is "
+                   "needed; CSI 2000 is back-calculated before August 2023). Markov fits: "
+                   f"{N_STARTS} starts (headline), {N_STARTS_OTHER} (other proxies).", BACK_CALCULATED_NOTE]
             + ([f"Threshold specifications skipped: {'; '.join(skipped)}."] if skipped else []),
             data_ids=sorted({p.small for p in proxies} | {p.large for p in proxies}
                             | {US10Y, FLOW, TURNOVER}),
             grids=[declared.grid_run("A4.threshold_flip", grid,
-                                     label="Δβ = β(q ≤ γ) − β(q > γ), ratio return (%) on ΔUS10Y (pp)")],
+                                     label="Δβ = β(outflow) − β(other periods), ratio return (%) on ΔUS10Y (pp)")],
         )
 
     # ---- pieces ---------------------------------------------------------------------------
     @staticmethod
-    def _markov_tables(fits: dict, labels: list[str], head: str) -> tuple[Table, Table]:
+    def _markov_tables(fits: dict, labels: list[str], head: str, chp: dict) -> tuple[Table, Table]:
         fit_rows, reg_rows = [], []
         for lab in labels:
             for f in ("W", "M"):
@@ -453,10 +593,13 @@ class Regimes(Study):
                     res = fits.get(("ms", lab, f, k))
                     if res is None:
                         continue
+                    t = chp.get(("ms", lab, f, k))
                     fit_rows.append({"proxy": lab, "freq": FREQ_NAME[f], "k": k, "N": res.nobs,
                                      "llf": res.llf, "AIC": res.aic, "BIC": res.bic,
                                      "starts": res.n_starts, "converged": res.n_converged,
-                                     "at best": res.n_at_best})
+                                     "at best": res.n_at_best, "RCM": res.rcm,
+                                     "CHP p": t.sup_pvalue if t is not None else np.nan,
+                                     "Degenerate": _degenerate(res) or "no"})
                     for r, row in _regime_summary(res).iterrows():
                         reg_rows.append({"proxy": lab, "freq": FREQ_NAME[f], "k": k, "regime": r, **row})
         fit = pd.DataFrame(fit_rows).set_index(["proxy", "freq", "k"])
@@ -465,11 +608,18 @@ class Regimes(Study):
         degenerate = "; ".join(f"{r.proxy} {r.freq} k={r.k} regime {r.regime}" for r in short.itertuples())
         t_fit = Table(
             name="a4_markov_fit", caption="Markov-switching models of ratio returns: fit, 2 vs 3 regimes",
-            frame=fit, digits={"N": 0, "llf": 1, "AIC": 1, "BIC": 1, "starts": 0, "converged": 0, "at best": 0},
+            frame=fit, digits={"N": 0, "llf": 1, "AIC": 1, "BIC": 1, "starts": 0, "converged": 0, "at best": 0,
+                               "RCM": 1, "CHP p": 3},
             notes=["Switching mean and variance of 100 Δlog(small/large), Stock Connect era to the last common "
                    "date; maximum likelihood (Hamilton filter) from several starts (statsmodels default plus "
-                   f"seeded random starts; seed {SEED}). 'at best': converged starts within 0.001 of the best "
-                   f"log-likelihood. 3-regime models for the headline proxy ({head}) only."])
+                   f"seeded random starts; seed {SEED}). 'at best': converged starts within {LLF_TOL:g} of the best "
+                   "log-likelihood. RCM: regime classification measure (Ang and Bekaert 2002), 100 K^K × mean "
+                   "product of smoothed probabilities (0 = sharp, 100 = no information). CHP p: Carrasco–Hu–"
+                   f"Ploberger (2014) supTS test of the linear model against switching mean and variance, {CHP_BOOT} "
+                   "parametric-bootstrap draws (headline proxy, 2 regimes). Degenerate: a regime s.d. below "
+                   f"{DEGENERATE_SIGMA_RATIO:g} of the other's, or an expected duration above "
+                   f"{DEGENERATE_DURATION_SHARE:g} of the sample (a one-off break, not switching); degenerate fits "
+                   f"are excluded from the verdict. 3-regime models for the headline proxy ({head}) only."])
         t_reg = Table(
             name="a4_markov_regimes", caption="Markov-switching regimes of ratio returns",
             frame=reg.rename(columns={"mean": "Mean (%)", "sd": "s.d. (%)", "duration": "Duration",
@@ -484,7 +634,7 @@ class Regimes(Study):
         return t_fit, t_reg
 
     @staticmethod
-    def _switching_table(fits: dict, frames: dict, labels: list[str]) -> tuple[Table, pd.DataFrame]:
+    def _switching_table(fits: dict, frames: dict, labels: list[str], chp: dict) -> tuple[Table, pd.DataFrame]:
         rows, flips = [], []
         for lab in labels:
             res = fits[("msr", lab, "W", 2)]
@@ -503,22 +653,31 @@ class Regimes(Study):
             b0, b1 = float(est.loc["dx", 0]), float(est.loc["dx", 1])
             flip = bool(b0 * b1 < 0)
             neg = 0 if b0 < 0 else 1
+            t = chp.get(("msr", lab, "W", 2))
+            for row in rows[-2:]:
+                row.update({"RCM": res.rcm, "CHP p": t.sup_pvalue if t is not None else np.nan,
+                            "at best": f"{res.n_at_best}/{res.n_starts}", "Degenerate": _degenerate(res) or "no"})
             flips.append({"proxy": lab, "beta_0": b0, "beta_1": b1, "flow_0": flow_mean[0], "flow_1": flow_mean[1],
                           "se_0": float(se.loc["dx", 0]),
                           "se_1": float(se.loc["dx", 1]), "flip": flip,
                           "predicted": bool(flip and flow_mean[neg] < flow_mean[1 - neg]),
+                          "degenerate": _degenerate(res), "chp_p": t.sup_pvalue if t is not None else np.nan,
                           "nobs": res.nobs, "start": res.smoothed_probs.index[0],
                           "end": res.smoothed_probs.index[-1]})
         frame = pd.DataFrame(rows).set_index(["proxy", "regime"])
         t = Table(name="a4_switching", caption="Switching regression of weekly ratio returns on ΔUS10Y and northbound flow",
                   frame=frame, digits={"const": 2, "β ΔUS10Y": 2, "s.e.": 2, "p": 3, "β flow": 2, "s.e. ": 2,
-                                       "σ": 2, "Duration": 1, "26w flow": 0},
+                                       "σ": 2, "Duration": 1, "26w flow": 0, "RCM": 1, "CHP p": 3},
                   sample="weekly; " + "; ".join(
                       f"{f['proxy']} {f['start']:%Y-%m-%d} to {f['end']:%Y-%m-%d}, N = {f['nobs']}" for f in flips),
                   notes=["Two-regime Markov-switching regression, all coefficients and the variance switching: "
                          "100 Δlog ratio on ΔUS10Y (pp) and the week's northbound net flow (CNY 10 bn), "
-                         f"{START} to 2023-12-29 (flows end). Standard errors from the inverse numerical "
-                         "Hessian. 26w flow: the regime's average (weighted by smoothed probabilities) of the "
+                         f"{START} to 2023-12-29 (flows end). Robust (sandwich, QML) standard errors "
+                         "(statsmodels cov_type='robust'). at best: starts within "
+                         f"{LLF_TOL:g} of the best log-likelihood / starts. RCM and Degenerate as in the Markov-fit "
+                         "table; CHP p: Carrasco–Hu–Ploberger supTS test of the linear regression against all "
+                         f"coefficients and the variance switching ({CHP_BOOT} parametric-bootstrap draws, headline "
+                         "proxy). 26w flow: the regime's average (weighted by smoothed probabilities) of the "
                          "previous 26 weeks' northbound flow, CNY bn. The article predicts a regime with a "
                          "negative ΔUS10Y slope, the one with lower flows."])
         return t, pd.DataFrame(flips).set_index("proxy")
@@ -579,40 +738,67 @@ class Regimes(Study):
     @staticmethod
     def _forecast(loader: DataLoader, proxies: list[Proxy]) -> pd.DataFrame:
         rows = []
-        t0 = pd.Timestamp(FORECAST_DATE)
         for p in proxies:
             daily = build_panel(loader, {"s": p.small, "l": p.large}, freq="D", dropna="any")
-            lr = np.log(daily["s"] / daily["l"])
-            monthly = build_panel(loader, {"s": p.small, "l": p.large}, freq="M", dropna="any")
-            lm = np.log(monthly["s"] / monthly["l"]).loc[:t0]
-            start = lr.loc[:t0].index[-1]
+            lr = 100 * np.log(daily["s"] / daily["l"])
             for hz in HORIZONS:
-                target = t0 + pd.DateOffset(months=hz)
-                if lr.index[-1] < target:
+                if lr.index[-1] < pd.Timestamp(FORECAST_DATE) + pd.DateOffset(months=hz):
                     continue
-                end = lr.loc[:target].index[-1]
-                change = 100 * float(lr.loc[end] - lr.loc[start])
-                hist = 100 * (lm.shift(-hz) - lm).dropna()
-                rows.append({"proxy": p.label, "horizon": hz, "from": start, "to": end, "change": change,
-                             "fell": change < 0, "percentile": float((hist <= change).mean()),
-                             "p_fall": float((hist < 0).mean()), "n_hist": len(hist),
-                             "hist_from": lm.index[0]})
+                sc = score_move(lr, FORECAST_DATE, -1, hz)
+                live = score_move(lr, FORECAST_DATE, -1, hz, history_start=live_start(p, None))
+                rows.append({"proxy": p.label, "horizon": hz, "from": sc.start, "to": sc.end, "change": sc.move,
+                             "fell": sc.right, "pvalue": sc.pvalue, "base_rate": sc.base_rate,
+                             "n_hist": sc.windows, "hist_from": lr.index[0], "p_live": live.pvalue,
+                             "n_live": live.windows,
+                             "back": back_calculated(p, lr.index[0])})
         return pd.DataFrame(rows).set_index(["proxy", "horizon"])
 
     @staticmethod
     def _forecast_table(fc: pd.DataFrame) -> Table:
-        frame = fc[["to", "change", "fell", "percentile", "p_fall", "n_hist"]].rename(columns={
-            "to": "To", "change": "Δlog ratio (%)", "fell": "Fell", "percentile": "Percentile",
-            "p_fall": "P(fall)", "n_hist": "N"})
+        frame = fc.reset_index()
+        frame["proxy"] = [lab + (BACK_CALCULATED_MARK if back else "") for lab, back in zip(frame["proxy"], frame["back"], strict=True)]
+        frame = frame.set_index(["proxy", "horizon"])[["to", "change", "fell", "pvalue", "base_rate", "n_hist",
+                                                 "p_live", "n_live"]].rename(
+            columns={"to": "To", "change": "Δlog ratio (%)", "fell": "Fell", "pvalue": "p (base rate)",
+                     "base_rate": "P(fall)", "n_hist": "Windows", "p_live": "p (from launch)",
+                     "n_live": "Windows "})
         return Table(
             name="a4_forecast", caption=f"The article's call out of sample: the small/large ratio after {FORECAST_DATE}",
-            frame=frame, digits={"Δlog ratio (%)": 1, "Percentile": 2, "P(fall)": 2, "N": 0},
+            frame=frame, digits={"Δlog ratio (%)": 1, "p (base rate)": 3, "P(fall)": 2, "Windows": 0,
+                                 "p (from launch)": 3, "Windows ": 0},
             notes=[f"Change of 100 log(small/large) from the last trading day on or before {FORECAST_DATE} to the "
-                   "last on or before the horizon (months). Percentile: share of the proxy's overlapping month-end "
-                   f"changes of the same horizon, from its first month to {FORECAST_DATE}, at or below the "
-                   "realised change (small = an unusually strong turn to large caps). P(fall): share of those "
-                   "historical changes below zero (the base rate of the call). N: historical changes. "
-                   f"The forecast part scores the {FORECAST_HEADLINE}-month horizon of the headline proxy."])
+                   "last on or before the horizon (months). p (base rate): share of the proxy's earlier windows of "
+                   f"the same horizon (month-end starts, ending by {FORECAST_DATE}) that fell at least as much "
+                   "(econ.robust.calls.score_move, as for every dated call). P(fall): share of those windows that "
+                   f"fell at all (the base rate of the call). The forecast part scores the {FORECAST_HEADLINE}-month "
+                   "horizon of the headline proxy; the other horizons are robustness. p (from launch): the same with "
+                   "the history restricted to windows starting on or after the later launch of the two indices "
+                   "(launch-date robustness).", BACK_CALCULATED_NOTE])
+
+    @staticmethod
+    def _split_table(splits: pd.DataFrame, design: dict, head: str) -> Table:
+        frame = splits[["nobs", "n_out", "beta_out", "se_out", "beta_rest", "se_rest", "dbeta", "dbeta_se",
+                        "p", "p_hac"]].rename(columns={
+            "nobs": "N", "n_out": "Outflow weeks", "beta_out": "β outflow", "se_out": "s.e.",
+            "beta_rest": "β other", "se_rest": "s.e. ", "dbeta": "Δβ", "dbeta_se": "s.e.  ", "p": "p",
+            "p_hac": "p (NW)"})
+        return Table(
+            name="a4_outflow_split", caption="Known outflow episodes: the ratio's yield slope in outflow weeks and the rest",
+            frame=frame, digits={"N": 0, "Outflow weeks": 0, "β outflow": 2, "s.e.": 2, "β other": 2, "s.e. ": 2,
+                                 "Δβ": 2, "s.e.  ": 2, "p": 3, "p (NW)": 3},
+            notes=["Weekly 100 Δlog(small/large) on a constant, ΔUS10Y (pp), an outflow dummy and their product. "
+                   "Outflow weeks: the northbound net flow summed over the previous 26 weeks (known before the "
+                   f"week) is below {EPISODE_LEVEL:g} CNY bn — net outflow over six months, the article's "
+                   "'cumulative outflow', a level declared before looking at the ratio. Δβ = β outflow − β other "
+                   "(article: < 0), HC3 standard errors and two-sided p; p (NW): Newey–West (NW 1994 lags), "
+                   "which over-rejects with a small clustered episode (see the design check). "
+                   f"Design check ({head}, {SIM_REPS} simulated samples with the data's regressors and "
+                   "heteroskedasticity): rejection rate at 5% under no threshold — split test (HC3) "
+                   f"{design['size_split']:.3f}, Hansen 15% trimming {design['size_hansen15']:.3f}, Hansen 5% "
+                   f"trimming {design['size_hansen05']:.3f}; power against Δβ = {design['alt_dbeta']:.1f} in the "
+                   f"outflow weeks ({100 * design['share_out']:.1f}% of weeks): {design['power_split']:.3f}, "
+                   f"{design['power_hansen15']:.3f}, {design['power_hansen05']:.3f}. Hansen critical values by "
+                   "the warp-speed bootstrap (Giacomini, Politis and White 2013).", BACK_CALCULATED_NOTE])
 
     @staticmethod
     def _threshold_table(thr: pd.DataFrame) -> Table:
@@ -630,10 +816,13 @@ class Regimes(Study):
                    "negative = outflow; flows end 2023-12-29); turnover = CSI All Share mean daily traded value "
                    "over the previous 26 weeks (CNY trillion). γ by least squares; 95% interval by inverting "
                    "the LR statistic (Hansen 2000, heteroskedasticity-scaled; censored where it reaches the "
-                   f"trimmed grid). sup-LM: heteroskedasticity-robust test of no threshold, trimming {TRIM}, p "
-                   f"from {N_BOOT} fixed-regressor bootstrap draws. Slopes with White standard errors. Δβ = "
-                   "β(q ≤ γ) − β(q > γ); the article predicts β(q ≤ γ) < 0 < β(q > γ). The yield is the US close of the "
-                   "same Friday, after the Shanghai close, so part of a week's yield change postdates its ratio return."])
+                   f"trimmed grid). sup-LM: heteroskedasticity-robust test of no threshold, trimming {TRIM} (and "
+                   f"{TRIM_SMALL} for the headline proxy and nb26, its size checked by simulation: see the outflow "
+                   f"split table), p from {N_BOOT} fixed-regressor bootstrap draws. Slopes with White standard "
+                   "errors. Δβ = β(q ≤ γ) − β(q > γ); the article predicts β(q ≤ γ) < 0 < β(q > γ). The yield "
+                   "change is on the Shanghai clock (the last US close before the week's Shanghai close). A "
+                   "regime smaller than the trimming share is never considered: robustness, not the headline.",
+                   BACK_CALCULATED_NOTE])
 
     @staticmethod
     def _grid_table(grid: GridResult) -> Table:
@@ -652,45 +841,55 @@ class Regimes(Study):
         frame = pd.DataFrame(rows).set_index(["dimension", "choice"])
         failed = len(grid.specs) - len(g)
         return Table(
-            name="a4_robustness", caption="Robustness grid of the threshold regression (A4)",
+            name="a4_robustness", caption="Robustness grid of the outflow-episode split regression (A4)",
             frame=frame, digits={"Specs": 0, "Median Δβ": 2, "Δβ < 0": 2, "Sign flip": 2, f"p < {ALPHA}": 2,
                                  "Min p": 3},
-            notes=[f"{len(grid.specs)} specifications = proxy × frequency × threshold variable × trimming, "
-                   "monthly with 10% trimming excluded (too few months in an edge regime)"
-                   + (f"; {failed} failed" if failed else "") + ". Δβ = β(q ≤ γ) − β(q > γ) (article: < 0). "
-                   "Sign flip: share with β(q ≤ γ) < 0 < β(q > γ). p: sup-LM threshold test, "
-                   f"{GRID_BOOT} bootstrap draws, not adjusted for the number of specifications. Headline: "
-                   f"{HEADLINE_SPEC}."])
+            notes=[f"{len(grid.specs)} specifications = proxy × frequency × outflow window (northbound sum over "
+                   "the previous 26 or 13 weeks / 6 or 3 months below zero)"
+                   + (f"; {failed} failed (fewer than {MIN_EPISODE} outflow periods)" if failed else "")
+                   + ". Δβ = β(outflow) − β(other periods) (article: < 0). Sign flip: share with β(outflow) < 0 < "
+                   f"β(other). p: HC3 t, not adjusted for the number of specifications ({NULL_DRAWS} null "
+                   f"draws shift the outflow marker circularly for the Romano–Wolf p). Headline: {HEADLINE_SPEC}."])
 
     @staticmethod
     def _a4_parts(h: pd.Series, hm: pd.Series, fh: pd.DataFrame, head: str) -> list[PartResult]:
-        """Threshold sign flip, Markov-switching sign flip and the forecast, on the headline proxy."""
-        test_thr = "Hansen (2000) threshold regression; sup-LM fixed-regressor bootstrap p"
+        """Outflow-episode sign flip, Markov-switching sign flip and the forecast, on the headline proxy."""
         # Markov: the article predicts the lower-flow regime to have the lower (negative) yield slope
-        lo_flow = int(np.argmin([hm["flow_0"], hm["flow_1"]]))
-        b_lo, b_hi = float(hm[f"beta_{lo_flow}"]), float(hm[f"beta_{1 - lo_flow}"])
-        se = float(np.hypot(hm["se_0"], hm["se_1"]))
-        markov = PartResult(
-            "A4", "markov_flip", estimate=b_lo - b_hi, se=se, ci=z_ci(b_lo - b_hi, se),
-            pvalue=float(2 * stats.norm.sf(abs(b_lo - b_hi) / se)), proxy=head,
-            test="2-regime Markov-switching regression; Wald test of equal yield slopes (numerical-Hessian errors)",
-            detail=f"yield slope {b_lo:.2f} in the lower-flow regime vs {b_hi:.2f} in the higher-flow regime")
+        if hm["degenerate"]:
+            markov = PartResult(
+                "A4", "markov_flip", proxy=head,
+                missing=f"untestable: the 2-regime switching regression is degenerate ({hm['degenerate']}); "
+                        "needs a fit with two persistent, recurring regimes")
+        else:
+            lo_flow = int(np.argmin([hm["flow_0"], hm["flow_1"]]))
+            b_lo, b_hi = float(hm[f"beta_{lo_flow}"]), float(hm[f"beta_{1 - lo_flow}"])
+            se = float(np.hypot(hm["se_0"], hm["se_1"]))
+            markov = PartResult(
+                "A4", "markov_flip", estimate=b_lo - b_hi, se=se, ci=z_ci(b_lo - b_hi, se),
+                pvalue=float(2 * stats.norm.sf(abs(b_lo - b_hi) / se)), proxy=head,
+                test="2-regime Markov-switching regression; Wald test of equal yield slopes (robust sandwich errors)",
+                detail=f"yield slope {b_lo:.2f} in the lower-flow regime vs {b_hi:.2f} in the higher-flow regime; "
+                       f"CHP linearity p {hm['chp_p']:.3f}")
         if FORECAST_HEADLINE in fh.index:
             f = fh.loc[FORECAST_HEADLINE]
             forecast = PartResult(
                 "A4", "forecast", estimate=float(f["change"]), right=bool(f["change"] < 0),
-                pvalue=float(f["percentile"]), n=int(f["n_hist"]), proxy=head,
-                test="realised move against every earlier overlapping move of the same horizon",
+                pvalue=float(f["pvalue"]), n=int(f["n_hist"]), proxy=head,
+                test=f"{FORECAST_HEADLINE}-month move against every earlier {FORECAST_HEADLINE}-month window "
+                     "(econ.robust.calls.score_move: base rate)",
                 detail=f"{FORECAST_DATE} to {f['to']:%Y-%m-%d}: {f['change']:+.1f}%; base rate of a fall "
-                       f"{f['p_fall']:.2f}; " + ", ".join(f"{int(hz)}m {row['change']:+.1f}%" for hz, row in fh.iterrows()))
+                       f"{f['base_rate']:.2f}; other horizons (robustness): "
+                       + ", ".join(f"{int(hz)}m {row['change']:+.1f}%" for hz, row in fh.iterrows()
+                                   if hz != FORECAST_HEADLINE))
         else:
             forecast = PartResult("A4", "forecast", missing=f"{FORECAST_HEADLINE} months of data after {FORECAST_DATE}")
         return [
             PartResult("A4", "threshold_flip", estimate=float(h["dbeta"]), se=float(h["dbeta_se"]),
                        ci=z_ci(h["dbeta"], h["dbeta_se"]), pvalue=float(h["p"]), n=int(h["nobs"]), proxy=head,
-                       test=test_thr,
-                       detail=f"q = {HEADLINE_Q}: γ = {h['gamma']:.0f} CNY bn, sup-LM p {h['p']:.3f}; yield slope "
-                              f"{h['beta_low']:.2f} below vs {h['beta_high']:.2f} above the threshold"),
+                       test="known-date split regression, outflow weeks (26-week northbound sum < 0) vs the rest; "
+                            "HC3 t (Newey–West beside it)",
+                       detail=f"yield slope {h['beta_out']:.2f} in {int(h['n_out'])} outflow weeks vs "
+                              f"{h['beta_rest']:.2f} in the other {int(h['nobs'] - h['n_out'])}"),
             markov, forecast,
         ]
 

@@ -73,7 +73,7 @@ class RegimeResult(Result):
         One row per statsmodels parameter (index = relabelled statsmodels name): ``term``,
         ``regime`` (nullable Int64; ``<NA>`` for parameters shared by all regimes and for
         transition parameters), ``switching``, ``estimate``, ``std_err`` (inverse numerical
-        Hessian, statsmodels ``cov_type="approx"``), ``zstat``, ``pvalue``.
+        Hessian, statsmodels ``cov_type="approx"``, or the sandwich with ``"robust"``), ``zstat``, ``pvalue``.
     transition
         ``k x k`` transition matrix with rows = regime at ``t-1`` ("from") and columns =
         regime at ``t`` ("to"); rows sum to one. (statsmodels stores the transpose.)
@@ -113,6 +113,37 @@ class RegimeResult(Result):
     @property
     def title(self) -> str:  # type: ignore[override]
         return f"{self.model} ({self.k_regimes} regimes, order {self.order})"
+
+    @property
+    def rcm(self) -> float:
+        """Regime classification measure of Ang & Bekaert (2002), ``100 K^K mean_t prod_r p_rt``.
+
+        Smoothed probabilities; 0 = every period classified with certainty, 100 = no
+        information (all probabilities ``1/K``). For two regimes ``400 mean p(1 - p)``.
+        """
+        p = self.smoothed_probs.to_numpy(dtype=float)
+        k = self.k_regimes
+        return float(100.0 * k**k * np.mean(np.prod(p, axis=1)))
+
+    def degeneracy(self, *, sigma_ratio: float = 1e-3, duration_share: float = 0.5) -> str:
+        """Why the fit is degenerate (empty string when it is not).
+
+        A fit is degenerate when a regime's standard deviation is below ``sigma_ratio`` times
+        the largest regime's (a variance collapsed onto a few points, where the Gaussian
+        likelihood is unbounded) or when a regime's expected duration exceeds
+        ``duration_share`` of the sample (a "regime" that is in force once, for most of the
+        sample: a break, not switching).
+        """
+        why = []
+        var = self.regime_params("estimate").loc["sigma2"].to_numpy(dtype=float)
+        sd = np.sqrt(np.maximum(var, 0.0))
+        if sd.max() > 0 and sd.min() / sd.max() < sigma_ratio:
+            why.append(f"regime s.d. ratio {sd.min() / sd.max():.1e} < {sigma_ratio:g}")
+        dur = self.expected_durations.to_numpy(dtype=float)
+        long = dur > duration_share * self.nobs
+        if long.any():
+            why.append(f"expected duration {dur[long].max():.0f} > {duration_share:g} x {self.nobs} periods")
+        return "; ".join(why)
 
     def regime_params(self, column: str = "estimate") -> pd.DataFrame:
         """Wide table ``term x regime`` of one column of :attr:`params`.
@@ -557,6 +588,7 @@ def fit_markov(
     maxiter: int = 200,
     method: str = "bfgs",
     llf_tol: float = 1e-3,
+    cov_type: Literal["approx", "robust"] = "approx",
 ) -> RegimeResult:
     """Fit a Markov-switching model by maximum likelihood from several starts.
 
@@ -594,6 +626,10 @@ def fit_markov(
         Passed to ``statsmodels`` ``fit``.
     llf_tol
         Tolerance defining starts that reached the best optimum (``n_at_best``).
+    cov_type
+        Standard errors: ``"approx"`` (inverse numerical Hessian) or ``"robust"``
+        (statsmodels' sandwich of the numerical Hessian and the outer product of the
+        observation scores, QML).
 
     Returns
     -------
@@ -625,6 +661,8 @@ def fit_markov(
         raise ValueError(f"trend must be one of {_TRENDS}")
     if order_by not in _ORDER_BY:
         raise ValueError(f"order_by must be one of {_ORDER_BY}")
+    if cov_type not in ("approx", "robust"):
+        raise ValueError("cov_type must be 'approx' or 'robust'")
     k_regimes, order, n_starts = int(k_regimes), int(order), int(n_starts)
     y, index, yname = _as_endog(endog)
     x, xnames = _as_exog(exog, len(y), index)
@@ -685,7 +723,7 @@ def fit_markov(
     keys = (mean, var) if order_by == "variance" else (var, mean)  # lexsort: last key primary
     perm = np.lexsort(keys)
     new_params = _permute(model, best_params, perm)
-    res = model.smooth(new_params, cov_type="approx")
+    res = model.smooth(new_params, cov_type=cov_type)
     if not np.isclose(res.llf, llfs[best], rtol=0, atol=1e-6 * max(1.0, abs(llfs[best]))):
         raise RuntimeError("relabelling changed the log-likelihood; please report this")
 
