@@ -111,11 +111,14 @@ def publish(result: StudyResult, paper: Path, *, png: bool = True,
             raise PublishError(f"{result.study}: writing its outputs failed ({type(exc).__name__}: {exc}); "
                                "nothing was published") from exc
         raise
-    old = read_index(paper).get(result.study, {})
+    index = read_index(paper)
+    old = index.get(result.study, {})
+    # a file another study now publishes (an output that moved to a new study) is not a leftover
+    owned = {rel for name, e in index.items() if name != result.study for rel in e.get("files", {})}
     entry = {"study": result.study, "synthetic": result.synthetic, "png": png,
              "claims": sorted({p.claim for p in result.parts}, key=claim_sort_key), "data_ids": list(result.data_ids),
              "result": json.loads(result.to_json()), **(provenance or {})}
-    remove = [rel for rel in old.get("files", {}) if (paper / rel).is_file()]
+    remove = [rel for rel in old.get("files", {}) if (paper / rel).is_file() and rel not in owned]
     return commit(st, entry, remove=remove)
 
 

@@ -139,3 +139,19 @@ def test_lines_figures_unchanged_by_the_new_kind(tmp_path, synthetic):
     p2 = figs.save(Figure(name="l", title="t", data=d, hlines=[0.0], kind="lines"), tmp_path / "y",
                    synthetic=synthetic, png=False)[0].read_bytes()
     assert p1 == p2
+
+
+def test_an_output_that_moved_to_another_study_is_not_removed_as_a_leftover(tmp_path):
+    from econ.study import Table
+
+    table = Table(name="moved", caption="moved", frame=pd.DataFrame({"a": [1.0]}))
+    old_owner = _result()
+    old_owner.tables.append(table)
+    publish(old_owner, tmp_path, png=False)
+    new_owner = _result(study="zz_new_owner")
+    new_owner.tables.append(table)
+    publish(new_owner, tmp_path, png=False)
+    publish(_result(), tmp_path, png=False)  # the old owner no longer produces it
+    assert (tmp_path / "tables" / "moved.tex").is_file()
+    publish(_result(study="zz_new_owner"), tmp_path, png=False)  # nor, now, the new one
+    assert not (tmp_path / "tables" / "moved.tex").exists()
