@@ -764,6 +764,8 @@ class Regimes(Study):
                      "n_live": "Windows "})
         return Table(
             name="a4_forecast", caption=f"The article's call out of sample: the small/large ratio after {FORECAST_DATE}",
+            sample=(f"each proxy from {FORECAST_DATE} to the horizon; base rates from its earlier windows of the same "
+                    "horizon (count in Windows)"),
             frame=frame, digits={"Δlog ratio (%)": 1, "p (base rate)": 3, "P(fall)": 2, "Windows": 0,
                                  "p (from launch)": 3, "Windows ": 0},
             notes=[f"Change of 100 log(small/large) from the last trading day on or before {FORECAST_DATE} to the "
