@@ -130,7 +130,11 @@ def lazy_registry(folder: str | Path) -> dict[str, Any]:
 
 def lazy_resolve(names: list[str] | tuple[str, ...], folder: str | Path) -> list[Any]:
     """:func:`studies.resolve` over :func:`lazy_registry` (module names, claim ids or ``all``)."""
-    reg = lazy_registry(folder)
+    return select(lazy_registry(folder), names)
+
+
+def select(reg: dict[str, Any], names: list[str] | tuple[str, ...]) -> list[Any]:
+    """Studies of ``reg`` named by module name or by a claim id they test; ``all`` (or nothing) for all."""
     if not names or any(n.lower() == "all" for n in names):
         return list(reg.values())
     chosen: list[Any] = []

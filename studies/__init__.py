@@ -29,17 +29,6 @@ def registry() -> dict[str, Study]:
 
 def resolve(names: list[str] | tuple[str, ...]) -> list[Study]:
     """Studies named by module name or by any claim id they test; ``all`` (or nothing) for all."""
-    reg = registry()
-    if not names or any(n.lower() == "all" for n in names):
-        return list(reg.values())
-    chosen: list[Study] = []
-    for n in names:
-        hits = [s for key, s in reg.items() if key == n] or \
-               [s for s in reg.values() if n.upper() in s.claims]
-        if not hits:
-            known = ", ".join(f"{k} ({'/'.join(s.claims)})" for k, s in reg.items())
-            raise KeyError(f"no study is named or tests a claim '{n}'. Studies: {known}")
-        for s in hits:
-            if s not in chosen:
-                chosen.append(s)
-    return chosen
+    from econ.studyindex import select
+
+    return select(registry(), names)
