@@ -17,6 +17,9 @@ rounds) because the machine is shared: read the medians and, above all, the rati
 Runs write Python's bytecode cache as a normal installation does (``PYTHONDONTWRITEBYTECODE``
 is dropped for them: without it every run recompiles the package, about 0.2 s of a warm rerun).
 
+With ``--record-costs`` the last cold run's per-study seconds go to ``studies/costs.json``,
+which orders the studies of a ``--jobs`` run whose cache has no costs of its own yet.
+
 It also prints the per-study costs of the last cold run (from its run manifest), the start-up
 time of ``econ --help``, and whether two cold runs (and the ``--jobs 2`` run) wrote
 byte-identical outputs (the run manifest, which records times, is left out by design).
@@ -144,6 +147,8 @@ def main() -> None:
     ap.add_argument("--workdir", type=Path, default=None)
     ap.add_argument("--studies", nargs="+", default=["all"], help="studies or claim ids (default: all; a subset "
                     "for a smoke run)")
+    ap.add_argument("--record-costs", action="store_true", help="write the last cold run's per-study seconds to "
+                    "studies/costs.json (the schedule of a --jobs run whose cache has no costs yet)")
     args = ap.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="econ-bench-"))
     codes = {"after": REPO} if args.baseline is None else {"before": args.baseline.resolve(), "after": REPO}
@@ -192,6 +197,12 @@ def main() -> None:
               + ("(one round only)" if d is None else "identical" if not d else f"{len(d)} differ: {d[:8]}"))
         j = tree_diff(keep[label], work / f"{label}_jobs2_paper")
         print(f"  {label}: cold vs --jobs 2: " + ("identical" if not j else f"{len(j)} differ: {j[:8]}"))
+    if args.record_costs:
+        costs = per_study(keep["after costs"])
+        target = REPO / "studies" / "costs.json"
+        target.write_text(json.dumps({k: round(v, 1) for k, v in sorted(costs.items())}, indent=1) + "\n",
+                          encoding="utf-8")
+        print(f"\nrecorded per-study costs in {target}")
     print(f"\nwork folder: {work}")
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import importlib
 import json
 import math
 import multiprocessing
@@ -47,7 +48,6 @@ from econ.data.loader import DataLoader
 from econ.publication import (
     PublishError,
     PublishWarning,
-    Stage,
     commit,
     file_sha256,
     read_index,
@@ -80,30 +80,60 @@ class RunReport:
     notices: list[str] = dataclasses.field(default_factory=list)  # repairs of the paper folder etc.
 
 
+def render_outputs(result: StudyResult, *, png: bool = True) -> dict[str, bytes]:
+    """Every drawn output of ``result`` by its path in the paper folder: its figures, and per
+    grid the specification curve's figure and data (``results/curves/<study>_<grid>.json``).
+
+    Drawing is most of a publication's cost; a study worker calls this so that figures are
+    drawn in parallel and :func:`publish` only writes bytes. Same bytes wherever it runs.
+    """
+    from econ.report import figures as figs  # matplotlib: only when something is drawn
+    from econ.robust.curve import spec_curve
+
+    out: dict[str, bytes] = {}
+    for f in result.figures:
+        out.update({f"figures/{name}": data
+                    for name, data in figs.render(f, synthetic=result.synthetic, png=png).items()})
+    for gr in result.grids:
+        stem = f"{result.study}_{gr.name}"
+        curve = spec_curve(gr.result, sign_claimed=gr.sign_claimed, headline=gr.headline, name=gr.name,
+                           claim=gr.claim, label=gr.label, one_sided=gr.one_sided)
+        fig = curve.figure(name=f"{stem}_curve",
+                           title=f"{gr.claim}: specification curve ({curve.n_specs} specifications)")
+        out.update({f"figures/{name}": data
+                    for name, data in figs.render(fig, synthetic=result.synthetic, png=png).items()})
+        payload = {"study": result.study, "grid": gr.name, "claim": gr.claim, "label": gr.label,
+                   "synthetic": result.synthetic, "figure": f"figures/{stem}_curve.pdf", **curve.to_dict()}
+        out[f"results/curves/{stem}.json"] = (json.dumps(_plain(payload), indent=1, sort_keys=True,
+                                                         ensure_ascii=False) + "\n").encode("utf-8")
+    return out
+
+
 def publish(result: StudyResult, paper: Path, *, png: bool = True,
-            provenance: Mapping[str, Any] | None = None) -> list[Path]:
+            provenance: Mapping[str, Any] | None = None,
+            rendered: Mapping[str, bytes] | None = None) -> list[Path]:
     """Publish one study's tables, figures, curves and result JSON together, or nothing.
 
     Every output is staged first and switched in with one journalled commit (see
     :mod:`econ.publication`); the study's outputs of its previous publication that it no
     longer produces are removed in the same commit, and its index entry (with
-    ``provenance``: vault, inputs, result key) is recorded.
+    ``provenance``: vault, inputs, result key) is recorded. ``rendered`` is what
+    :func:`render_outputs` returned for ``result`` with the same ``png`` (drawn elsewhere,
+    e.g. in the study's worker); without it the figures are drawn here.
 
     Raises
     ------
     econ.publication.PublishError
         When nothing was published (the previous outputs are untouched).
     """
-    from econ.report import figures as figs  # matplotlib: only when something is drawn
-
     paper = Path(paper)
     st = stage(paper, result.study)
     try:
         for t in result.tables:
             st.write_text(f"tables/{t.name}.tex", render_table(t, synthetic=result.synthetic))
-        for f in result.figures:
-            figs.save(f, st.path("figures/x").parent, synthetic=result.synthetic, png=png)
-        _stage_curves(result, st, png=png)
+        drawn = render_outputs(result, png=png) if rendered is None else rendered
+        for rel, data in drawn.items():
+            st.write_bytes(rel, data)
         st.write_text(f"results/{result.study}.json", result.to_json())
     except BaseException as exc:
         st.discard()
@@ -140,24 +170,6 @@ def _plain(obj: Any) -> Any:
     if obj is pd.NaT:
         return None
     return obj
-
-
-def _stage_curves(result: StudyResult, st: Stage, *, png: bool = True) -> None:
-    """Draw each grid's specification curve and stage its data as ``results/curves/<study>_<grid>.json``."""
-    from econ.report import figures as figs
-    from econ.robust.curve import spec_curve
-
-    for gr in result.grids:
-        stem = f"{result.study}_{gr.name}"
-        curve = spec_curve(gr.result, sign_claimed=gr.sign_claimed, headline=gr.headline, name=gr.name,
-                           claim=gr.claim, label=gr.label, one_sided=gr.one_sided)
-        fig = curve.figure(name=f"{stem}_curve",
-                           title=f"{gr.claim}: specification curve ({curve.n_specs} specifications)")
-        figs.save(fig, st.path("figures/x").parent, synthetic=result.synthetic, png=png)
-        payload = {"study": result.study, "grid": gr.name, "claim": gr.claim, "label": gr.label,
-                   "synthetic": result.synthetic, "figure": f"figures/{stem}_curve.pdf", **curve.to_dict()}
-        st.write_text(f"results/curves/{stem}.json",
-                      json.dumps(_plain(payload), indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def _verified(paper: Path, entry: Mapping[str, Any], rel: str) -> bool:
@@ -485,10 +497,23 @@ def write_manifest(paper: Path, loader: DataLoader, report: RunReport) -> Path:
     return path
 
 
+@dataclasses.dataclass
+class _Outcome:
+    """What computing one study gave: its result (or the error), the seconds it took, the
+    data ids it read and, from a worker, its drawn outputs (:func:`render_outputs`)."""
+
+    name: str
+    result: StudyResult | None
+    seconds: float
+    used: list[str]
+    error: str | None = None
+    rendered: dict[str, bytes] | None = None
+
+
 def _compute(study: Study, settings: Settings, loader: DataLoader | None, *, jobs: int, scheduler: str | None,
-             cache_grids: bool, progress: Callable[[str], None] | None, worker: bool = False
-             ) -> tuple[str, StudyResult | None, float, list[str], str | None]:
-    """Run one study (in this process or a worker): (name, result, seconds, ids read, error)."""
+             cache_grids: bool, progress: Callable[[str], None] | None, worker: bool = False,
+             png: bool = True) -> _Outcome:
+    """Run one study (in this process or, with ``worker``, in a worker that also draws its figures)."""
     loader = loader or DataLoader(settings)
     recording = RecordingLoader(loader)
     cache_dir = Path(settings.cache) / "grid" if cache_grids else None
@@ -497,11 +522,18 @@ def _compute(study: Study, settings: Settings, loader: DataLoader | None, *, job
         with execution(n_jobs=jobs, scheduler=scheduler, cache_dir=cache_dir, progress=progress):
             result = study.run(recording, progress=progress)  # type: ignore[arg-type]
     except Exception as exc:  # one failing study must not stop the others
-        return study.name, None, time.perf_counter() - t0, [], f"{type(exc).__name__}: {exc}"
+        return _Outcome(study.name, None, time.perf_counter() - t0, [], f"{type(exc).__name__}: {exc}")
     finally:
         if worker:
             _stop_loky_workers()
-    return study.name, result, time.perf_counter() - t0, sorted(recording.used), None
+    seconds = time.perf_counter() - t0
+    rendered = None
+    if worker:
+        try:
+            rendered = render_outputs(result, png=png)
+        except Exception:  # drawn again (and the error reported) when the parent publishes
+            rendered = None
+    return _Outcome(study.name, result, seconds, sorted(recording.used), None, rendered)
 
 
 def _stop_loky_workers() -> None:
@@ -518,6 +550,20 @@ def _stop_loky_workers() -> None:
             executor.shutdown(wait=True, kill_workers=True)
     except Exception:  # best effort: the study's result is already computed
         pass
+
+
+def shipped_costs() -> dict[str, float]:
+    """Seconds each study took in the cold run measured by ``benchmarks/full_run.py
+    --record-costs`` (``studies/costs.json``): the schedule of a run whose cache has no
+    costs of its own yet. Empty if the file is missing or unreadable."""
+    from econ.studyindex import PACKAGE
+
+    try:
+        folder = Path(importlib.import_module(PACKAGE).__file__).parent  # type: ignore[arg-type]
+        data = json.loads((folder / "costs.json").read_text(encoding="utf-8"))
+        return {str(k): float(v) for k, v in data.items()}
+    except (ImportError, OSError, TypeError, ValueError, AttributeError):
+        return {}
 
 
 def _schedule(studies: list[Study], costs: Mapping[str, float]) -> list[Study]:
@@ -597,18 +643,22 @@ def run_studies(studies: list[Study], settings: Settings, *,
     workers = _resolve_jobs(jobs)
     seconds: dict[str, float] = {}
     if workers > 1 and len(todo) > 1 and scheduler is None:
-        order = _schedule(todo, cache.costs() if cache is not None else {})
+        order = _schedule(todo, {**shipped_costs(), **(cache.costs() if cache is not None else {})})
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["econ.runner"])
         with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx) as pool:
             futures = [pool.submit(_compute, s, settings, None, jobs=1, scheduler=None, cache_grids=cache_grids,
-                                   progress=None, worker=True) for s in order]
+                                   progress=None, worker=True, png=png) for s in order]
             outcomes = [f.result() for f in futures]
     else:
         outcomes = [_compute(s, settings, loader, jobs=jobs, scheduler=scheduler, cache_grids=cache_grids,
                              progress=progress) for s in todo]
-    for (name, result, secs, used, error), study in zip(sorted(outcomes, key=lambda o: o[0]),
-                                                        sorted(todo, key=lambda s: s.name), strict=True):
+    rendered: dict[str, dict[str, bytes]] = {}
+    for outcome, study in zip(sorted(outcomes, key=lambda o: o.name), sorted(todo, key=lambda s: s.name),
+                              strict=True):
+        name, result, secs, used, error = outcome.name, outcome.result, outcome.seconds, outcome.used, outcome.error
+        if outcome.rendered is not None:
+            rendered[name] = outcome.rendered
         if error is not None or result is None:
             report.errors[name] = error or "no result"
             continue
@@ -648,7 +698,8 @@ def run_studies(studies: list[Study], settings: Settings, *,
                 on_study(study.name)
             continue
         try:
-            report.written += publish(result, paper, png=png, provenance=provenance(loader, result, key))
+            report.written += publish(result, paper, png=png, provenance=provenance(loader, result, key),
+                                      rendered=rendered.get(study.name))
             changed = True
         except PublishError as exc:
             report.errors[study.name] = f"PublishError: {exc}"

@@ -155,20 +155,33 @@ def draw_spec_curve(fig_spec: Figure, *, synthetic: bool = False) -> plt.Figure:
     return fig
 
 
+def render(fig_spec: Figure, *, synthetic: bool = False, png: bool = True) -> dict[str, bytes]:
+    """The bytes of ``<name>.pdf`` (and ``<name>.png``), by file name: what :func:`save` writes.
+
+    Drawing is the costly part of publishing, so a study worker renders its own figures
+    (see :func:`econ.runner.render_outputs`) and the publishing process only writes bytes.
+    """
+    fig = draw(fig_spec, synthetic=synthetic)
+    out = {}
+    try:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="pdf", metadata={"CreationDate": None, "ModDate": None, "Producer": "econ",
+                                                  "Creator": "econ"})
+        out[f"{fig_spec.name}.pdf"] = buf.getvalue()
+        if png:
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
+            out[f"{fig_spec.name}.png"] = buf.getvalue()
+    finally:
+        plt.close(fig)
+    return out
+
+
 def save(fig_spec: Figure, folder: str | Path, *, synthetic: bool = False, png: bool = True) -> list[Path]:
     """Write ``<name>.pdf`` (and ``<name>.png``) into ``folder`` atomically."""
     folder = Path(folder)
-    fig = draw(fig_spec, synthetic=synthetic)
     out = []
-    buf = io.BytesIO()
-    fig.savefig(buf, format="pdf", metadata={"CreationDate": None, "ModDate": None, "Producer": "econ",
-                                              "Creator": "econ"})
-    atomic_write_bytes(folder / f"{fig_spec.name}.pdf", buf.getvalue())
-    out.append(folder / f"{fig_spec.name}.pdf")
-    if png:
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=110, metadata={"Software": None})
-        atomic_write_bytes(folder / f"{fig_spec.name}.png", buf.getvalue())
-        out.append(folder / f"{fig_spec.name}.png")
-    plt.close(fig)
+    for name, data in render(fig_spec, synthetic=synthetic, png=png).items():
+        atomic_write_bytes(folder / name, data)
+        out.append(folder / name)
     return out

@@ -73,3 +73,20 @@ def test_validation() -> None:
         split_regression(y, x["dx"], np.zeros(T, dtype=bool))
     with pytest.raises(ValueError, match="same length"):
         split_regression(y, x["dx"], ep[:-1])
+
+
+def test_design_check_split_hc3_equals_split_regression():
+    """studies.regimes._SplitHC3 (pinv and leverages once per design) gives split_regression's HC3 p exactly."""
+    import numpy as np
+
+    from econ.models.split import split_regression
+    from studies.regimes import _SplitHC3
+
+    rng = np.random.default_rng(1)
+    n = 441
+    dx = rng.standard_normal(n)
+    ep = rng.random(n) < 0.06
+    fast = _SplitHC3(dx, ep)
+    for _ in range(50):
+        y = rng.standard_normal(n) * (1 + np.abs(dx)) + 0.3 * dx
+        assert fast.pvalue(y) == split_regression(y, dx, ep).diff_p
