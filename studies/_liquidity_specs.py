@@ -31,6 +31,7 @@ growth rates in percent (100 × Δlog).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -762,7 +763,7 @@ def estimate(spec: Spec, loader: DataLoader,
     sample (see :class:`NullDesign`).
     """
     if null is not None:
-        return null_design(spec, loader).fit_many([null.uniform(k, *NULL_SHIFT) for k in null])
+        return null_design(spec, loader).fit_many(null_fractions(null))
     relation = spec["relation"]
     if relation == "C5":
         rate, agg = C5_RATE_MEASURES[spec["rate"]]
@@ -780,6 +781,13 @@ def estimate(spec: Spec, loader: DataLoader,
 
 
 # ----------------------------------------------------------------------------- null draws
+@functools.lru_cache(maxsize=8)
+def null_fractions(null: NullDraws) -> tuple[float, ...]:
+    """The shift fraction ``null.uniform(k, *NULL_SHIFT)`` of every draw ``k`` (the same in every
+    spec of a grid, so drawn once per ``null``)."""
+    return tuple(null.uniform(k, *NULL_SHIFT) for k in null)
+
+
 def hac_sum(y: np.ndarray, x: np.ndarray, *, rule: str = HAC_RULE, terms: int | None = None,
             ) -> tuple[float, float, float, int]:
     """OLS of ``y`` on a constant and ``x`` with Newey–West errors: inference on a slope sum.
