@@ -31,8 +31,9 @@ growth rates in percent (100 × Δlog).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -43,7 +44,7 @@ from econ.data.loader import DataLoader
 from econ.data.panel import build_panel
 from econ.models import levels_vs_differences, ols_hac
 from econ.models.cointegration import engle_granger
-from econ.models.hac import choose_bandwidth
+from econ.models.hac import andrews_lags, choose_bandwidth
 from econ.models.regression import LevelsVsDifferences, RegressionResult, overlapping_sum
 from econ.policy import HAC_RULE
 from econ.robust import Grid, NullDraws, Spec, SpecEstimate
@@ -176,6 +177,27 @@ def _touch(loader: DataLoader, ids: Sequence[str]) -> None:
     """Read the series through ``loader`` so a recording loader sees them on a memo hit."""
     for sid in ids:
         loader.fetch(sid)
+
+
+def _memoised(loader: DataLoader, key: tuple[Any, ...], ids: Sequence[str], build: Callable[[], Any]) -> Any:
+    """``build()`` once per loader settings and ``key``; a hit reads ``ids`` through ``loader``.
+
+    Frames prepared once are reused by every specification that needs them (the grids and
+    their null designs rebuild the same panels hundreds of times otherwise). Callers copy
+    mutable results (:func:`_frame_memo`).
+    """
+    memo = _memo(loader)
+    if key not in memo:
+        memo[key] = build()
+    else:
+        _touch(loader, ids)
+    return memo[key]
+
+
+def _frame_memo(loader: DataLoader, key: tuple[Any, ...], ids: Sequence[str],
+                build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """:func:`_memoised` for a frame: returns a copy, so a caller may add columns."""
+    return _memoised(loader, key, ids, build).copy()
 
 
 def panel(loader: DataLoader, series: Mapping[str, str], freq: str,
@@ -312,8 +334,14 @@ def distributed_lag(frame: pd.DataFrame, y: str, x: str, lags: int, *, controls:
     The lags are built on the whole ``frame`` before the rows are restricted to
     ``start``–``end``, so the first periods of a sample use the lags that precede it.
     """
+    return distributed_lag_fit(_lag_data(frame, y, x, lags, controls, start, end), y, x, lags, controls=controls,
+                               rule=rule)
+
+
+def distributed_lag_fit(data: pd.DataFrame, y: str, x: str, lags: int, *, controls: Sequence[str] = (),
+                        rule: str = HAC_RULE) -> DistLag:
+    """:func:`distributed_lag` on its prepared rows ``data`` (from :func:`_lag_data`)."""
     names = lag_names(x, lags)
-    data = _lag_data(frame, y, x, lags, controls, start, end)
     res = ols_hac(data[y], data[[*names, *controls]], rule=rule)
     model = res.model
     pos = {n: list(res.params.index).index(n) for n in names}
@@ -424,20 +452,31 @@ def c5_frame(loader: DataLoader, proxy: Proxy, freq: str, rate: str,
     ``agg``: ``"end"`` the rate's close on the period's last trading day, ``"mean"`` the
     period mean of daily closes (:data:`RATE_AGG`).
     """
-    f = style_frame(loader, proxy, freq, {"rate": RATES[rate]}, agg={"rate": RATE_AGG[agg]})
-    f = f.dropna(subset=["rate"])
-    f["dy"] = f["y"].diff()
-    f["drate"] = f["rate"].diff()
-    return f
+    def build() -> pd.DataFrame:
+        f = style_frame(loader, proxy, freq, {"rate": RATES[rate]}, agg={"rate": RATE_AGG[agg]})
+        f = f.dropna(subset=["rate"])
+        f["dy"] = f["y"].diff()
+        f["drate"] = f["rate"].diff()
+        return f
+
+    return _frame_memo(loader, ("c5_frame", proxy, freq, rate, agg), [proxy.small, proxy.large, RATES[rate]], build)
 
 
 def c5_fit(loader: DataLoader, proxy: Proxy, freq: str = "W", rate: str = HEADLINE_RATE,
            sample: str = C5_HEADLINE_SAMPLE, lags: str = "short", rule: str = HAC_RULE,
            agg: str = HEADLINE_RATE_AGG) -> DistLag:
     """C5: Δ log ratio on ΔDR007 (or SHIBOR 1W), contemporaneous plus lags."""
-    f = c5_frame(loader, proxy, freq, rate, agg)
-    return distributed_lag(f, "dy", "drate", LAGS[freq][lags], rule=rule, start=C5_SAMPLES[sample][0],
-                           end=C5_SAMPLES[sample][1])
+    return distributed_lag_fit(c5_lag_data(loader, proxy, freq, rate, agg, LAGS[freq][lags], sample), "dy", "drate",
+                               LAGS[freq][lags], rule=rule)
+
+
+def c5_lag_data(loader: DataLoader, proxy: Proxy, freq: str, rate: str, agg: str, lags: int,
+                sample: str) -> pd.DataFrame:
+    """The rows of :func:`c5_fit`: ``dy``, ``drate`` and its ``lags`` lags over ``sample`` (memoised)."""
+    return _frame_memo(loader, ("c5_lag_data", proxy, freq, rate, agg, lags, sample),
+                       [proxy.small, proxy.large, RATES[rate]],
+                       lambda: _lag_data(c5_frame(loader, proxy, freq, rate, agg), "dy", "drate", lags, (),
+                                         *C5_SAMPLES[sample]))
 
 
 def flow_frame(loader: DataLoader, proxy: Proxy, freq: str, how: str = HEADLINE_FLOW) -> pd.DataFrame:
@@ -446,12 +485,16 @@ def flow_frame(loader: DataLoader, proxy: Proxy, freq: str, how: str = HEADLINE_
     The panel mixes China- and US-clock series, so ``build_panel`` reads it on the Shanghai
     clock: ``dus`` is the change through the last US close before the period's China close.
     """
-    f = style_frame(loader, proxy, freq, {"nb": NORTHBOUND, "to": TURNOVER, "us": US10Y})
-    f = cut(f, NB_START, NB_END)
-    f["flow"] = flow_transform(f, how, freq)
-    f["dy"] = f["y"].diff()
-    f["dus"] = f["us"].diff()
-    return f
+    def build() -> pd.DataFrame:
+        f = style_frame(loader, proxy, freq, {"nb": NORTHBOUND, "to": TURNOVER, "us": US10Y})
+        f = cut(f, NB_START, NB_END)
+        f["flow"] = flow_transform(f, how, freq)
+        f["dy"] = f["y"].diff()
+        f["dus"] = f["us"].diff()
+        return f
+
+    return _frame_memo(loader, ("flow_frame", proxy, freq, how),
+                       [proxy.small, proxy.large, NORTHBOUND, TURNOVER, US10Y], build)
 
 
 def flow_lag_names(lags: int) -> tuple[list[str], list[str]]:
@@ -465,7 +508,11 @@ def a3_flow_data(loader: DataLoader, proxy: Proxy, freq: str, how: str, sample: 
     The frame is cut to the sample before the lags are built, so every flow a row uses lies in
     the sample (in the headline sample: every flow is measured as net buying).
     """
-    return lagged_flow_data(cut(flow_frame(loader, proxy, freq, how), *A3_SAMPLES[sample]), LAGS[freq]["short"])
+    def build() -> pd.DataFrame:
+        return lagged_flow_data(cut(flow_frame(loader, proxy, freq, how), *A3_SAMPLES[sample]), LAGS[freq]["short"])
+
+    return _frame_memo(loader, ("a3_flow_data", proxy, freq, how, sample),
+                       [proxy.small, proxy.large, NORTHBOUND, TURNOVER, US10Y], build)
 
 
 def lagged_flow_data(frame: pd.DataFrame, lags: int) -> pd.DataFrame:
@@ -570,12 +617,15 @@ def fed_frame(loader: DataLoader, freq: str) -> pd.DataFrame:
 
     Every series is on the US clock (no re-dating); WALCL enters when it is published.
     """
-    f = style_frame(loader, Proxy("Russell 2000 / S&P 500", RUSSELL, SP500), freq, {"fed": FED_ASSETS})
-    f = f.dropna(subset=["fed"])
-    f["x"] = 100.0 * np.log(f["fed"])
-    f["dy"] = f["y"].diff()
-    f["dx"] = f["x"].diff()
-    return f
+    def build() -> pd.DataFrame:
+        f = style_frame(loader, Proxy("Russell 2000 / S&P 500", RUSSELL, SP500), freq, {"fed": FED_ASSETS})
+        f = f.dropna(subset=["fed"])
+        f["x"] = 100.0 * np.log(f["fed"])
+        f["dy"] = f["y"].diff()
+        f["dx"] = f["x"].diff()
+        return f
+
+    return _frame_memo(loader, ("fed_frame", freq), [RUSSELL, SP500, FED_ASSETS], build)
 
 
 def c7_levels(loader: DataLoader, freq: str, sample: str) -> LevelsVsDifferences:
@@ -627,7 +677,8 @@ def predictive_data(frame: pd.DataFrame, x: str, y: str, horizon: int, start: st
 def c7_predictive_data(loader: DataLoader, freq: str, sample: str, horizon: str) -> pd.DataFrame:
     h = C7_HORIZONS[freq][horizon]
     start, end = C7_SAMPLES[sample]
-    return predictive_data(fed_frame(loader, freq), "x", "y", h, start, end)
+    return _frame_memo(loader, ("c7_predictive_data", freq, sample, horizon), [RUSSELL, SP500, FED_ASSETS],
+                       lambda: predictive_data(fed_frame(loader, freq), "x", "y", h, start, end))
 
 
 def predictive_fit(d: pd.DataFrame, horizon: int, errors: str = "hodrick", rule: str = HAC_RULE) -> Fit:
@@ -712,7 +763,7 @@ def estimate(spec: Spec, loader: DataLoader,
     sample (see :class:`NullDesign`).
     """
     if null is not None:
-        return null_design(spec, loader).fit_many([null.uniform(k, *NULL_SHIFT) for k in null])
+        return null_design(spec, loader).fit_many(null_fractions(null))
     relation = spec["relation"]
     if relation == "C5":
         rate, agg = C5_RATE_MEASURES[spec["rate"]]
@@ -730,6 +781,13 @@ def estimate(spec: Spec, loader: DataLoader,
 
 
 # ----------------------------------------------------------------------------- null draws
+@functools.lru_cache(maxsize=8)
+def null_fractions(null: NullDraws) -> tuple[float, ...]:
+    """The shift fraction ``null.uniform(k, *NULL_SHIFT)`` of every draw ``k`` (the same in every
+    spec of a grid, so drawn once per ``null``)."""
+    return tuple(null.uniform(k, *NULL_SHIFT) for k in null)
+
+
 def hac_sum(y: np.ndarray, x: np.ndarray, *, rule: str = HAC_RULE, terms: int | None = None,
             ) -> tuple[float, float, float, int]:
     """OLS of ``y`` on a constant and ``x`` with Newey–West errors: inference on a slope sum.
@@ -770,13 +828,25 @@ class Underlying:
         self._valid = np.flatnonzero(np.isfinite(self.values))
         v = self.values[self._valid]
         self._rotated = np.diff(v) if self.kind == "level" else v
+        self._worlds: dict[tuple[int, ...], np.ndarray] = {}
 
     def worlds(self, shifts: Sequence[int]) -> np.ndarray:
         """The series rotated by each of ``shifts`` periods, ``(len(shifts), len(dates))``.
 
         Row ``b`` equals :func:`econ.robust.curve.circular_shift` of what is rotated by the
-        fraction ``shifts[b] / m`` (``m`` rotated values).
+        fraction ``shifts[b] / m`` (``m`` rotated values). Read-only: every specification of
+        a grid asks for the same shifts, so the last few answers are kept.
         """
+        key = tuple(int(k) for k in shifts)
+        if key not in self._worlds:
+            if len(self._worlds) >= 4:
+                self._worlds.clear()
+            out = self._rotate(key)
+            out.setflags(write=False)
+            self._worlds[key] = out
+        return self._worlds[key]
+
+    def _rotate(self, shifts: Sequence[int]) -> np.ndarray:
         m = len(self._rotated)
         s = np.asarray(shifts, dtype=int)[:, None]
         rolled = self._rotated[(np.arange(m)[None, :] - s) % max(m, 1)]
@@ -918,7 +988,9 @@ class NullDesign:
             return [self.fit(u) for u in us]
         beta = (inv @ (Zt @ Y[:, :, None]))[:, :, 0]
         U = Z * (Y - np.einsum("bnk,bk->bn", Z, beta))[:, :, None]              # scores
-        if self.rule in ("andrews", "nw-auto"):
+        if self.rule == "andrews":
+            L = andrews_lags(n, U[:, :, 1:])
+        elif self.rule == "nw-auto":
             L = np.array([choose_bandwidth(n, self.rule, data=U[b, :, 1:]).lags for b in range(len(us))])
         else:
             L = np.full(len(us), choose_bandwidth(n, self.rule).lags)
@@ -1041,9 +1113,13 @@ def _rows(frame: pd.DataFrame, data: pd.DataFrame) -> np.ndarray:
 
 def _underlying(loader: DataLoader, series_id: str, freq: str, kind: str, agg: str | None = None,
                 scale: str = "") -> Underlying:
-    p = panel(loader, {"v": series_id}, freq, {"v": agg} if agg else None)["v"]
-    values = 100.0 * np.log(p) if scale == "100log" else p
-    return Underlying(dates=p.index, values=_array(values), kind=kind)
+    """The series null worlds rotate (memoised: read-only, shared by every spec's design)."""
+    def build() -> Underlying:
+        p = panel(loader, {"v": series_id}, freq, {"v": agg} if agg else None)["v"]
+        values = 100.0 * np.log(p) if scale == "100log" else p
+        return Underlying(dates=p.index, values=_array(values), kind=kind)
+
+    return _memoised(loader, ("underlying", series_id, freq, kind, agg, scale), [series_id], build)
 
 
 def null_design(spec: Spec, loader: DataLoader) -> NullDesign | PredictiveNullDesign:
@@ -1054,11 +1130,11 @@ def null_design(spec: Spec, loader: DataLoader) -> NullDesign | PredictiveNullDe
     """
     relation, freq = spec["relation"], spec["freq"]
     if relation == "C5":
-        start, end = C5_SAMPLES[spec["sample"]]
         rate_name, agg = C5_RATE_MEASURES[spec["rate"]]
-        f = c5_frame(loader, proxy_by_label(spec["proxy"]), freq, rate_name, agg)
+        proxy = proxy_by_label(spec["proxy"])
+        f = c5_frame(loader, proxy, freq, rate_name, agg)
         lags = LAGS[freq][spec["lags"]]
-        data = _lag_data(f, "dy", "drate", lags, (), start, end)
+        data = c5_lag_data(loader, proxy, freq, rate_name, agg, lags, spec["sample"])
         rate = _underlying(loader, RATES[rate_name], freq, "level", agg=RATE_AGG[agg])
         return NullDesign(y=_array(data["dy"]), rows=_rows(f, data), frame_dates=f.index, underlying={"x": rate},
                           span_of="x", freq=freq, lags=lags, rule=spec["hac"])
