@@ -310,6 +310,42 @@ def _wald(
     return chi2, chi2 / q, q, int(res.df_resid), res
 
 
+def granger_fixed_pvalue(y: np.ndarray, x: np.ndarray, lags: int) -> float:
+    """F p-value of :func:`granger` with ``lags`` given, ``trend="c"``, ``cov_type="nonrobust"``.
+
+    The lean path for Monte Carlo loops: the same operations, in the same order, as the
+    statsmodels ``OLS.fit`` and ``wald_test`` calls inside :func:`granger` (pinv of the
+    design, ``R V R'`` and its pinv), without building result objects, so the p-value is
+    the same float. Input checks are left to the caller (finite 1-D arrays of equal length).
+
+    Raises
+    ------
+    ValueError
+        Too few observations, or a perfect fit (as :func:`granger`).
+    """
+    from scipy import special
+    from statsmodels.tools.tools import pinv_extended
+
+    T = y.shape[0]
+    if lags < 1 or T - lags - (1 + 2 * lags) < 1:
+        raise ValueError(f"too few observations ({T}) for lags={lags}")
+    dep, X, _ = _design(y, x, lags, "c")
+    pinv_x, _ = pinv_extended(X)
+    norm_cov = np.dot(pinv_x, np.transpose(pinv_x))
+    beta = np.dot(pinv_x, dep)
+    resid = dep - np.dot(X, beta)
+    ssr = np.dot(resid, resid)
+    if ssr <= np.finfo(float).eps * max(1.0, float(np.sum((dep - dep.mean()) ** 2))):
+        raise ValueError("perfect fit: the test statistic cannot be computed")
+    df_resid = float(X.shape[0] - np.linalg.matrix_rank(X))
+    R = np.zeros((lags, X.shape[1]))
+    R[np.arange(lags), np.arange(1 + lags, 1 + 2 * lags)] = 1.0
+    cov_r = np.dot(R, np.dot(norm_cov * (ssr / df_resid), np.transpose(R)))
+    rbq = np.dot(R, beta[:, None]) - np.zeros((lags, 1))
+    chi2 = float(np.squeeze(np.dot(np.dot(rbq.T, np.linalg.pinv(cov_r)), rbq)))
+    return float(special.fdtrc(lags, int(df_resid), chi2 / lags))
+
+
 def granger(
     y: Any,
     x: Any,

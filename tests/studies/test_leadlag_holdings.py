@@ -315,3 +315,28 @@ def test_c13_null_draws_are_deterministic_and_share_one_order(monkeypatch, tmp_p
     drawn = S.null_order(order, np.random.default_rng([S.NULL_SEED, k]))
     expected = pd.Series(range(len(order))).corr(pd.Series([drawn.index(r) for r in order]), method="spearman")
     assert a.null_estimates[k, same[0]] == pytest.approx(expected)
+
+
+def test_lead_power_fast_equals_lead_power():
+    """The study's power path reproduces econ.data.holdings.lead_power (aic=False) exactly."""
+    from econ.data import holdings as H
+    from studies.leadlag_holdings import lead_power_fast
+
+    for T, lead, rho in ((27, 1, 0.0), (27, 2, 0.5), (13, 3, 0.9), (13, 1, 0.3)):
+        slow = H.lead_power(T, lead, rho, reps=60, aic=False, seed=20240401)
+        fast = lead_power_fast(T, lead, rho, reps=60, seed=20240401)
+        assert fast["granger"] == slow["granger"] and fast["lead_hit"] == slow["lead_hit"]
+
+
+def test_granger_fixed_pvalue_is_granger_f_pvalue():
+    """granger_fixed_pvalue is the same float as granger(...).f_pvalue on simulated draws."""
+    import numpy as np
+
+    from econ.data.holdings import _simulate_lead
+    from econ.models.causality import granger, granger_fixed_pvalue
+
+    rng = np.random.default_rng(3)
+    for T, lead in ((27, 1), (27, 2), (13, 3), (40, 2)):
+        for _ in range(25):
+            y, x = _simulate_lead(T, lead, 0.4, 0.5, rng)
+            assert granger_fixed_pvalue(y, x, lead) == granger(y, x, lags=lead).f_pvalue
