@@ -19,7 +19,9 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 from arch.unitroot import engle_granger as _arch_engle_granger
+from statsmodels.tsa.adfvalues import mackinnonp
 from statsmodels.tsa.stattools import coint as _sm_coint
+from statsmodels.tsa.tsatools import add_trend, lagmat
 from statsmodels.tsa.vector_ar.vecm import coint_johansen
 
 from econ.models.base import Result
@@ -36,6 +38,7 @@ __all__ = [
 ]
 
 _MIN_NOBS = 20
+_SQRTEPS = np.sqrt(np.finfo(np.double).eps)  # statsmodels coint's collinearity guard
 _JOHANSEN_LEVELS = {0.10: 0, 0.05: 1, 0.01: 2}  # column of statsmodels' critical values
 
 
@@ -372,6 +375,34 @@ def window_engle_granger(
         raise ValueError(f"offset must be in [0, {n - window}], got {offset}")
     yv, xv = frame["y"].to_numpy(), frame["x"].to_numpy()
     starts = np.arange(offset % step, n - window + 1, step)
+    if autolag == "aic":
+        stat, pvalue = _eg_windows_aic(yv, xv, starts, window, trend=trend, maxlag=maxlag)
+    else:
+        stat, pvalue = _eg_windows_statsmodels(yv, xv, starts, window, trend=trend, maxlag=maxlag, autolag=autolag)
+    beta = np.array([np.polyfit(xv[s : s + window], yv[s : s + window], 1)[0] for s in starts])
+    return pd.DataFrame({"end": frame.index[starts + window - 1], "stat": stat, "pvalue": pvalue, "beta": beta},
+                        index=pd.Index(frame.index[starts], name="start"))
+
+
+def window_engle_granger_reference(
+    y: pd.Series,
+    x: pd.Series,
+    *,
+    window: int,
+    step: int = 1,
+    offset: int = 0,
+    trend: str = "c",
+    maxlag: int | None = None,
+    autolag: str | None = "aic",
+) -> pd.DataFrame:
+    """:func:`window_engle_granger` as one statsmodels ``coint`` call per window (the slow reference).
+
+    Kept for the tests that check the fast path (:func:`_eg_windows_aic`) against it.
+    """
+    frame = _clean_frame(pd.concat([y.rename("y"), x.rename("x")], axis=1))
+    n = len(frame)
+    yv, xv = frame["y"].to_numpy(), frame["x"].to_numpy()
+    starts = np.arange(offset % step, n - window + 1, step)
     rows = []
     for s in starts:
         ys, xs = yv[s : s + window], xv[s : s + window]
@@ -380,6 +411,99 @@ def window_engle_granger(
         rows.append({"end": frame.index[s + window - 1], "stat": float(stat), "pvalue": float(pvalue),
                      "beta": float(beta)})
     return pd.DataFrame(rows, index=pd.Index(frame.index[starts], name="start"))
+
+
+def _eg_windows_statsmodels(
+    yv: np.ndarray, xv: np.ndarray, starts: np.ndarray, window: int, *, trend: str, maxlag: int | None,
+    autolag: str | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Engle-Granger statistic and MacKinnon p of every window, one statsmodels ``coint`` call each."""
+    out = np.array([_sm_coint(yv[s : s + window], xv[s : s + window], trend=trend, maxlag=maxlag,
+                              autolag=autolag)[:2] for s in starts], dtype=float).reshape(-1, 2)
+    return out[:, 0], out[:, 1]
+
+
+def _pinv_ols(exog: np.ndarray, endog: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """statsmodels ``OLS(endog, exog).fit()`` (method "pinv") without the model machinery.
+
+    The same operations in the same order as ``statsmodels.tools.tools.pinv_extended`` and
+    ``RegressionModel.fit``, so the estimates are the same floats.
+
+    Returns
+    -------
+    params, normalized_cov_params, resid, rank
+    """
+    u, s, vt = np.linalg.svd(exog.conjugate(), False)
+    s_orig = np.copy(s)
+    cutoff = 1e-15 * np.maximum.reduce(s)
+    s = np.where(s > cutoff, 1.0 / np.where(s > cutoff, s, 1.0), 0.0)
+    pinv = np.dot(np.transpose(vt), np.multiply(s[:, np.newaxis], np.transpose(u)))
+    rank = int(np.linalg.matrix_rank(np.diag(s_orig)))
+    params = np.dot(pinv, endog)
+    resid = endog - np.dot(exog, params)
+    return params, np.dot(pinv, np.transpose(pinv)), resid, rank
+
+
+def _adf_design(resid: np.ndarray, lags: int) -> tuple[np.ndarray, np.ndarray]:
+    """statsmodels ``adfuller``'s design (no deterministic terms): lagged level, ``lags`` lagged differences."""
+    xdiff = np.diff(resid)
+    xdall = lagmat(xdiff[:, None], lags, trim="both", original="in")
+    nobs = xdall.shape[0]
+    xdall[:, 0] = resid[-nobs - 1 : -1]
+    return xdall, xdiff[-nobs:]
+
+
+def _adf_aic_lags(resids: np.ndarray, maxlag: int) -> np.ndarray:
+    """AIC-chosen lag of statsmodels ``adfuller(autolag="aic", regression="n")`` for every row of ``resids``.
+
+    As in statsmodels, lags 0..maxlag are compared on the common sample of the largest lag;
+    the residual sums of squares of the nested regressions come from one QR decomposition of
+    ``[design | response]`` per row, all rows at once. Ties go to the smaller lag.
+    """
+    designs = [np.column_stack(_adf_design(r, maxlag)) for r in resids]
+    r_aug = np.linalg.qr(np.stack(designs), mode="r")
+    k = maxlag + 1
+    tail = r_aug[:, :, k] ** 2  # squared effects of the response on each column, then the last residual term
+    ssr = np.cumsum(tail[:, ::-1], axis=1)[:, ::-1][:, 1 : k + 1]  # ssr[:, j]: regression on the first j + 1 columns
+    nobs = resids.shape[1] - 1 - maxlag
+    nobs2 = nobs / 2.0
+    llf = -nobs2 * np.log(2 * np.pi) - nobs2 * np.log(ssr / nobs) - nobs2
+    aic = -2 * llf + 2 * np.arange(1, k + 1)
+    return np.argmin(aic, axis=1)
+
+
+def _eg_windows_aic(
+    yv: np.ndarray, xv: np.ndarray, starts: np.ndarray, window: int, *, trend: str, maxlag: int | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Engle-Granger statistic and MacKinnon p of every window: statsmodels ``coint`` with AIC lags.
+
+    Per window: the cointegrating regression and the final ADF regression are statsmodels'
+    OLS operations (:func:`_pinv_ols`, same floats); the AIC lag search of every window is one
+    batched QR (:func:`_adf_aic_lags`).
+    """
+    nobs = window
+    if maxlag is None:
+        maxlag = min(nobs // 2 - 1, int(np.ceil(12.0 * np.power(nobs / 100.0, 1 / 4.0))))
+    elif maxlag > nobs // 2 - 1:
+        raise ValueError("maxlag must be less than (nobs/2 - 1 - ntrend)")
+    resids, collinear = np.empty((len(starts), window)), np.zeros(len(starts), dtype=bool)
+    for i, s in enumerate(starts):
+        ys = yv[s : s + window]
+        exog = add_trend(xv[s : s + window, None], trend=trend, prepend=False) if trend != "n" else xv[s : s + window, None]
+        _, _, resid, _ = _pinv_ols(exog, ys)
+        resids[i] = resid
+        centered = ys - ys.mean()
+        tss = np.dot(centered, centered) if trend != "n" else np.dot(ys, ys)
+        collinear[i] = not 1 - np.dot(resid, resid) / tss < 1 - 100 * _SQRTEPS
+    lags = _adf_aic_lags(resids, maxlag)
+    stat = np.full(len(starts), -np.inf)
+    for i in np.flatnonzero(~collinear):
+        exog, endog = _adf_design(resids[i], int(lags[i]))
+        params, ncp, resid, rank = _pinv_ols(exog[:, : lags[i] + 1], endog)
+        scale = np.dot(resid, resid) / (len(endog) - rank)
+        stat[i] = float((params / np.sqrt(np.diag(ncp * scale)))[0])
+    pvalue = np.array([mackinnonp(t, regression=trend, N=2) for t in stat], dtype=float)
+    return stat, pvalue
 
 
 @dataclasses.dataclass(repr=False)
