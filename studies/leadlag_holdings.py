@@ -83,7 +83,6 @@ from econ.data import holdings as H
 from econ.data.errors import DataError
 from econ.data.loader import DataLoader
 from econ.data.panel import build_panel
-from econ.models.causality import granger_fixed_pvalue
 from econ.models.turning_points import TurningPointResult, date_turning_points
 from econ.policy import ALPHA
 from econ.robust import Grid, GridResult, NullDraws, Spec, SpecEstimate, run_grid
@@ -229,35 +228,6 @@ def cycles_in(tp: TurningPointResult, start: str, end: str) -> tuple[int, int]:
 # ------------------------------------------------------------------------------------------
 # C13: the ladder
 # ------------------------------------------------------------------------------------------
-def lead_power_fast(T: int, lead: int, rho: float, *, reps: int = 500, phi: float = 0.5, alpha: float = 0.05,
-                    seed: int = 0, max_lead: int = 4) -> dict[str, float]:
-    """:func:`econ.data.holdings.lead_power` with ``aic=False``, same draws and same numbers.
-
-    The Granger F p-value comes from :func:`econ.models.causality.granger_fixed_pvalue` (the
-    statsmodels operations without result objects: the same float), everything else is
-    ``lead_power`` line by line. Returns ``granger``, ``granger_aic`` (NaN) and ``lead_hit``.
-    """
-    if lead < 1:
-        raise ValueError("lead must be >= 1 for a Granger test")
-    rng = np.random.default_rng([seed, T, lead, int(round(rho * 1000)), int(round(phi * 1000))])
-    rej = hits = 0
-    for _ in range(reps):
-        y, x = H._simulate_lead(T, lead, rho, phi, rng)
-        try:
-            rej += granger_fixed_pvalue(y, x, lead) <= alpha
-        except ValueError:
-            pass
-        best, best_c = -1, -np.inf
-        for k in range(0, max_lead + 1):
-            if T - k < 4:
-                break
-            c = np.corrcoef(x[: T - k], y[k:])[0, 1]
-            if c > best_c:
-                best, best_c = k, c
-        hits += best == lead
-    return {"granger": rej / reps, "granger_aic": float("nan"), "lead_hit": hits / reps}
-
-
 def ladder_episodes(loader: DataLoader, freq: str, base: str, rule: str, start: str,
                     exclude: tuple[str, ...] = ()) -> tuple[dict[str, dict[str, pd.Timestamp | None]], list[str]]:
     """Peak dates of each rung's relative strength around each peak of the top rung (``exclude``: rungs left out)."""
@@ -472,7 +442,7 @@ class LeadLagHoldings(Study):
         for claim in ("C12", "C14"):
             for lead in POWER_LEADS[claim]:
                 for rho in POWER_RHOS:
-                    r = lead_power_fast(POWER_T[claim], lead, rho, reps=POWER_REPS, seed=20240401)
+                    r = H.lead_power(POWER_T[claim], lead, rho, reps=POWER_REPS, seed=20240401, aic=False)
                     power_rows.append({"claim": claim, "T": POWER_T[claim], "lead": lead, "rho": rho,
                                        "granger": r["granger"], "lead_hit": r["lead_hit"]})
         power = pd.DataFrame(power_rows)
