@@ -150,6 +150,7 @@ def main() -> None:
     ap.add_argument("--record-costs", action="store_true", help="write the last cold run's per-study seconds to "
                     "studies/costs.json (the schedule of a --jobs run whose cache has no costs yet)")
     args = ap.parse_args()
+    args.vault = str(Path(args.vault).resolve())  # the runs start in each code's own folder
     work = args.workdir or Path(tempfile.mkdtemp(prefix="econ-bench-"))
     codes = {"after": REPO} if args.baseline is None else {"before": args.baseline.resolve(), "after": REPO}
     times: dict[str, list[dict[str, float]]] = {}
