@@ -341,6 +341,7 @@ def window_engle_granger(
     trend: str = "c",
     maxlag: int | None = None,
     autolag: str | None = "aic",
+    statsmodels_loop: bool = False,
 ) -> pd.DataFrame:
     """Engle-Granger test (statsmodels ``coint``) on every window of ``window`` observations.
 
@@ -357,6 +358,9 @@ def window_engle_granger(
         window is always among them).
     trend, maxlag, autolag
         Passed to :func:`statsmodels.tsa.stattools.coint`.
+    statsmodels_loop
+        Call ``coint`` once per window (the slow reference) instead of the batched AIC lag
+        search (:func:`_eg_windows_aic`, the same floats), which serves ``autolag="aic"``.
 
     Returns
     -------
@@ -375,42 +379,13 @@ def window_engle_granger(
         raise ValueError(f"offset must be in [0, {n - window}], got {offset}")
     yv, xv = frame["y"].to_numpy(), frame["x"].to_numpy()
     starts = np.arange(offset % step, n - window + 1, step)
-    if autolag == "aic":
+    if autolag == "aic" and not statsmodels_loop:
         stat, pvalue = _eg_windows_aic(yv, xv, starts, window, trend=trend, maxlag=maxlag)
     else:
         stat, pvalue = _eg_windows_statsmodels(yv, xv, starts, window, trend=trend, maxlag=maxlag, autolag=autolag)
     beta = np.array([np.polyfit(xv[s : s + window], yv[s : s + window], 1)[0] for s in starts])
     return pd.DataFrame({"end": frame.index[starts + window - 1], "stat": stat, "pvalue": pvalue, "beta": beta},
                         index=pd.Index(frame.index[starts], name="start"))
-
-
-def window_engle_granger_reference(
-    y: pd.Series,
-    x: pd.Series,
-    *,
-    window: int,
-    step: int = 1,
-    offset: int = 0,
-    trend: str = "c",
-    maxlag: int | None = None,
-    autolag: str | None = "aic",
-) -> pd.DataFrame:
-    """:func:`window_engle_granger` as one statsmodels ``coint`` call per window (the slow reference).
-
-    Kept for the tests that check the fast path (:func:`_eg_windows_aic`) against it.
-    """
-    frame = _clean_frame(pd.concat([y.rename("y"), x.rename("x")], axis=1))
-    n = len(frame)
-    yv, xv = frame["y"].to_numpy(), frame["x"].to_numpy()
-    starts = np.arange(offset % step, n - window + 1, step)
-    rows = []
-    for s in starts:
-        ys, xs = yv[s : s + window], xv[s : s + window]
-        stat, pvalue, _ = _sm_coint(ys, xs, trend=trend, maxlag=maxlag, autolag=autolag)
-        beta = np.polyfit(xs, ys, 1)[0]
-        rows.append({"end": frame.index[s + window - 1], "stat": float(stat), "pvalue": float(pvalue),
-                     "beta": float(beta)})
-    return pd.DataFrame(rows, index=pd.Index(frame.index[starts], name="start"))
 
 
 def _eg_windows_statsmodels(

@@ -268,16 +268,15 @@ def test_window_rank_validation():
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_window_engle_granger_fast_equals_statsmodels_reference(seed):
-    # reference: statsmodels coint per window (window_engle_granger_reference, the loop the fast
+    # reference: statsmodels coint per window (window_engle_granger(statsmodels_loop=True), the loop the fast
     # path replaced); the fast path reuses statsmodels' pinv OLS operations and batches only the
     # AIC lag search, so the statistics and p-values are the same floats, lags included.
-    from econ.models.cointegration import window_engle_granger_reference
 
     rng = np.random.default_rng(seed)
     y = _dated(rng.standard_normal(260).cumsum(), "y")
     x = _dated(rng.standard_normal(260).cumsum(), "x")
     fast = window_engle_granger(y, x, window=120, step=3, offset=7)
-    ref = window_engle_granger_reference(y, x, window=120, step=3, offset=7)
+    ref = window_engle_granger(y, x, window=120, step=3, offset=7, statsmodels_loop=True)
     pd.testing.assert_frame_equal(fast, ref, check_exact=True)
 
 
@@ -285,11 +284,10 @@ def test_window_engle_granger_fast_equals_reference_on_vault(vault_loader):
     # real data: A2's weekly log CSI 300 on the US 10Y yield, the episode's 143-week windows
     # (every 7th start to keep the statsmodels reference quick); same floats as statsmodels coint.
     from econ.data.panel import build_panel
-    from econ.models.cointegration import window_engle_granger_reference
 
     w = build_panel(vault_loader, {"csi300": "cn.index.csi300.close", "us10y": "us.rate.ust10y"}, freq="W",
                     dropna="any")
     y, x = np.log(w["csi300"]), w["us10y"]
     fast = window_engle_granger(y, x, window=143, step=7)
-    ref = window_engle_granger_reference(y, x, window=143, step=7)
+    ref = window_engle_granger(y, x, window=143, step=7, statsmodels_loop=True)
     pd.testing.assert_frame_equal(fast, ref, check_exact=True)
