@@ -277,12 +277,22 @@ def run(studies: Annotated[list[str] | None, typer.Argument(help="Study module n
         jobs: Annotated[int, typer.Option("--jobs", "-j", help="Run studies (or one study's specification grids) on N processes (-1: all cores).")] = 1,
         scheduler: Annotated[str | None, typer.Option("--scheduler", help="Run specification grids on a Dask cluster (scheduler address, e.g. tcp://host:8786).")] = None) -> None:
     """Run studies; write their tables, figures and verdicts into the paper folder."""
+    from econ import ledger
+
+    settings = _settings(vault, cache, paper, live=live, synthetic=synthetic)
+    request = studies or ["all"]
+    unchanged = ledger.unchanged(settings, request)
+    if unchanged is not None:  # nothing changed since the last run of this request: its outputs stand
+        for name in unchanged.studies:
+            console.print(f"[green]{name}[/green] (unchanged)")
+        _print_verdicts(settings, set(unchanged.claims))
+        console.print(f"outputs in {settings.paper}")
+        return
     from econ.runner import RunReport, run_studies
     from econ.studyindex import lazy_resolve
 
-    settings = _settings(vault, cache, paper, live=live, synthetic=synthetic)
     try:  # studies whose code is unchanged since the last run are not imported (see econ.studyindex)
-        chosen = lazy_resolve(studies or ["all"], settings.cache / "studies" / "modules")
+        chosen = lazy_resolve(request, settings.cache / "studies" / "modules")
     except KeyError as exc:
         err.print(f"[red]error:[/red] {exc.args[0]}")
         raise typer.Exit(2) from exc
@@ -316,15 +326,20 @@ def run(studies: Annotated[list[str] | None, typer.Argument(help="Study module n
         console.print(f"[yellow]note[/yellow] {escape(msg)}")
     for name, msg in report.errors.items():
         console.print(f"[red]{name} failed[/red]: {escape(msg)}")
-    claims_path = settings.paper / "results" / "claims.json"
-    if report.results and claims_path.is_file():
-        ran = {c for s in chosen for c in s.claims}
-        for rec in json.loads(claims_path.read_text(encoding="utf-8")):
-            if rec["claim"] in ran:
-                console.print(f"  {rec['claim']}: [bold]{rec['verdict']}[/bold] — {escape(rec['reason'])}")
+    if report.results:
+        _print_verdicts(settings, {c for s in chosen for c in s.claims})
     console.print(f"outputs in {settings.paper}")
     if report.errors:
         raise typer.Exit(1)
+    ledger.record(settings, request, chosen, report.inputs)
+
+
+def _print_verdicts(settings: Settings, ran: set[str]) -> None:
+    claims_path = settings.paper / "results" / "claims.json"
+    if claims_path.is_file():
+        for rec in json.loads(claims_path.read_text(encoding="utf-8")):
+            if rec["claim"] in ran:
+                console.print(f"  {rec['claim']}: [bold]{rec['verdict']}[/bold] — {escape(rec['reason'])}")
 
 
 @app.command("claims")

@@ -78,6 +78,7 @@ class RunReport:
     registry_sha256: str = ""
     cached: set[str] = dataclasses.field(default_factory=set)  # studies read from the study cache
     notices: list[str] = dataclasses.field(default_factory=list)  # repairs of the paper folder etc.
+    inputs: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)  # study -> input fingerprints
 
 
 def render_outputs(result: StudyResult, *, png: bool = True) -> dict[str, bytes]:
@@ -632,8 +633,10 @@ def run_studies(studies: list[Study], settings: Settings, *,
             base = cache.base_key(study, synthetic=settings.synthetic)
             ids = cache.recorded_inputs(base)
             if ids is not None:
-                full = cache.full_key(base, cache.input_hashes(loader, set(ids) | set(study.series)))
+                hashes = cache.input_hashes(loader, set(ids) | set(study.series))
+                full = cache.full_key(base, hashes)
                 keys[study.name] = (base, full)
+                report.inputs[study.name] = hashes
                 hit = cache.get(full)
             if hit is not None:
                 results[study.name] = (hit, time.perf_counter() - t0)
@@ -676,8 +679,10 @@ def run_studies(studies: list[Study], settings: Settings, *,
             base = cache.base_key(study, synthetic=settings.synthetic)
             ids = set(used) | set(result.data_ids) | set(study.series)
             try:
-                full = cache.put(base, cache.input_hashes(loader, ids), result)
+                hashes = cache.input_hashes(loader, ids)
+                full = cache.put(base, hashes, result)
                 keys[name] = (base, full)
+                report.inputs[name] = hashes
             except Exception as exc:  # caching is best effort; the run itself succeeded
                 report.notices.append(f"{name}: not cached ({type(exc).__name__}: {exc})")
     if cache is not None:

@@ -46,6 +46,7 @@ import pandas as pd
 
 from econ.io import atomic_write_bytes, atomic_write_text
 from econ.robust.grid import Spec
+from econ.versions import library_versions
 
 __all__ = ["CacheWarning", "GridCache", "function_fingerprint", "library_versions", "seal",
            "series_sha256", "unseal"]
@@ -55,28 +56,11 @@ log = logging.getLogger(__name__)
 #: Bump to invalidate every cached result (a change of the cache format or of SpecEstimate).
 CACHE_VERSION = "2"
 
-#: Libraries whose version is part of every cache key (their upgrade may change a number).
-KEY_LIBRARIES = ("numpy", "pandas", "scipy", "statsmodels", "arch", "linearmodels")
-
 _MAGIC = b"econ-cache sha256 "
 
 
 class CacheWarning(UserWarning):
     """A cache entry failed its checksum (or could not be read) and is recomputed."""
-
-
-@functools.lru_cache(maxsize=1)
-def library_versions() -> tuple[tuple[str, str], ...]:
-    """``(name, version)`` of each of :data:`KEY_LIBRARIES` (``"-"`` when not installed)."""
-    from importlib import metadata
-
-    out = []
-    for lib in KEY_LIBRARIES:
-        try:
-            out.append((lib, metadata.version(lib)))
-        except metadata.PackageNotFoundError:
-            out.append((lib, "-"))
-    return tuple(out)
 
 
 def seal(payload: bytes) -> bytes:
