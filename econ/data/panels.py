@@ -118,6 +118,10 @@ def read_panel_bytes(path: Path) -> tuple[bytes, str]:
 def _read(vault: str | Path | Sequence[Path] | None, name: str, columns: Sequence[str]) -> tuple[pd.DataFrame, str]:
     path = find_panel_file(vault, name)
     raw, digest = read_panel_bytes(path)
+    return _parse(path, name, raw, columns), digest
+
+
+def _parse(path: Path, name: str, raw: bytes, columns: Sequence[str]) -> pd.DataFrame:
     compression = "gzip" if name.endswith(".gz") else None
     try:
         frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, compression=compression)
@@ -126,7 +130,7 @@ def _read(vault: str | Path | Sequence[Path] | None, name: str, columns: Sequenc
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise VaultFileError(f"{path}: missing column(s) {missing}; has {list(frame.columns)}")
-    return frame, digest
+    return frame
 
 
 def _dates(frame: pd.DataFrame, col: str, name: str, *, allow_empty: bool = False) -> pd.Series:
@@ -158,14 +162,29 @@ def _codes(frame: pd.DataFrame, col: str, name: str) -> pd.Series:
     return raw
 
 
+#: Parsed and checked market-cap panels by the sha256 of their file's bytes (one process reads
+#: the 250,000-row file once however many studies use it; each caller gets its own copy).
+_MARKET_CAP: dict[str, Panel] = {}
+
+
 def market_cap(vault: str | Path | None) -> Panel:
     """Quarter-end total market cap by stock (亿元), with the cross-sectional rank.
 
     Checks: dates are calendar quarter ends; (date, code) unique; market caps positive and
-    finite; ranks 1..n within each date in descending order of market cap.
+    finite; ranks 1..n within each date in descending order of market cap. The file's bytes
+    are read on every call; the same bytes are parsed and checked once per process.
     """
+    path = find_panel_file(vault, MKTCAP_FILE)
+    raw, digest = read_panel_bytes(path)
+    if digest not in _MARKET_CAP:
+        _MARKET_CAP[digest] = _market_cap(path, raw, digest)
+    panel = _MARKET_CAP[digest]
+    return dataclasses.replace(panel, frame=panel.frame.copy(), units=dict(panel.units))
+
+
+def _market_cap(path: Path, raw_bytes: bytes, digest: str) -> Panel:
     name = MKTCAP_FILE
-    raw, digest = _read(vault, name, ["date", "ts_code", "total_mv_yi", "rank_total_mv"])
+    raw = _parse(path, name, raw_bytes, ["date", "ts_code", "total_mv_yi", "rank_total_mv"])
     f = pd.DataFrame({"date": _dates(raw, "date", name), "ts_code": _codes(raw, "ts_code", name),
                       "total_mv_yi": _numbers(raw, "total_mv_yi", name),
                       "rank": _numbers(raw, "rank_total_mv", name)})

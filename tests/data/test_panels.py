@@ -27,6 +27,23 @@ def test_market_cap_reads_and_hashes(tmp_path):
     assert len(p.sha256) == 64 and "亿元" in p.units["total_mv_yi"]
 
 
+def test_market_cap_parses_the_same_bytes_once_and_hands_out_copies(tmp_path, monkeypatch):
+    calls = []
+    real = panels._market_cap
+    monkeypatch.setattr(panels, "_market_cap", lambda *a: calls.append(a[2]) or real(*a))
+    monkeypatch.setattr(panels, "_MARKET_CAP", {})
+    folder = _mktcap(tmp_path, GOOD)
+    first = panels.market_cap(folder)
+    first.frame.loc[0, "total_mv_yi"] = -1.0  # a caller's edit stays in its copy
+    first.units["rank"] = "edited"
+    second = panels.market_cap(folder)
+    assert len(calls) == 1 and second.frame is not first.frame
+    assert second.frame["total_mv_yi"].tolist() == [8000.0, 2000.0, 9000.0] and second.units["rank"] == "1 = largest"
+    changed = _mktcap(tmp_path, GOOD.replace("9000,1", "9500,1"))  # new bytes: parsed and checked again
+    assert panels.market_cap(changed).frame["total_mv_yi"].tolist() == [8000.0, 2000.0, 9500.0]
+    assert len(calls) == 2
+
+
 @pytest.mark.parametrize(("bad", "match"), [
     (GOOD.replace("2018-03-31", "2018-03-30"), "line 4: 2018-03-30 is not a quarter end"),
     (GOOD.replace("8000,1", "-5,1"), "line 2: market cap must be a positive number"),
