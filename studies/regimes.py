@@ -85,7 +85,7 @@ from econ.data.panel import build_panel
 from econ.models.markov_tests import CHPResult, chp_test
 from econ.models.regimes import RegimeResult, fit_markov
 from econ.models.split import split_regression
-from econ.models.threshold import ThresholdResult, threshold_regression
+from econ.models.threshold import ThresholdResult, threshold_regression, threshold_sup_test
 from econ.policy import ALPHA
 from econ.robust import Grid, GridResult, NullDraws, Spec, SpecEstimate, run_grid
 from econ.robust.calls import score_move
@@ -284,33 +284,40 @@ def _design_check(frame: pd.DataFrame) -> dict:
     b = np.linalg.lstsq(X, y, rcond=None)[0]
     e = y - X @ b
     dbeta = -ALT_DBETA_SD * float(np.std(y) / np.std(dx))
-    rng = np.random.default_rng(SIM_SEED)
-    xdf = d[["dx"]]
-    out: dict = {"alt_dbeta": dbeta, "reps": SIM_REPS, "share_out": float(episode.mean())}
-    stats_null = {t: [] for t in (TRIM, TRIM_SMALL)}
-    stats_boot = {t: [] for t in (TRIM, TRIM_SMALL)}
-    stats_alt = {t: [] for t in (TRIM, TRIM_SMALL)}
-    rej_null, rej_alt = [], []
+    y0, y1, yb = _design_samples(y, X, b, e, dbeta * dx * episode, np.random.default_rng(SIM_SEED))
     split_p = _SplitHC3(dx, episode).pvalue
-    for _ in range(SIM_REPS):
-        y0 = X @ b + e * rng.standard_normal(len(y))
-        y1 = y0 + dbeta * dx * episode
-        rej_null.append(split_p(y0) < ALPHA)
-        rej_alt.append(split_p(y1) < ALPHA)
-        for t in (TRIM, TRIM_SMALL):
-            r0 = threshold_regression(pd.Series(y0, index=d.index), xdf, q, trim=t, n_boot=0, seed=SEED)
-            stats_null[t].append(r0.sup_stat)
-            fit0 = y0 - X @ np.linalg.lstsq(X, y0, rcond=None)[0]
-            yb = pd.Series(fit0 * rng.standard_normal(len(y)), index=d.index)
-            stats_boot[t].append(threshold_regression(yb, xdf, q, trim=t, n_boot=0, seed=SEED).sup_stat)
-            stats_alt[t].append(threshold_regression(pd.Series(y1, index=d.index), xdf, q, trim=t, n_boot=0,
-                                                     seed=SEED).sup_stat)
-    out["size_split"], out["power_split"] = float(np.mean(rej_null)), float(np.mean(rej_alt))
-    for t, tag in ((TRIM, "15"), (TRIM_SMALL, "05")):
-        crit = float(np.quantile(stats_boot[t], 1 - ALPHA))
-        out[f"size_hansen{tag}"] = float(np.mean(np.asarray(stats_null[t]) > crit))
-        out[f"power_hansen{tag}"] = float(np.mean(np.asarray(stats_alt[t]) > crit))
+    out: dict = {"alt_dbeta": dbeta, "reps": SIM_REPS, "share_out": float(episode.mean()),
+                 "size_split": float(np.mean([split_p(v) < ALPHA for v in y0])),
+                 "power_split": float(np.mean([split_p(v) < ALPHA for v in y1]))}
+    xdf = d[["dx"]]
+    for j, (t, tag) in enumerate(((TRIM, "15"), (TRIM_SMALL, "05"))):
+        null, boot, alt = (threshold_sup_test(v.T, xdf.to_numpy(), q.to_numpy(), trim=t, exact=True)
+                           for v in (y0, yb[j], y1))
+        crit = float(np.quantile(boot, 1 - ALPHA))
+        out[f"size_hansen{tag}"] = float(np.mean(null > crit))
+        out[f"power_hansen{tag}"] = float(np.mean(alt > crit))
     return out
+
+
+def _design_samples(y: np.ndarray, X: np.ndarray, b: np.ndarray, e: np.ndarray, shift: np.ndarray,
+                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The design check's simulated samples, drawn in the order of its original loop.
+
+    Returns ``y0`` (null) and ``y1 = y0 + shift`` (alternative), each ``(SIM_REPS, n)``, and
+    ``yb`` ``(2, SIM_REPS, n)``: one wild-bootstrap draw of each null sample per trimming
+    (``TRIM``, ``TRIM_SMALL``), the warp-speed draws. Samples are rows, so each one is a
+    contiguous vector as in the loop (BLAS may round a strided vector differently).
+    """
+    n = len(y)
+    y0, y1 = np.empty((SIM_REPS, n)), np.empty((SIM_REPS, n))
+    yb = np.empty((2, SIM_REPS, n))
+    for r in range(SIM_REPS):
+        y0[r] = X @ b + e * rng.standard_normal(n)
+        y1[r] = y0[r] + shift
+        fit0 = y0[r] - X @ np.linalg.lstsq(X, y0[r], rcond=None)[0]
+        for j in range(2):
+            yb[j, r] = fit0 * rng.standard_normal(n)
+    return y0, y1, yb
 
 
 # ---- robustness grid (module level, picklable) ------------------------------------------

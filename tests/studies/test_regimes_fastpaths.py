@@ -1,0 +1,96 @@
+"""Fast paths of the regimes study (issue 15) against the slow paths they replaced.
+
+* ``threshold_sup_test(..., exact=True)`` against ``threshold_regression(...).sup_stat``
+  column by column: the same floats;
+* ``studies.regimes._design_check`` (samples drawn up front, Hansen statistics batched)
+  against its original loop of ``threshold_regression`` fits (``_design_check_reference``
+  below, the code it replaced): the same dictionary, exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from econ.config import Settings
+from econ.data.loader import DataLoader
+from econ.models.threshold import threshold_regression, threshold_sup_test
+from studies import regimes as R
+from studies.common import proxy_by_label
+
+
+@pytest.fixture(scope="module")
+def loader(tmp_path_factory):
+    return DataLoader(Settings.resolve(cache=tmp_path_factory.mktemp("c"), live=False))
+
+
+@pytest.fixture(scope="module")
+def frame(loader):
+    return R.ratio_frame(loader, proxy_by_label(R.HEADLINE), "W")
+
+
+def _design_check_reference(frame: pd.DataFrame) -> dict:
+    """The design check as it was: one ``threshold_regression`` per sample and trimming."""
+    d = frame[["y", "dx", R.EPISODE_Q]].dropna()
+    y, dx, q = d["y"].to_numpy(), d["dx"].to_numpy(), d[R.EPISODE_Q]
+    episode = (q < R.EPISODE_LEVEL).to_numpy()
+    X = np.column_stack([np.ones_like(dx), dx])
+    b = np.linalg.lstsq(X, y, rcond=None)[0]
+    e = y - X @ b
+    dbeta = -R.ALT_DBETA_SD * float(np.std(y) / np.std(dx))
+    rng = np.random.default_rng(R.SIM_SEED)
+    xdf = d[["dx"]]
+    out: dict = {"alt_dbeta": dbeta, "reps": R.SIM_REPS, "share_out": float(episode.mean())}
+    stats_null = {t: [] for t in (R.TRIM, R.TRIM_SMALL)}
+    stats_boot = {t: [] for t in (R.TRIM, R.TRIM_SMALL)}
+    stats_alt = {t: [] for t in (R.TRIM, R.TRIM_SMALL)}
+    rej_null, rej_alt = [], []
+    split_p = R._SplitHC3(dx, episode).pvalue
+    for _ in range(R.SIM_REPS):
+        y0 = X @ b + e * rng.standard_normal(len(y))
+        y1 = y0 + dbeta * dx * episode
+        rej_null.append(split_p(y0) < R.ALPHA)
+        rej_alt.append(split_p(y1) < R.ALPHA)
+        for t in (R.TRIM, R.TRIM_SMALL):
+            r0 = threshold_regression(pd.Series(y0, index=d.index), xdf, q, trim=t, n_boot=0, seed=R.SEED)
+            stats_null[t].append(r0.sup_stat)
+            fit0 = y0 - X @ np.linalg.lstsq(X, y0, rcond=None)[0]
+            yb = pd.Series(fit0 * rng.standard_normal(len(y)), index=d.index)
+            stats_boot[t].append(threshold_regression(yb, xdf, q, trim=t, n_boot=0, seed=R.SEED).sup_stat)
+            stats_alt[t].append(threshold_regression(pd.Series(y1, index=d.index), xdf, q, trim=t, n_boot=0,
+                                                     seed=R.SEED).sup_stat)
+    out["size_split"], out["power_split"] = float(np.mean(rej_null)), float(np.mean(rej_alt))
+    for t, tag in ((R.TRIM, "15"), (R.TRIM_SMALL, "05")):
+        crit = float(np.quantile(stats_boot[t], 1 - R.ALPHA))
+        out[f"size_hansen{tag}"] = float(np.mean(np.asarray(stats_null[t]) > crit))
+        out[f"power_hansen{tag}"] = float(np.mean(np.asarray(stats_alt[t]) > crit))
+    return out
+
+
+@pytest.mark.parametrize("trim", [0.15, 0.05])
+def test_exact_sup_test_equals_threshold_regression(frame, trim):
+    d = frame[["y", "dx", "nb26"]].dropna()
+    rng = np.random.default_rng(3)
+    Y = d["y"].to_numpy()[:, None] * rng.uniform(0.5, 2.0, 12) + rng.standard_normal((len(d), 12))
+    got = threshold_sup_test(Y, d[["dx"]].to_numpy(), d["nb26"].to_numpy(), trim=trim, exact=True)
+    want = [threshold_regression(pd.Series(Y[:, j], index=d.index), d[["dx"]], d["nb26"], trim=trim,
+                                 n_boot=0).sup_stat for j in range(Y.shape[1])]
+    assert got.tolist() == want
+
+
+def test_exact_sup_test_equals_threshold_regression_constructed():
+    rng = np.random.default_rng(8)
+    n = 300
+    x = rng.standard_normal((n, 2))
+    q = np.round(rng.standard_normal(n), 1)  # ties in q
+    Y = rng.standard_normal((n, 5)) * (1 + np.abs(x[:, :1]))
+    for het in (True, False):
+        got = threshold_sup_test(Y, x, q, trim=0.1, het_robust=het, exact=True)
+        want = [threshold_regression(Y[:, j], x, q, trim=0.1, het_robust=het, n_boot=0).sup_stat for j in range(5)]
+        assert got.tolist() == want
+
+
+def test_design_check_equals_the_loop(frame, monkeypatch):
+    monkeypatch.setattr(R, "SIM_REPS", 40)
+    assert R._design_check(frame) == _design_check_reference(frame)
