@@ -94,3 +94,50 @@ def test_exact_sup_test_equals_threshold_regression_constructed():
 def test_design_check_equals_the_loop(frame, monkeypatch):
     monkeypatch.setattr(R, "SIM_REPS", 40)
     assert R._design_check(frame) == _design_check_reference(frame)
+
+
+def _estimate_null_reference(spec, loader, null):
+    """The grid's null draws as they were: one ``split_regression`` (HAC and HC3 fits) per draw."""
+    from econ.models.split import split_regression
+    from econ.robust import SpecEstimate
+    from econ.robust.curve import circular_shift
+
+    frame = R.ratio_frame(loader, proxy_by_label(spec["proxy"]), spec["freq"])
+    q = spec["q"]
+    d = frame[["y", "dx", q]].dropna()
+    out = []
+    for k in null:
+        qk = circular_shift(d[q], null.uniform(k, *R.NULL_SHIFT))
+        try:
+            r = split_regression(d["y"], d["dx"], qk < R.EPISODE_LEVEL, min_episode=R.MIN_EPISODE)
+        except ValueError as exc:
+            out.append(SpecEstimate.failed(str(exc)))
+            continue
+        out.append(SpecEstimate(estimate=r.diff, se=r.diff_se, pvalue=r.diff_p, nobs=r.nobs))
+    return out
+
+
+@pytest.mark.parametrize("key", [("CSI 1000", "W", "nb26"), ("CSI 1000", "M", "nb13"), ("CSI 500", "M", "nb26")])
+def test_grid_null_draws_equal_split_regression(loader, key):
+    from econ.robust import NullDraws, Spec
+
+    spec = Spec(tuple(zip(("proxy", "freq", "q"), key, strict=True)))
+    null = NullDraws(R.NULL_DRAWS, R.NULL_SEED)
+    got, want = R.estimate(spec, loader, null=null), _estimate_null_reference(spec, loader, null)
+    assert len(got) == len(want) == R.NULL_DRAWS
+    for a, b in zip(got, want, strict=True):
+        assert (a.ok, a.error, a.nobs) == (b.ok, b.error, b.nobs)
+        if a.ok:
+            assert (a.estimate, a.se, a.pvalue) == (b.estimate, b.se, b.pvalue)
+
+
+def test_null_split_refuses_short_episodes_as_split_regression():
+    from econ.models.split import split_regression
+
+    rng = np.random.default_rng(0)
+    y, dx = rng.standard_normal(60), rng.standard_normal(60)
+    ep = np.zeros(60, dtype=bool)
+    ep[:4] = True
+    with pytest.raises(ValueError) as exc:
+        split_regression(y, dx, ep, min_episode=R.MIN_EPISODE)
+    assert R._null_split(y, dx, ep).error == str(exc.value)
