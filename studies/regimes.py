@@ -90,6 +90,7 @@ from econ.policy import ALPHA
 from econ.robust import Grid, GridResult, NullDraws, Spec, SpecEstimate, run_grid
 from econ.robust.calls import score_move
 from econ.robust.curve import circular_shift
+from econ.robust.executor import RecordingLoader
 from econ.study import Figure, PartResult, Study, StudyResult, Table, z_ci
 from studies import declared
 from studies.common import (
@@ -184,12 +185,16 @@ def ratio_frame(loader: DataLoader, proxy: Proxy, freq: str) -> pd.DataFrame:
         CNY 10 bn), ``nb26``, ``nb52`` (lagged trailing flow sums, CNY bn) and ``turnover``
         (lagged trailing mean daily traded value, CNY trillion); cached per loader.
     """
+    ids = {"small": proxy.small, "large": proxy.large, "us10y": US10Y, "flow": FLOW, "turnover": TURNOVER}
+    if isinstance(loader, RecordingLoader):
+        # a grid's recording proxy shares the memo of the study's loader; the series a frame
+        # reads are recorded as if the proxy had fetched them (the grid cache keys on them)
+        loader.used.update(ids.values())
+        loader = loader.wrapped
     memo = _FRAMES.setdefault(loader, {})
     key = (proxy.label, freq)
     if key not in memo:
-        p = build_panel(loader, {"small": proxy.small, "large": proxy.large, "us10y": US10Y,
-                                 "flow": FLOW, "turnover": TURNOVER},
-                        freq=freq, start=START, agg={"turnover": "mean"})
+        p = build_panel(loader, ids, freq=freq, start=START, agg={"turnover": "mean"})
         p = p.dropna(subset=["small", "large", "us10y"])
         log_ratio = np.log(p["small"] / p["large"])
         w = WINDOWS[freq]

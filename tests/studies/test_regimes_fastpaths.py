@@ -141,3 +141,19 @@ def test_null_split_refuses_short_episodes_as_split_regression():
     with pytest.raises(ValueError) as exc:
         split_regression(y, dx, ep, min_episode=R.MIN_EPISODE)
     assert R._null_split(y, dx, ep).error == str(exc.value)
+
+
+def test_ratio_frame_memo_serves_a_grid_recording_proxy(loader):
+    """The grid's RecordingLoader shares the study loader's memo (no second build) and still
+    records the series the frame reads; the frame equals a fresh build."""
+    from econ.robust.executor import RecordingLoader
+
+    proxy = proxy_by_label("CSI 500")
+    first = R.ratio_frame(loader, proxy, "M")
+    rec = RecordingLoader(loader)
+    again = R.ratio_frame(rec, proxy, "M")
+    assert rec.used == {proxy.small, proxy.large, R.US10Y, R.FLOW, R.TURNOVER}
+    assert again is not first and R._FRAMES[loader][(proxy.label, "M")] is not again
+    fresh = R.ratio_frame(DataLoader(loader.settings), proxy, "M")
+    pd.testing.assert_frame_equal(again, fresh, check_exact=True)
+    pd.testing.assert_frame_equal(first, fresh, check_exact=True)
