@@ -83,7 +83,7 @@ from econ.data.errors import DataError, InsufficientDataError
 from econ.data.loader import DataLoader
 from econ.data.panel import build_panel
 from econ.models.markov_tests import CHPResult, chp_test
-from econ.models.regimes import RegimeResult, fit_markov
+from econ.models.regimes import RegimeResult, fit_markov_detached
 from econ.models.split import split_regression
 from econ.models.threshold import ThresholdResult, threshold_regression, threshold_sup_test
 from econ.policy import ALPHA
@@ -387,13 +387,6 @@ def estimate(spec: Spec, loader: DataLoader, null: NullDraws | None = None) -> S
 
 
 # ---- Markov fits ------------------------------------------------------------------------
-def _markov_job(key: tuple, y: pd.Series, exog: pd.DataFrame | None, k: int, n_starts: int
-                ) -> tuple[tuple, RegimeResult]:
-    res = fit_markov(y, k_regimes=k, exog=exog, n_starts=n_starts, seed=SEED, llf_tol=LLF_TOL, cov_type=COV_TYPE)
-    res.sm_result = None  # not needed downstream; keeps the inter-process transfer small
-    return key, res
-
-
 def _degenerate(res: RegimeResult) -> str:
     return res.degeneracy(sigma_ratio=DEGENERATE_SIGMA_RATIO, duration_share=DEGENERATE_DURATION_SHARE)
 
@@ -448,8 +441,12 @@ class Regimes(Study):
                 jobs.append((("ms", lab, f, 2), frames[(lab, f)]["y"].dropna(), None, 2,
                              N_STARTS if lab == head else N_STARTS_OTHER))
         say(f"A4 Markov: {len(jobs)} fits on {MARKOV_JOBS} workers")
-        fits: dict[tuple, RegimeResult] = dict(
-            Parallel(n_jobs=MARKOV_JOBS)(delayed(_markov_job)(*j) for j in jobs))
+        # fit_markov_detached lives in econ.models.regimes: a worker imports that module
+        # (statsmodels' Markov models) instead of this study and all it pulls in
+        fitted = Parallel(n_jobs=MARKOV_JOBS)(
+            delayed(fit_markov_detached)(y, k_regimes=k, exog=x, n_starts=n, seed=SEED, llf_tol=LLF_TOL,
+                                         cov_type=COV_TYPE) for _, y, x, k, n in jobs)
+        fits: dict[tuple, RegimeResult] = dict(zip((j[0] for j in jobs), fitted, strict=True))
 
         # -- CHP linearity tests of the headline proxy's models (cheap: only the linear fit)
         say("A4 linearity tests (CHP)")

@@ -34,7 +34,7 @@ from statsmodels.tsa.regime_switching.markov_regression import MarkovRegression
 
 from econ.models.base import Result
 
-__all__ = ["RegimeResult", "fit_markov"]
+__all__ = ["RegimeResult", "fit_markov", "fit_markov_detached"]
 
 _TRENDS = ("c", "t", "ct", "n")
 _ORDER_BY = ("variance", "mean")
@@ -789,3 +789,14 @@ def fit_markov(
         llf_starts=llfs,
         sm_result=res,
     )
+
+
+def fit_markov_detached(endog: Any, **kwargs: Any) -> RegimeResult:
+    """:func:`fit_markov` without the statsmodels results object (``sm_result`` is ``None``).
+
+    For process pools: the result pickles small, and a worker that runs this function
+    imports this module only (statsmodels' Markov models), not the caller's.
+    """
+    res = fit_markov(endog, **kwargs)
+    res.sm_result = None
+    return res

@@ -157,3 +157,15 @@ def test_ratio_frame_memo_serves_a_grid_recording_proxy(loader):
     fresh = R.ratio_frame(DataLoader(loader.settings), proxy, "M")
     pd.testing.assert_frame_equal(again, fresh, check_exact=True)
     pd.testing.assert_frame_equal(first, fresh, check_exact=True)
+
+
+def test_fit_markov_detached_is_fit_markov_without_the_statsmodels_result(frame):
+    from econ.models.regimes import fit_markov, fit_markov_detached
+
+    y = frame["y"].dropna()
+    a = fit_markov(y, k_regimes=2, n_starts=2, seed=R.SEED, llf_tol=R.LLF_TOL, cov_type=R.COV_TYPE)
+    b = fit_markov_detached(y, k_regimes=2, n_starts=2, seed=R.SEED, llf_tol=R.LLF_TOL, cov_type=R.COV_TYPE)
+    assert a.sm_result is not None and b.sm_result is None
+    assert a.llf == b.llf and a.n_at_best == b.n_at_best
+    pd.testing.assert_frame_equal(a.params, b.params, check_exact=True)
+    pd.testing.assert_frame_equal(a.smoothed_probs, b.smoothed_probs, check_exact=True)
