@@ -441,9 +441,9 @@ class Regimes(Study):
                 jobs.append((("ms", lab, f, 2), frames[(lab, f)]["y"].dropna(), None, 2,
                              N_STARTS if lab == head else N_STARTS_OTHER))
         say(f"A4 Markov: {len(jobs)} fits on {MARKOV_JOBS} workers")
-        # fit_markov_detached lives in econ.models.regimes: a worker imports that module
-        # (statsmodels' Markov models) instead of this study and all it pulls in
-        fitted = Parallel(n_jobs=MARKOV_JOBS)(
+        # forked workers (the multiprocessing backend) start with this process's modules: a
+        # loky worker would first import statsmodels and the study again (seconds of CPU each)
+        fitted = Parallel(n_jobs=MARKOV_JOBS, backend="multiprocessing")(
             delayed(fit_markov_detached)(y, k_regimes=k, exog=x, n_starts=n, seed=SEED, llf_tol=LLF_TOL,
                                          cov_type=COV_TYPE) for _, y, x, k, n in jobs)
         fits: dict[tuple, RegimeResult] = dict(zip((j[0] for j in jobs), fitted, strict=True))
