@@ -83,13 +83,14 @@ from econ.data.errors import DataError, InsufficientDataError
 from econ.data.loader import DataLoader
 from econ.data.panel import build_panel
 from econ.models.markov_tests import CHPResult, chp_test
-from econ.models.regimes import RegimeResult, fit_markov
+from econ.models.regimes import RegimeResult, fit_markov_detached
 from econ.models.split import split_regression
-from econ.models.threshold import ThresholdResult, threshold_regression
+from econ.models.threshold import ThresholdResult, threshold_regression, threshold_sup_test
 from econ.policy import ALPHA
 from econ.robust import Grid, GridResult, NullDraws, Spec, SpecEstimate, run_grid
 from econ.robust.calls import score_move
 from econ.robust.curve import circular_shift
+from econ.robust.executor import RecordingLoader
 from econ.study import Figure, PartResult, Study, StudyResult, Table, z_ci
 from studies import declared
 from studies.common import (
@@ -184,12 +185,16 @@ def ratio_frame(loader: DataLoader, proxy: Proxy, freq: str) -> pd.DataFrame:
         CNY 10 bn), ``nb26``, ``nb52`` (lagged trailing flow sums, CNY bn) and ``turnover``
         (lagged trailing mean daily traded value, CNY trillion); cached per loader.
     """
+    ids = {"small": proxy.small, "large": proxy.large, "us10y": US10Y, "flow": FLOW, "turnover": TURNOVER}
+    if isinstance(loader, RecordingLoader):
+        # a grid's recording proxy shares the memo of the study's loader; the series a frame
+        # reads are recorded as if the proxy had fetched them (the grid cache keys on them)
+        loader.used.update(ids.values())
+        loader = loader.wrapped
     memo = _FRAMES.setdefault(loader, {})
     key = (proxy.label, freq)
     if key not in memo:
-        p = build_panel(loader, {"small": proxy.small, "large": proxy.large, "us10y": US10Y,
-                                 "flow": FLOW, "turnover": TURNOVER},
-                        freq=freq, start=START, agg={"turnover": "mean"})
+        p = build_panel(loader, ids, freq=freq, start=START, agg={"turnover": "mean"})
         p = p.dropna(subset=["small", "large", "us10y"])
         log_ratio = np.log(p["small"] / p["large"])
         w = WINDOWS[freq]
@@ -257,14 +262,36 @@ class _SplitHC3:
         norm_cov = np.dot(self.pinv, np.transpose(self.pinv))
         self.lev = np.einsum("ij,ik,kj->i", self.X, self.X, norm_cov)
 
-    def pvalue(self, y: np.ndarray) -> float:
-        """Two-sided HC3 p-value of the interaction (``split_regression(...).diff_p``)."""
+    def _fit(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         beta = np.dot(self.pinv, y)
         resid = y - np.dot(self.X, beta)
         scale = (resid / (1 - self.lev)) ** 2
         V = np.dot(self.pinv, scale[:, None] * self.pinv.T)
         t = beta / np.sqrt(np.diag(V))
+        return beta, V, t
+
+    def pvalue(self, y: np.ndarray) -> float:
+        """Two-sided HC3 p-value of the interaction (``split_regression(...).diff_p``)."""
+        _, _, t = self._fit(y)
         return float((stats.norm.sf(np.abs(t)) * 2)[3])
+
+    def diff(self, y: np.ndarray) -> tuple[float, float, float]:
+        """``diff``, ``diff_se`` and ``diff_p`` of ``split_regression(y, x, episode)`` (HC3)."""
+        beta, V, t = self._fit(y)
+        return float(beta[3]), float(np.sqrt(V[3, 3])), float((stats.norm.sf(np.abs(t)) * 2)[3])
+
+
+def _null_split(y: np.ndarray, dx: np.ndarray, episode: np.ndarray) -> SpecEstimate:
+    """One null draw of the grid: the HC3 Δβ of ``split_regression`` without its Newey–West fit.
+
+    The null draws use only ``diff``, ``diff_se`` and ``diff_p``; :class:`_SplitHC3` gives them
+    as the same floats, with the same refusal of too few episode periods.
+    """
+    n_in = int(np.asarray(episode, dtype=float).sum())
+    if min(n_in, y.size - n_in) < MIN_EPISODE:
+        return SpecEstimate.failed(f"{n_in} episode periods of {y.size}; need at least {MIN_EPISODE} in and out")
+    est, se, p = _SplitHC3(dx, episode).diff(y)
+    return SpecEstimate(estimate=est, se=se, pvalue=p, nobs=int(y.size))
 
 
 def _design_check(frame: pd.DataFrame) -> dict:
@@ -284,33 +311,40 @@ def _design_check(frame: pd.DataFrame) -> dict:
     b = np.linalg.lstsq(X, y, rcond=None)[0]
     e = y - X @ b
     dbeta = -ALT_DBETA_SD * float(np.std(y) / np.std(dx))
-    rng = np.random.default_rng(SIM_SEED)
-    xdf = d[["dx"]]
-    out: dict = {"alt_dbeta": dbeta, "reps": SIM_REPS, "share_out": float(episode.mean())}
-    stats_null = {t: [] for t in (TRIM, TRIM_SMALL)}
-    stats_boot = {t: [] for t in (TRIM, TRIM_SMALL)}
-    stats_alt = {t: [] for t in (TRIM, TRIM_SMALL)}
-    rej_null, rej_alt = [], []
+    y0, y1, yb = _design_samples(y, X, b, e, dbeta * dx * episode, np.random.default_rng(SIM_SEED))
     split_p = _SplitHC3(dx, episode).pvalue
-    for _ in range(SIM_REPS):
-        y0 = X @ b + e * rng.standard_normal(len(y))
-        y1 = y0 + dbeta * dx * episode
-        rej_null.append(split_p(y0) < ALPHA)
-        rej_alt.append(split_p(y1) < ALPHA)
-        for t in (TRIM, TRIM_SMALL):
-            r0 = threshold_regression(pd.Series(y0, index=d.index), xdf, q, trim=t, n_boot=0, seed=SEED)
-            stats_null[t].append(r0.sup_stat)
-            fit0 = y0 - X @ np.linalg.lstsq(X, y0, rcond=None)[0]
-            yb = pd.Series(fit0 * rng.standard_normal(len(y)), index=d.index)
-            stats_boot[t].append(threshold_regression(yb, xdf, q, trim=t, n_boot=0, seed=SEED).sup_stat)
-            stats_alt[t].append(threshold_regression(pd.Series(y1, index=d.index), xdf, q, trim=t, n_boot=0,
-                                                     seed=SEED).sup_stat)
-    out["size_split"], out["power_split"] = float(np.mean(rej_null)), float(np.mean(rej_alt))
-    for t, tag in ((TRIM, "15"), (TRIM_SMALL, "05")):
-        crit = float(np.quantile(stats_boot[t], 1 - ALPHA))
-        out[f"size_hansen{tag}"] = float(np.mean(np.asarray(stats_null[t]) > crit))
-        out[f"power_hansen{tag}"] = float(np.mean(np.asarray(stats_alt[t]) > crit))
+    out: dict = {"alt_dbeta": dbeta, "reps": SIM_REPS, "share_out": float(episode.mean()),
+                 "size_split": float(np.mean([split_p(v) < ALPHA for v in y0])),
+                 "power_split": float(np.mean([split_p(v) < ALPHA for v in y1]))}
+    xdf = d[["dx"]]
+    for j, (t, tag) in enumerate(((TRIM, "15"), (TRIM_SMALL, "05"))):
+        null, boot, alt = (threshold_sup_test(v.T, xdf.to_numpy(), q.to_numpy(), trim=t, exact=True)
+                           for v in (y0, yb[j], y1))
+        crit = float(np.quantile(boot, 1 - ALPHA))
+        out[f"size_hansen{tag}"] = float(np.mean(null > crit))
+        out[f"power_hansen{tag}"] = float(np.mean(alt > crit))
     return out
+
+
+def _design_samples(y: np.ndarray, X: np.ndarray, b: np.ndarray, e: np.ndarray, shift: np.ndarray,
+                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The design check's simulated samples, drawn in the order of its original loop.
+
+    Returns ``y0`` (null) and ``y1 = y0 + shift`` (alternative), each ``(SIM_REPS, n)``, and
+    ``yb`` ``(2, SIM_REPS, n)``: one wild-bootstrap draw of each null sample per trimming
+    (``TRIM``, ``TRIM_SMALL``), the warp-speed draws. Samples are rows, so each one is a
+    contiguous vector as in the loop (BLAS may round a strided vector differently).
+    """
+    n = len(y)
+    y0, y1 = np.empty((SIM_REPS, n)), np.empty((SIM_REPS, n))
+    yb = np.empty((2, SIM_REPS, n))
+    for r in range(SIM_REPS):
+        y0[r] = X @ b + e * rng.standard_normal(n)
+        y1[r] = y0[r] + shift
+        fit0 = y0[r] - X @ np.linalg.lstsq(X, y0[r], rcond=None)[0]
+        for j in range(2):
+            yb[j, r] = fit0 * rng.standard_normal(n)
+    return y0, y1, yb
 
 
 # ---- robustness grid (module level, picklable) ------------------------------------------
@@ -343,16 +377,8 @@ def estimate(spec: Spec, loader: DataLoader, null: NullDraws | None = None) -> S
     q = spec["q"]
     if null is not None:
         d = frame[["y", "dx", q]].dropna()
-        out = []
-        for k in null:
-            qk = circular_shift(d[q], null.uniform(k, *NULL_SHIFT))
-            try:
-                r = split_regression(d["y"], d["dx"], qk < EPISODE_LEVEL, min_episode=MIN_EPISODE)
-            except ValueError as exc:
-                out.append(SpecEstimate.failed(str(exc)))
-                continue
-            out.append(SpecEstimate(estimate=r.diff, se=r.diff_se, pvalue=r.diff_p, nobs=r.nobs))
-        return out
+        y, dx, qv = (d[c].to_numpy(dtype=float) for c in ("y", "dx", q))
+        return [_null_split(y, dx, circular_shift(qv, null.uniform(k, *NULL_SHIFT)) < EPISODE_LEVEL) for k in null]
     r = _split(frame, q)
     return SpecEstimate(
         estimate=r["dbeta"], se=r["dbeta_se"], pvalue=r["p"], nobs=int(r["nobs"]),
@@ -361,13 +387,6 @@ def estimate(spec: Spec, loader: DataLoader, null: NullDraws | None = None) -> S
 
 
 # ---- Markov fits ------------------------------------------------------------------------
-def _markov_job(key: tuple, y: pd.Series, exog: pd.DataFrame | None, k: int, n_starts: int
-                ) -> tuple[tuple, RegimeResult]:
-    res = fit_markov(y, k_regimes=k, exog=exog, n_starts=n_starts, seed=SEED, llf_tol=LLF_TOL, cov_type=COV_TYPE)
-    res.sm_result = None  # not needed downstream; keeps the inter-process transfer small
-    return key, res
-
-
 def _degenerate(res: RegimeResult) -> str:
     return res.degeneracy(sigma_ratio=DEGENERATE_SIGMA_RATIO, duration_share=DEGENERATE_DURATION_SHARE)
 
@@ -422,8 +441,12 @@ class Regimes(Study):
                 jobs.append((("ms", lab, f, 2), frames[(lab, f)]["y"].dropna(), None, 2,
                              N_STARTS if lab == head else N_STARTS_OTHER))
         say(f"A4 Markov: {len(jobs)} fits on {MARKOV_JOBS} workers")
-        fits: dict[tuple, RegimeResult] = dict(
-            Parallel(n_jobs=MARKOV_JOBS)(delayed(_markov_job)(*j) for j in jobs))
+        # forked workers (the multiprocessing backend) start with this process's modules: a
+        # loky worker would first import statsmodels and the study again (seconds of CPU each)
+        fitted = Parallel(n_jobs=MARKOV_JOBS, backend="multiprocessing")(
+            delayed(fit_markov_detached)(y, k_regimes=k, exog=x, n_starts=n, seed=SEED, llf_tol=LLF_TOL,
+                                         cov_type=COV_TYPE) for _, y, x, k, n in jobs)
+        fits: dict[tuple, RegimeResult] = dict(zip((j[0] for j in jobs), fitted, strict=True))
 
         # -- CHP linearity tests of the headline proxy's models (cheap: only the linear fit)
         say("A4 linearity tests (CHP)")

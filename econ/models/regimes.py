@@ -34,7 +34,7 @@ from statsmodels.tsa.regime_switching.markov_regression import MarkovRegression
 
 from econ.models.base import Result
 
-__all__ = ["RegimeResult", "fit_markov"]
+__all__ = ["RegimeResult", "fit_markov", "fit_markov_detached"]
 
 _TRENDS = ("c", "t", "ct", "n")
 _ORDER_BY = ("variance", "mean")
@@ -424,6 +424,21 @@ def _fit_one(model: Any, start: np.ndarray | None, *, em_iter: int, maxiter: int
 # ----------------------------------------------------------------------------------------
 
 
+_ZERO = np.zeros(1)
+
+
+def _pinv(a: np.ndarray) -> np.ndarray:
+    """``numpy.linalg.pinv(a)`` of a real 2-D matrix with the default cutoff: the same
+    operations (SVD, ``1e-15`` relative cutoff, ``V diag(1/s) U'``), without the wrapper's
+    generality, which cost more than the SVD of the small matrices of :class:`_ExactScore`."""
+    u, s, vt = np.linalg.svd(a, full_matrices=False)
+    cutoff = np.asarray(1e-15)[..., np.newaxis] * np.amax(s, axis=-1, keepdims=True)
+    large = s > cutoff
+    s = np.divide(1, s, where=large, out=s)
+    s[~large] = 0
+    return np.matmul(np.transpose(vt), np.multiply(s[..., np.newaxis], np.transpose(u)))
+
+
 class _ExactScore:
     """Log-likelihood and its exact gradient for a statsmodels ``MarkovRegression``.
 
@@ -459,7 +474,7 @@ class _ExactScore:
         p = np.array(u, dtype=float)
         for ix in self.ix_from:
             e = p[ix]
-            p[ix] = np.exp(e - np.logaddexp.reduce(np.r_[0.0, e]))
+            p[ix] = np.exp(e - np.logaddexp.reduce(np.concatenate((_ZERO, e))))
         p[self.ix_varall] = np.asarray(u, dtype=float)[self.ix_varall] ** 2
         return p
 
@@ -474,8 +489,9 @@ class _ExactScore:
     @staticmethod
     def _steady(P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         m = P.shape[0]
-        A = np.c_[(np.eye(m) - P).T, np.ones(m)].T
-        Ainv = np.linalg.pinv(A)
+        A = np.ones((m + 1, m))
+        A[:m] = np.eye(m) - P
+        Ainv = _pinv(A)
         return np.maximum(Ainv[:, -1], 1e-20), Ainv
 
     def __call__(self, u: np.ndarray) -> tuple[float, np.ndarray]:
@@ -517,13 +533,15 @@ class _ExactScore:
         N = P * (ratio @ filt[:, :-1].T)
         # initial regime ~ steady state pi(P): E[d log pi(S_0) | Y], with dpi = Ainv [dP pi; 0]
         w0 = smooth[:, 0] / pi
+        A_k = Ainv[:, :k]
         for j, ix in enumerate(self.ix_from):
             col = P[:, j]
+            n_j = N[:, j].sum()
             for m, idx in enumerate(ix):
                 d_col = -col * col[m]
                 d_col[m] += col[m]
-                dpi = Ainv[:, :k] @ (d_col * pi[j])
-                grad[idx] += N[m, j] - col[m] * N[:, j].sum() + float(w0 @ dpi)
+                dpi = A_k @ (d_col * pi[j])
+                grad[idx] += N[m, j] - col[m] * n_j + float(w0 @ dpi)
         return llf, grad
 
 
@@ -789,3 +807,14 @@ def fit_markov(
         llf_starts=llfs,
         sm_result=res,
     )
+
+
+def fit_markov_detached(endog: Any, **kwargs: Any) -> RegimeResult:
+    """:func:`fit_markov` without the statsmodels results object (``sm_result`` is ``None``).
+
+    For process pools: the result pickles small, and a worker that runs this function
+    imports this module only (statsmodels' Markov models), not the caller's.
+    """
+    res = fit_markov(endog, **kwargs)
+    res.sm_result = None
+    return res

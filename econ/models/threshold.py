@@ -690,6 +690,7 @@ def threshold_sup_test(
     trim: float = 0.15,
     het_robust: bool = True,
     add_const: bool = True,
+    exact: bool = False,
 ) -> np.ndarray:
     """Sup test statistic of no threshold for many dependent variables with one ``X`` and ``q``.
 
@@ -706,13 +707,19 @@ def threshold_sup_test(
         Dependent variables, ``(n,)`` or ``(n, D)`` (array, Series or DataFrame).
     X, q, trim, het_robust, add_const
         As in :func:`threshold_regression` (``trim`` of the test grid).
+    exact
+        ``True``: each column takes the operations of :func:`threshold_regression` (its OLS
+        residuals and the eigen path of the observed statistic), so the statistics are the
+        same floats as its ``sup_stat``; the sorting, the grid and the cumulative moments are
+        still shared. ``False`` (default): the batched bootstrap path, equal up to rounding.
 
     Returns
     -------
     numpy.ndarray
         ``(D,)`` sup statistics; equal to ``threshold_regression(Y[:, j], X, q, trim=trim,
-        het_robust=het_robust).sup_stat`` up to rounding (the residuals are computed for all
-        columns in one matrix product, and 2 x 2 quadratic forms in closed form).
+        het_robust=het_robust).sup_stat`` exactly with ``exact``, else up to rounding (the
+        residuals are computed for all columns in one matrix product, and 2 x 2 quadratic forms
+        in closed form).
     """
     if not 0.0 <= trim < 0.5:
         raise ValueError("trim must lie in [0, 0.5)")
@@ -737,6 +744,12 @@ def threshold_sup_test(
         raise ValueError("no admissible threshold in the test grid; lower trim")
     D = Ym.shape[1]
     out = np.empty(D)
+    if exact:
+        for j in range(D):
+            _, e0, _ = _ols(np.ascontiguousarray(Ys[:, j]), Xs)
+            seq = _sup_stats(e0[:, None], Xs, mi, MM, c_test, het_robust)[0]
+            out[j] = seq[int(np.nanargmax(seq))]
+        return out
     chunk = max(1, min(D, _CHUNK_ELEMS // (n * k * k + len(c_test) * k * k * 3)))
     for start in range(0, D, chunk):
         Yc = Ys[:, start:start + chunk]

@@ -102,6 +102,31 @@ def earlier_windows(series: pd.Series, published: str | pd.Timestamp, months: in
     return out
 
 
+def window_moves(series: pd.Series, published: str | pd.Timestamp, months: int, *,
+                 history_start: str | pd.Timestamp | None = None) -> np.ndarray:
+    """Last minus first value of every window of :func:`earlier_windows`, the same floats.
+
+    The window ends are found by binary search on the index instead of slicing a Series per
+    window (the windows of a daily history number in the hundreds, and callers score many).
+    """
+    s = series.dropna().sort_index()
+    pub = pd.Timestamp(published)
+    hist = s.loc[pd.Timestamp(history_start):] if history_start is not None else s
+    hist = hist.loc[:pub]
+    if hist.empty:
+        return np.array([])
+    starts = hist.groupby(hist.index.to_period("M")).tail(1).index
+    idx, values = hist.index, hist.to_numpy()
+    out = []
+    for d in starts:
+        end = d + pd.DateOffset(months=int(months))
+        if end > pub:
+            break
+        first, last = idx.searchsorted(d, side="left"), idx.searchsorted(end, side="right") - 1
+        out.append(float(values[last] - values[first]))
+    return np.array(out)
+
+
 def _tail_p(past: np.ndarray, realised: float, direction: int) -> float:
     if len(past) == 0:
         return math.nan
@@ -134,8 +159,7 @@ def score_move(series: pd.Series, published: str | pd.Timestamp, direction: int,
     target = pub + pd.DateOffset(months=int(months))
     upto = s.loc[:target]
     move = float(upto.iloc[-1] - v0)
-    past = np.array([float(w.iloc[-1] - w.iloc[0]) for w in
-                     earlier_windows(s, pub, months, history_start=history_start)])
+    past = window_moves(s, pub, months, history_start=history_start)
     base = float(np.mean(np.sign(past) == direction)) if len(past) else math.nan
     return CallScore(start=start, end=upto.index[-1], complete=bool(s.index[-1] >= target), move=move,
                      right=bool(np.sign(move) == direction), pvalue=_tail_p(past, move, direction),

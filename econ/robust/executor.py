@@ -224,6 +224,11 @@ class RecordingLoader:
         self._loader = loader
         self.used: set[str] = set()
 
+    @property
+    def wrapped(self) -> Any:
+        """The loader this proxy records for (a study may key its per-loader memo on it)."""
+        return self._loader
+
     def fetch(self, series_id: str, **kwargs: Any) -> Any:
         self.used.add(series_id)
         return self._loader.fetch(series_id, **kwargs)

@@ -69,3 +69,31 @@ def test_fast_fit_reaches_statsmodels_llf(k: int, monkeypatch: pytest.MonkeyPatc
     if k == 2:  # a well-identified model: both reach the same optimum
         assert fast.llf == pytest.approx(slow.llf, abs=1e-4)
         np.testing.assert_allclose(fast.params["estimate"], slow.params["estimate"], atol=5e-3)
+
+
+def test_lean_pinv_and_steady_state_equal_numpy_bit_for_bit() -> None:
+    """``_pinv`` (numpy's pinv operations without the wrapper) and the steady-state system of
+    ``_ExactScore._steady`` give the floats of ``np.linalg.pinv(np.c_[(I - P)', 1]')``, the
+    code they replaced; the logistic transform equals the ``np.r_`` form it replaced."""
+    rng = np.random.default_rng(11)
+    for k in (2, 3, 4):
+        for _ in range(200):
+            P = rng.dirichlet(np.ones(k), size=k).T  # columns sum to one
+            if rng.uniform() < 0.1:
+                P[:, 0] = np.eye(k)[0]  # an absorbing regime: rank-deficient system
+            old = np.linalg.pinv(np.c_[(np.eye(k) - P).T, np.ones(k)].T)
+            pi, Ainv = R._ExactScore._steady(P)
+            assert np.array_equal(Ainv, old)
+            assert np.array_equal(pi, np.maximum(old[:, -1], 1e-20))
+            A = rng.standard_normal((k + 1, k))
+            assert np.array_equal(R._pinv(A), np.linalg.pinv(A))
+    model = _model(MODELS["k=3"])
+    score = R._ExactScore(model)
+    for _ in range(50):
+        u = rng.standard_normal(model.k_params) * 3
+        old = np.array(u, dtype=float)
+        for ix in score.ix_from:
+            e = old[ix]
+            old[ix] = np.exp(e - np.logaddexp.reduce(np.r_[0.0, e]))
+        old[score.ix_varall] = u[score.ix_varall] ** 2
+        assert np.array_equal(score.constrained(u), old)

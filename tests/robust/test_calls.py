@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from econ.robust.calls import earlier_windows, rank_pvalue, score_floor, score_move
+from econ.robust.calls import earlier_windows, rank_pvalue, score_floor, score_move, window_moves
 
 
 def _monthly_path(values: list[float]) -> pd.Series:
@@ -57,3 +57,20 @@ def test_rank_pvalue():
     assert q < 0.01 and p < 0.02
     q, p = rank_pvalue(np.arange(100.0), 49.5)
     assert abs(q - 0.5) < 0.01 and p > 0.95
+
+
+@pytest.mark.parametrize("months", [1, 3, 12])
+@pytest.mark.parametrize("history_start", [None, "2013-06-17"])
+def test_window_moves_equal_the_sliced_windows(months, history_start):
+    """window_moves (binary search) against earlier_windows (a Series slice per window): the
+    same floats, on a daily business-day random walk with gaps, unsorted, with missing values."""
+    rng = np.random.default_rng(months)
+    idx = pd.bdate_range("2010-01-04", "2024-06-28")
+    idx = idx[rng.random(len(idx)) > 0.05]
+    s = pd.Series(np.cumsum(rng.standard_normal(len(idx))), index=idx)
+    s.iloc[::97] = np.nan
+    s = s.sample(frac=1.0, random_state=1)
+    pub = "2023-10-31"
+    want = [float(w.iloc[-1] - w.iloc[0]) for w in earlier_windows(s, pub, months, history_start=history_start)]
+    assert window_moves(s, pub, months, history_start=history_start).tolist() == want
+    assert window_moves(s, "2009-01-01", months).size == 0
