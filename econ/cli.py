@@ -33,6 +33,13 @@ from econ import __version__
 from econ.config import Settings
 from econ.data.errors import DataError
 
+# One BLAS thread per process unless the user says otherwise: the studies multiply many small
+# matrices, where OpenBLAS threads on two cores only contend (products 2x slower under load),
+# and `--jobs N` already gives each core a process. None of the imports above loads numpy, so
+# this is in place before BLAS starts (tests/test_cli.py checks both).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 console = Console()
 err = Console(stderr=True)
 _DEBUG = {"on": False}

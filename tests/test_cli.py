@@ -214,3 +214,18 @@ def test_run_progress_moves_with_grid_specs():
         assert "Markov switching" in prog.tasks[bars.studies].description
         bars.done()
         assert prog.tasks[bars.studies].completed == 1
+
+
+def test_cli_runs_one_blas_thread_per_process_unless_told_otherwise():
+    import os
+    import subprocess
+    import sys
+
+    code = ("import os, sys; import econ.cli; print('numpy' in sys.modules, os.environ['OPENBLAS_NUM_THREADS'], "
+            "os.environ['OMP_NUM_THREADS'])")
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.split() == ["False", "1", "1"]  # set before numpy (and its BLAS) is loaded
+    env["OPENBLAS_NUM_THREADS"] = "4"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.split() == ["False", "4", "1"]  # the user's own setting is kept
