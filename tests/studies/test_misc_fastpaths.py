@@ -62,3 +62,67 @@ def test_bands_null_shifts_equal_the_per_draw_uniforms():
     fast = [int(round(u * n)) % n for u in null.uniforms(*B.NULL_SHIFT)]
     assert fast == [int(round(null.uniform(k, *B.NULL_SHIFT) * n)) % n for k in null]
     assert all(0 <= s < n for s in fast) and not math.isnan(sum(fast))
+
+
+# --------------------------------------------------------------------------- turning points (leadlag_holdings)
+def test_candidates_equal_the_per_date_loop():
+    from econ.models.turning_points import _candidates, _candidates_reference
+
+    rng = np.random.default_rng(3)
+    for n in (1, 5, 13, 40, 400):
+        for window in (1, 2, 6, 8):
+            y = np.round(np.cumsum(rng.normal(size=n)), 0)  # rounded: many ties (plateaus) to classify
+            assert _candidates(y, window) == _candidates_reference(y, window)
+            z = np.cumsum(rng.normal(size=n))
+            assert _candidates(z, window) == _candidates_reference(z, window)
+
+
+def test_peak_dates_equal_date_turning_points_peaks(loader):
+    from econ.models.turning_points import date_turning_points, peak_dates
+    from studies import leadlag_holdings as L
+
+    p = L._panel(loader, "M")
+    for rule in L.TP_RULES:
+        for freq in ("M", "W"):
+            for rung in L.LADDER:
+                rs = np.log(L._panel(loader, freq)[rung] / L._panel(loader, freq)["All Share"]).dropna()
+                if len(rs) < 4 * L.TP_RULES[rule][0] + 1:
+                    continue
+                ref = pd.DatetimeIndex(date_turning_points(rs, **L._rule(rule, freq)).peaks.index)
+                assert peak_dates(rs, **L._rule(rule, freq)).equals(ref)
+    assert len(p)
+
+
+def test_style_turning_points_cached_equal_direct(loader):
+    from econ.models.turning_points import date_turning_points
+    from studies import leadlag_holdings as L
+
+    tp = L.style_turning_points(loader, "M", "CSI 300", "CSI 1000", "A")
+    ref = date_turning_points(L.style_ratio(loader, "M", "CSI 300", "CSI 1000"), **L._rule("A", "M"))
+    pd.testing.assert_frame_equal(tp.turning_points, ref.turning_points, check_exact=True)
+    pd.testing.assert_frame_equal(tp.phases, ref.phases, check_exact=True)
+    assert L.style_turning_points(loader, "M", "CSI 300", "CSI 1000", "A") is tp
+
+
+# --------------------------------------------------------------------------- power (leadlag_holdings)
+def test_corrcoef01_equals_numpy_corrcoef():
+    from studies import leadlag_holdings as L
+
+    rng = np.random.default_rng(4)
+    for n in (4, 9, 23, 27, 80):
+        for _ in range(200):
+            a, b = rng.standard_normal(n), 3 * rng.standard_normal(n) + 1
+            assert L.corrcoef01(a, b) == np.corrcoef(a, b)[0, 1]
+    a = rng.standard_normal(30)
+    assert L.corrcoef01(a, 2 * a + 1) == np.corrcoef(a, 2 * a + 1)[0, 1]  # the clip at 1
+
+
+@pytest.mark.parametrize(("T", "lead", "rho"), [(27, 1, 0.0), (27, 2, 0.5), (13, 3, 0.7), (13, 1, 0.9)])
+def test_lead_power_equals_the_holdings_reference(T, lead, rho):
+    from econ.data import holdings as H
+    from studies import leadlag_holdings as L
+
+    ref = H.lead_power(T, lead, rho, reps=60, seed=20240401, aic=False)
+    fast = L.lead_power(T, lead, rho, reps=60, seed=20240401)
+    assert (fast["granger"], fast["lead_hit"]) == (ref["granger"], ref["lead_hit"])
+    assert math.isnan(fast["granger_aic"]) and math.isnan(ref["granger_aic"])
