@@ -126,3 +126,23 @@ def test_lead_power_equals_the_holdings_reference(T, lead, rho):
     fast = L.lead_power(T, lead, rho, reps=60, seed=20240401)
     assert (fast["granger"], fast["lead_hit"]) == (ref["granger"], ref["lead_hit"])
     assert math.isnan(fast["granger_aic"]) and math.isnan(ref["granger_aic"])
+
+
+# --------------------------------------------------------------------------- us10y_csi300
+def test_us10y_cached_spec_frames_equal_fresh_builds(loader):
+    from econ.robust import Spec
+    from studies import us10y_csi300 as U
+
+    for freq in ("W", "M"):
+        for transform in U.TRANSFORMS:
+            spec = Spec((("freq", freq), ("sample", U.HEADLINE_SAMPLE), ("hac", "nw1994"), ("transform", transform)))
+            other = Spec((("freq", freq), ("sample", U.HEADLINE_SAMPLE), ("hac", "andrews"), ("transform", transform)))
+            fast = U._spec_frame(spec, loader)
+            pd.testing.assert_frame_equal(fast, U._build_spec_frame(spec, _fresh_loader()), check_exact=True)
+            assert U._spec_frame(other, loader) is fast  # the bandwidth rule does not change the data
+
+
+def _fresh_loader() -> DataLoader:
+    import tempfile
+
+    return DataLoader(Settings.resolve(cache=tempfile.mkdtemp(), paper=tempfile.mkdtemp(), live=False))
