@@ -20,9 +20,14 @@ from studies import bands as B
 
 
 @pytest.fixture(scope="module")
-def loader(tmp_path_factory) -> DataLoader:
-    return DataLoader(Settings.resolve(cache=tmp_path_factory.mktemp("c"), paper=tmp_path_factory.mktemp("p"),
-                                       live=False))
+def loader(vault, tmp_path_factory) -> DataLoader:
+    return DataLoader(Settings.resolve(vault=vault, cache=tmp_path_factory.mktemp("c"), live=False))
+
+
+@pytest.fixture
+def fresh_loader(vault, tmp_path) -> DataLoader:
+    """A second loader on the same vault: nothing memoised yet."""
+    return DataLoader(Settings.resolve(vault=vault, cache=tmp_path / "c", live=False))
 
 
 # --------------------------------------------------------------------------- shared: null uniforms
@@ -129,7 +134,7 @@ def test_lead_power_equals_the_holdings_reference(T, lead, rho):
 
 
 # --------------------------------------------------------------------------- us10y_csi300
-def test_us10y_cached_spec_frames_equal_fresh_builds(loader):
+def test_us10y_cached_spec_frames_equal_fresh_builds(loader, fresh_loader):
     from econ.robust import Spec
     from studies import us10y_csi300 as U
 
@@ -138,11 +143,6 @@ def test_us10y_cached_spec_frames_equal_fresh_builds(loader):
             spec = Spec((("freq", freq), ("sample", U.HEADLINE_SAMPLE), ("hac", "nw1994"), ("transform", transform)))
             other = Spec((("freq", freq), ("sample", U.HEADLINE_SAMPLE), ("hac", "andrews"), ("transform", transform)))
             fast = U._spec_frame(spec, loader)
-            pd.testing.assert_frame_equal(fast, U._build_spec_frame(spec, _fresh_loader()), check_exact=True)
+            pd.testing.assert_frame_equal(fast, U._build_spec_frame(spec, fresh_loader), check_exact=True)
             assert U._spec_frame(other, loader) is fast  # the bandwidth rule does not change the data
 
-
-def _fresh_loader() -> DataLoader:
-    import tempfile
-
-    return DataLoader(Settings.resolve(cache=tempfile.mkdtemp(), paper=tempfile.mkdtemp(), live=False))
