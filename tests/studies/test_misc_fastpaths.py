@@ -146,3 +146,49 @@ def test_us10y_cached_spec_frames_equal_fresh_builds(loader, fresh_loader):
             pd.testing.assert_frame_equal(fast, U._build_spec_frame(spec, fresh_loader), check_exact=True)
             assert U._spec_frame(other, loader) is fast  # the bandwidth rule does not change the data
 
+
+
+# --------------------------------------------------------------------------- timing_backtest
+def test_boot_stats_equal_performance_metrics():
+    from studies import timing_backtest as T
+
+    rng = np.random.default_rng(5)
+    for n in (2, 3, 50, 171):
+        for _ in range(100):
+            x = rng.normal(0.01, 0.07, n)
+            for rf in (0.0, 0.002):
+                fast = T.boot_stats(x, rf, 12.0)
+                ref = T.boot_stats_reference(x, rf if rf else None, 12.0)
+                assert fast[0] == ref[0] and (fast[1] == ref[1] or (np.isnan(fast[1]) and np.isnan(ref[1])))
+    assert np.isnan(T.boot_stats(np.full(5, 0.01), 0.01, 12.0)[1])  # no excess-return variance: no Sharpe
+
+
+def _same_backtest(a, b) -> None:
+    for f in ("returns", "gross_returns", "turnover", "equity"):
+        pd.testing.assert_series_equal(getattr(a, f), getattr(b, f), check_exact=True)
+    pd.testing.assert_frame_equal(a.positions, b.positions, check_exact=True)
+    for f in ("n_periods", "total_return", "annual_return", "annual_volatility", "sharpe", "max_drawdown",
+              "turnover_per_period", "annual_turnover", "hit_rate", "total_cost", "lag", "cost_bps",
+              "periods_per_year"):
+        va, vb = getattr(a, f), getattr(b, f)
+        assert va == vb or (isinstance(va, float) and np.isnan(va) and np.isnan(vb)), f
+
+
+def test_run_backtest_costs_equal_one_run_per_cost():
+    from econ.models.backtest import run_backtest, run_backtest_costs
+
+    rng = np.random.default_rng(8)
+    idx = pd.date_range("2010-01-31", periods=120, freq="ME")
+    rets = pd.DataFrame(rng.normal(0.005, 0.06, (120, 2)), index=idx, columns=["CSI 300", "CSI 1000"])
+    sig = pd.Series(rng.choice(["CSI 300", "CSI 1000", "cash"], 120), index=idx)
+    rf = pd.Series(rng.uniform(0, 0.003, 120), index=idx)
+    costs = (0.0, 10.0, 20.0, 30.0)
+    for lag in (1, 2):
+        for risk_free in (0.0, rf, None):
+            fast = run_backtest_costs(rets, sig, costs, lag=lag, risk_free=risk_free, periods_per_year=12)
+            for c, bt in zip(costs, fast, strict=True):
+                _same_backtest(bt, run_backtest(rets, sig, lag=lag, cost_bps=c, risk_free=risk_free,
+                                                periods_per_year=12))
+    assert fast[0].positions is not fast[1].positions
+    with pytest.raises(ValueError, match="cost_bps"):
+        run_backtest_costs(rets, sig, (10.0, -1.0))
