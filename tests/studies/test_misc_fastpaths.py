@@ -192,3 +192,22 @@ def test_run_backtest_costs_equal_one_run_per_cost():
     assert fast[0].positions is not fast[1].positions
     with pytest.raises(ValueError, match="cost_bps"):
         run_backtest_costs(rets, sig, (10.0, -1.0))
+
+
+# --------------------------------------------------------------------------- attribution
+def test_attribution_cached_equals_fresh(loader, fresh_loader):
+    from studies import attribution as A
+
+    pair = A.PAIRS[0]
+    for kind in ("log", "simple"):
+        fast = A.full_attribution(loader, pair, returns="price", kind=kind)
+        pd.testing.assert_frame_equal(fast.table, A.attribution(fresh_loader, pair, returns="price", kind=kind).table,
+                                      check_exact=True)
+        assert A.full_attribution(loader, pair, returns="price", kind=kind) is fast
+
+
+def test_attribution_draw_flips_equal_per_draw_flips():
+    from studies import attribution as A
+
+    null = NullDraws(199, 20240404)
+    assert list(A._draw_flips(null.n, null.seed)) == [A.null_flips(null.rng(k)) for k in null]
