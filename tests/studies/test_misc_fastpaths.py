@@ -211,3 +211,20 @@ def test_attribution_draw_flips_equal_per_draw_flips():
 
     null = NullDraws(199, 20240404)
     assert list(A._draw_flips(null.n, null.seed)) == [A.null_flips(null.rng(k)) for k in null]
+
+
+# --------------------------------------------------------------------------- style_deviation (econ.robust.oos)
+def test_past_changes_equal_the_per_window_slices(loader):
+    from econ.robust.oos import _past_changes, _past_changes_reference
+
+    ratio = np.log(loader.series("cn.index.csi2000.close") / loader.series("cn.index.csi300.close")).dropna()
+    hist = ratio.sort_index().loc["2010-01-01":]
+    for pub in ("2023-10-31", "2024-04-12", "2016-02-29"):
+        month_ends = hist.loc[:pd.Timestamp(pub)].resample("ME").last().dropna()
+        for m in (3, 6, 12):
+            fast = _past_changes(hist, month_ends, m, pd.Timestamp(pub))
+            assert fast == _past_changes_reference(hist, month_ends, m, pd.Timestamp(pub)) and len(fast) > 10
+    dup = pd.Series([1.0, 2.0, 3.0, 5.0], index=pd.to_datetime(["2020-01-31", "2020-02-28", "2020-02-28", "2020-04-30"]))
+    me = pd.Series([1.0], index=pd.to_datetime(["2020-01-31"]))
+    assert _past_changes(dup, me, 1, pd.Timestamp("2020-12-31")) == _past_changes_reference(
+        dup, me, 1, pd.Timestamp("2020-12-31"))
