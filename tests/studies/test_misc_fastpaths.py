@@ -228,3 +228,19 @@ def test_past_changes_equal_the_per_window_slices(loader):
     me = pd.Series([1.0], index=pd.to_datetime(["2020-01-31"]))
     assert _past_changes(dup, me, 1, pd.Timestamp("2020-12-31")) == _past_changes_reference(
         dup, me, 1, pd.Timestamp("2020-12-31"))
+
+
+def test_implied_leads_equal_the_frame_filtering_reference(loader):
+    from studies import leadlag_holdings as L
+
+    n = 0
+    for spec in L.CYCLE_GRID:
+        try:
+            tp = L.style_turning_points(loader, spec["freq"], spec["large"], spec["small"], spec["rule"])
+        except ValueError:
+            continue
+        for claims in (("C12", "C14"), ("C12",)):
+            pd.testing.assert_frame_equal(L.implied_leads(tp, claims), L.implied_leads_reference(tp, claims),
+                                          check_exact=True)
+        n += 1
+    assert n >= 40
