@@ -110,16 +110,45 @@ def test_style_turning_points_cached_equal_direct(loader):
 
 
 # --------------------------------------------------------------------------- power (leadlag_holdings)
-def test_corrcoef01_equals_numpy_corrcoef():
+def test_row_corr_matches_numpy_corrcoef():
     from studies import leadlag_holdings as L
 
     rng = np.random.default_rng(4)
-    for n in (4, 9, 23, 27, 80):
-        for _ in range(200):
-            a, b = rng.standard_normal(n), 3 * rng.standard_normal(n) + 1
-            assert L.corrcoef01(a, b) == np.corrcoef(a, b)[0, 1]
-    a = rng.standard_normal(30)
-    assert L.corrcoef01(a, 2 * a + 1) == np.corrcoef(a, 2 * a + 1)[0, 1]  # the clip at 1
+    for n in (4, 9, 23, 27):
+        a, b = rng.standard_normal((300, n)), 3 * rng.standard_normal((300, n)) + 1
+        ref = np.array([np.corrcoef(x, y)[0, 1] for x, y in zip(a, b, strict=True)])
+        assert np.max(np.abs(L._row_corr(a, b) - ref)) <= 1e-12
+    a = rng.standard_normal((1, 30))
+    assert L._row_corr(a, 2 * a + 1)[0] <= 1.0  # clipped as np.corrcoef
+
+
+def test_granger_fixed_pvalues_match_the_per_sample_pvalue():
+    from econ.data import holdings as H
+    from econ.models.causality import granger_fixed_pvalue, granger_fixed_pvalues
+
+    rng = np.random.default_rng(9)
+    for T, lead in ((27, 1), (27, 2), (13, 3)):
+        for rho in (0.0, 0.7):
+            pairs = [H._simulate_lead(T, lead, rho, 0.5, rng) for _ in range(100)]
+            fast = granger_fixed_pvalues(np.array([y for y, _ in pairs]), np.array([x for _, x in pairs]), lead)
+            ref = np.array([granger_fixed_pvalue(y, x, lead) for y, x in pairs])
+            assert np.max(np.abs(fast - ref)) <= 1e-12
+    y = np.arange(20.0)
+    with pytest.raises(ValueError, match="too few"):
+        granger_fixed_pvalues(y[None, :6], y[None, :6], 2)
+    assert np.isnan(granger_fixed_pvalues(np.ones((1, 20)), rng.standard_normal((1, 20)), 1)[0])  # perfect fit
+
+
+def test_lead_power_gives_the_reference_numbers_in_every_study_configuration():
+    from econ.data import holdings as H
+    from studies import leadlag_holdings as L
+
+    for claim in ("C12", "C14"):
+        for lead in L.POWER_LEADS[claim]:
+            for rho in L.POWER_RHOS:
+                ref = H.lead_power(L.POWER_T[claim], lead, rho, reps=L.POWER_REPS, seed=20240401, aic=False)
+                fast = L.lead_power(L.POWER_T[claim], lead, rho, reps=L.POWER_REPS, seed=20240401)
+                assert (fast["granger"], fast["lead_hit"]) == (ref["granger"], ref["lead_hit"]), (claim, lead, rho)
 
 
 @pytest.mark.parametrize(("T", "lead", "rho"), [(27, 1, 0.0), (27, 2, 0.5), (13, 3, 0.7), (13, 1, 0.9)])
