@@ -79,6 +79,7 @@ from econ.data.loader import DataLoader
 from econ.models.attribution import AttributionResult, decompose_relative_return
 from econ.policy import ALPHA
 from econ.robust import Grid, NullDraws, Spec, SpecEstimate, run_grid
+from econ.robust.executor import underlying_loader
 from econ.study import Figure, PartResult, Study, StudyResult, Table
 from studies import declared
 from studies.common import (
@@ -183,10 +184,14 @@ def full_attribution(loader: DataLoader, pair: Pair, *, anchor: str = "prior_end
     The grid's ``years`` dimension only selects periods of the same decomposition, and the
     study's own tables use the grid's headline cells.
     """
-    cache = _RESULTS.setdefault(loader, {})
+    cache = _RESULTS.setdefault(underlying_loader(loader), {})  # the run's and the grid's proxies share it
     key = (pair.label, anchor, returns, kind)
     if key not in cache:
         cache[key] = attribution(loader, pair, anchor=anchor, returns=returns, kind=kind)
+    else:  # read the inputs through ``loader`` all the same, so its proxy records them
+        ids = [pair.price_small, pair.price_large, pair.pe_small, pair.pe_large]
+        for sid in ids + ([pair.tr_small, pair.tr_large] if returns == "total" else []):
+            loader.fetch(sid)
     return cache[key]
 
 

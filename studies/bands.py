@@ -92,6 +92,7 @@ from econ.models.regression import RegressionResult, ols_hac, overlapping_sum
 from econ.models.unitroot import unit_root_battery
 from econ.policy import ALPHA
 from econ.robust import Grid, NullDraws, Spec, SpecEstimate, run_grid
+from econ.robust.executor import underlying_loader
 from econ.study import Figure, PartResult, Study, StudyResult, Table, z_ci
 from studies import declared
 from studies.common import BACK_CALCULATED_MARK, BACK_CALCULATED_NOTE, LAUNCHED, Proxy, launch_of
@@ -250,10 +251,15 @@ def _memo(loader: DataLoader, key: tuple, compute: Callable[[], object]) -> obje
 
 def cached_predictive_regression(loader: DataLoader, ratio: Ratio, freq: str, horizon: int, *, z: str, cov: str,
                                  min_periods: int) -> RegressionResult:
-    """:func:`predictive_regression` on :func:`ratio_panel` ``(loader, ratio, freq)``, computed once per loader."""
-    return _memo(loader, ("predictive_regression", ratio.label, freq, int(horizon), z, cov, int(min_periods)),
-                 lambda: predictive_regression(ratio_panel(loader, ratio, freq), int(horizon), z=z, cov=cov,
-                                               min_periods=int(min_periods)))
+    """:func:`predictive_regression` on :func:`ratio_panel` ``(loader, ratio, freq)``, computed once per loader.
+
+    Keyed by the loader under the recording proxies: the study's table and its grid (each with
+    its own proxy) share the monthly regressions.
+    """
+    panel = ratio_panel(loader, ratio, freq)  # read through ``loader``, so its proxy records the inputs
+    return _memo(underlying_loader(loader),
+                 ("predictive_regression", ratio.label, freq, int(horizon), z, cov, int(min_periods)),
+                 lambda: predictive_regression(panel, int(horizon), z=z, cov=cov, min_periods=int(min_periods)))
 
 
 def cached_predictive_inputs(loader: DataLoader, ratio: Ratio, freq: str, z: str,

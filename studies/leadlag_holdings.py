@@ -86,6 +86,7 @@ from econ.data.panel import build_panel
 from econ.models.turning_points import TurningPointResult, date_turning_points, peak_dates
 from econ.policy import ALPHA
 from econ.robust import Grid, GridResult, NullDraws, Spec, SpecEstimate, run_grid
+from econ.robust.executor import underlying_loader
 from econ.study import Figure, GridRun, PartResult, Study, StudyResult, Table
 from studies import declared
 from studies.common import BACK_CALCULATED_MARK, BACK_CALCULATED_NOTE, LAUNCHED, Proxy, launch_of
@@ -187,10 +188,11 @@ def style_ratio(loader: DataLoader, freq: str, large: str, small: str) -> pd.Ser
 
 def style_turning_points(loader: DataLoader, freq: str, large: str, small: str, rule: str) -> TurningPointResult:
     """Turning points of :func:`style_ratio` under ``rule`` (once per loader: the table and the grid share them)."""
-    cache = _PANELS.setdefault(loader, {})
+    ratio = style_ratio(loader, freq, large, small)  # read through ``loader``, so its proxy records the inputs
+    cache = _PANELS.setdefault(underlying_loader(loader), {})  # the run's and the grid's proxies share it
     key = ("style_turning_points", freq, large, small, rule)
     if key not in cache:
-        cache[key] = date_turning_points(style_ratio(loader, freq, large, small), **_rule(rule, freq))
+        cache[key] = date_turning_points(ratio, **_rule(rule, freq))
     return cache[key]
 
 

@@ -251,6 +251,18 @@ class RecordingLoader:
         return getattr(self._loader, name)
 
 
+def underlying_loader(loader: Any) -> Any:
+    """The loader under any :class:`RecordingLoader` proxies (itself if none).
+
+    A study's run and its grid read through different proxies of one loader; a memo of a
+    computation that both repeat is keyed by this, while the reads still go through the proxy
+    given (so each proxy records them).
+    """
+    while isinstance(loader, RecordingLoader):
+        loader = loader._loader
+    return loader
+
+
 _WORKER_LOCK = threading.Lock()
 _WORKER: dict[str, Any] = {}
 

@@ -273,3 +273,20 @@ def test_implied_leads_equal_the_frame_filtering_reference(loader):
                                           check_exact=True)
         n += 1
     assert n >= 40
+
+
+# --------------------------------------------------------------------------- memo across recording proxies
+def test_memo_across_proxies_records_the_reads(loader):
+    from econ.robust.executor import RecordingLoader, underlying_loader
+    from studies import attribution as A
+
+    a, b = RecordingLoader(loader), RecordingLoader(RecordingLoader(loader))
+    assert underlying_loader(b) is loader and underlying_loader(loader) is loader
+    pair = A.PAIRS[0]
+    first = A.full_attribution(a, pair, returns="price")
+    assert A.full_attribution(b, pair, returns="price") is first  # shared through the loader under the proxies
+    assert a.used == b.used == {pair.price_small, pair.price_large, pair.pe_small, pair.pe_large}
+    ratio = B.RATIOS[0]
+    r1 = B.cached_predictive_regression(a, ratio, "M", 6, z="real-time", cov="hac", min_periods=36)
+    assert B.cached_predictive_regression(b, ratio, "M", 6, z="real-time", cov="hac", min_periods=36) is r1
+    assert {ratio.small, ratio.large} <= b.used
