@@ -65,7 +65,9 @@ verdict engine decides.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import warnings
+import weakref
 from collections.abc import Callable
 
 import numpy as np
@@ -77,6 +79,7 @@ from econ.data.loader import DataLoader
 from econ.models.attribution import AttributionResult, decompose_relative_return
 from econ.policy import ALPHA
 from econ.robust import Grid, NullDraws, Spec, SpecEstimate, run_grid
+from econ.robust.executor import underlying_loader
 from econ.study import Figure, PartResult, Study, StudyResult, Table
 from studies import declared
 from studies.common import (
@@ -171,6 +174,27 @@ def attribution(loader: DataLoader, pair: Pair, *, anchor: str = "prior_end", re
                                          s(pair.pe_large), **tr, freq="YE", anchor=anchor, kind=kind)
 
 
+_RESULTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # loader -> {(pair, anchor, returns, kind): result}
+
+
+def full_attribution(loader: DataLoader, pair: Pair, *, anchor: str = "prior_end", returns: str = "total",
+                     kind: str = "log") -> AttributionResult:
+    """:func:`attribution` on the whole history, once per loader (its table is never modified).
+
+    The grid's ``years`` dimension only selects periods of the same decomposition, and the
+    study's own tables use the grid's headline cells.
+    """
+    cache = _RESULTS.setdefault(underlying_loader(loader), {})  # the run's and the grid's proxies share it
+    key = (pair.label, anchor, returns, kind)
+    if key not in cache:
+        cache[key] = attribution(loader, pair, anchor=anchor, returns=returns, kind=kind)
+    else:  # read the inputs through ``loader`` all the same, so its proxy records them
+        ids = [pair.price_small, pair.price_large, pair.pe_small, pair.pe_large]
+        for sid in ids + ([pair.tr_small, pair.tr_large] if returns == "total" else []):
+            loader.fetch(sid)
+    return cache[key]
+
+
 def counted(table: pd.DataFrame, years: str = COUNTED) -> pd.DataFrame:
     """The periods a count uses: inside the ``years`` window and long enough (see ``YEARS``)."""
     first, last, min_days = YEARS[years]
@@ -215,7 +239,7 @@ def _spec_table(spec: Spec, loader: DataLoader) -> pd.DataFrame:
     if last_loader is loader and last_key == spec.key:
         return last
     pair = PAIR_BY_LABEL[spec["pair"]]
-    res = attribution(loader, pair, anchor=spec["anchor"], returns=spec["returns"], kind=spec["kind"])
+    res = full_attribution(loader, pair, anchor=spec["anchor"], returns=spec["returns"], kind=spec["kind"])
     t = counted(res.table, spec["years"])
     _LAST_TABLE = (loader, spec.key, t)
     return t
@@ -225,6 +249,13 @@ def null_flips(rng: np.random.Generator) -> dict[int, bool]:
     """One null draw's coins: calendar year -> whether its valuation and earnings parts swap roles."""
     first, last = NULL_YEARS
     return dict(zip(range(first, last + 1), (rng.random(last - first + 1) < 0.5).tolist(), strict=True))
+
+
+@functools.lru_cache(maxsize=8)
+def _draw_flips(n: int, seed: int) -> tuple[dict[int, bool], ...]:
+    """``null_flips(NullDraws(n, seed).rng(k))`` for every draw ``k``: the same in every spec (read-only)."""
+    null = NullDraws(n, seed)
+    return tuple(null_flips(null.rng(k)) for k in null)
 
 
 def null_counts(table: pd.DataFrame, flips: list[dict[int, bool]]) -> np.ndarray:
@@ -251,7 +282,7 @@ def estimate(spec: Spec, loader: DataLoader, null: NullDraws | None = None) -> S
         return SpecEstimate.failed(f"only {len(t)} counted period(s)")
     n = len(t)
     if null is not None:
-        counts = null_counts(t, [null_flips(null.rng(k)) for k in null])
+        counts = null_counts(t, list(_draw_flips(int(null.n), int(null.seed))))  # = null_flips(null.rng(k)), k in null
         memo = {k: _share_estimate(k, n) for k in set(counts.tolist())}
         return [dataclasses.replace(memo[k]) for k in counts.tolist()]
     d = dominance(t)
@@ -299,8 +330,8 @@ class Attribution(Study):
         for p in pairs:
             if progress:
                 progress(f"C4 {p.label}")
-            res = attribution(loader, p, returns="total" if p.has_tr else "price")
-            simple = attribution(loader, p, returns="total" if p.has_tr else "price", kind="simple")
+            res = full_attribution(loader, p, returns="total" if p.has_tr else "price")
+            simple = full_attribution(loader, p, returns="total" if p.has_tr else "price", kind="simple")
             t = res.table
             used = counted(t)
             d = dominance(used)

@@ -92,6 +92,7 @@ from econ.models.regression import RegressionResult, ols_hac, overlapping_sum
 from econ.models.unitroot import unit_root_battery
 from econ.policy import ALPHA
 from econ.robust import Grid, NullDraws, Spec, SpecEstimate, run_grid
+from econ.robust.executor import underlying_loader
 from econ.study import Figure, PartResult, Study, StudyResult, Table, z_ci
 from studies import declared
 from studies.common import BACK_CALCULATED_MARK, BACK_CALCULATED_NOTE, LAUNCHED, Proxy, launch_of
@@ -234,6 +235,38 @@ def zscore(x: pd.Series, how: str, min_periods: int) -> pd.Series:
 def horizon_periods(months: int, freq: str) -> int:
     """A horizon in months as a number of periods at ``freq`` (3 months = 13 weeks = 63 days)."""
     return int(round(months * PERIODS_PER_YEAR[freq] / 12))
+
+
+def _memo(loader: DataLoader, key: tuple, compute: Callable[[], object]) -> object:
+    """``compute()`` once per loader and ``key`` (in the same per-loader cache as the panels).
+
+    The study's own table and the grid's monthly specs run the same regressions on the same
+    panels; the grid's null hook needs each (ratio, frequency, z) sample once, not once per spec.
+    """
+    cache = _PANELS.setdefault(loader, {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def cached_predictive_regression(loader: DataLoader, ratio: Ratio, freq: str, horizon: int, *, z: str, cov: str,
+                                 min_periods: int) -> RegressionResult:
+    """:func:`predictive_regression` on :func:`ratio_panel` ``(loader, ratio, freq)``, computed once per loader.
+
+    Keyed by the loader under the recording proxies: the study's table and its grid (each with
+    its own proxy) share the monthly regressions.
+    """
+    panel = ratio_panel(loader, ratio, freq)  # read through ``loader``, so its proxy records the inputs
+    return _memo(underlying_loader(loader),
+                 ("predictive_regression", ratio.label, freq, int(horizon), z, cov, int(min_periods)),
+                 lambda: predictive_regression(panel, int(horizon), z=z, cov=cov, min_periods=int(min_periods)))
+
+
+def cached_predictive_inputs(loader: DataLoader, ratio: Ratio, freq: str, z: str,
+                             min_periods: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`predictive_inputs` on :func:`ratio_panel` ``(loader, ratio, freq)``, computed once per loader."""
+    return _memo(loader, ("predictive_inputs", ratio.label, freq, z, int(min_periods)),
+                 lambda: predictive_inputs(ratio_panel(loader, ratio, freq), z, int(min_periods)))
 
 
 # ----------------------------------------------------------------------------- estimates
@@ -438,17 +471,17 @@ def estimate(spec: Spec, loader: DataLoader, null: NullDraws | None = None) -> S
     """
     ratio = RATIO_BY_LABEL[spec["ratio"]]
     freq = spec["freq"]
-    panel = ratio_panel(loader, ratio, freq)
     h = horizon_periods(int(spec["horizon"]), freq)
     min_periods = MIN_HISTORY_YEARS * PERIODS_PER_YEAR[freq]
     if null is not None:
-        z, r = predictive_inputs(panel, spec["z"], min_periods)
+        z, r = cached_predictive_inputs(loader, ratio, freq, spec["z"], min_periods)
         n = len(z)
-        shifts = [int(round(null.uniform(k, *NULL_SHIFT) * n)) % n for k in null]  # as circular_shift(z, u)
+        shifts = [int(round(u * n)) % n for u in null.uniforms(*NULL_SHIFT)]  # as circular_shift(z, u)
         beta, se, p, m = null_slopes(z, r, h, spec["errors"], shifts)
         return [SpecEstimate(estimate=float(b), se=float(s), pvalue=float(q), nobs=m)
                 for b, s, q in zip(beta, se, p, strict=True)]
-    res = predictive_regression(panel, h, z=spec["z"], cov=spec["errors"], min_periods=min_periods)
+    res = cached_predictive_regression(loader, ratio, freq, h, z=spec["z"], cov=spec["errors"],
+                                       min_periods=min_periods)
     lo, hi = res.conf_int.loc["z"]
     return SpecEstimate(estimate=float(res.params["z"]), se=float(res.bse["z"]), pvalue=float(res.pvalues["z"]),
                         nobs=res.nobs, ci_low=float(lo), ci_high=float(hi),
@@ -657,8 +690,8 @@ class Bands(Study):
             for h in HORIZONS:
                 row = {"ratio": _mark(r, monthly.index[0]), "h": h}
                 for zt in ("real-time", "in-sample"):
-                    hod = predictive_regression(monthly, h, z=zt, cov="hodrick", min_periods=min_m)
-                    hac = predictive_regression(monthly, h, z=zt, cov="hac", min_periods=min_m)
+                    hod = cached_predictive_regression(loader, r, "M", h, z=zt, cov="hodrick", min_periods=min_m)
+                    hac = cached_predictive_regression(loader, r, "M", h, z=zt, cov="hac", min_periods=min_m)
                     _, pb = rw_bootstrap_pvalue(monthly, h, z=zt, min_periods=min_m)
                     tag = "rt" if zt == "real-time" else "is"
                     row |= {f"N_{tag}": hod.nobs, f"β_{tag}": float(hod.params["z"]),

@@ -65,6 +65,7 @@ window-rank p of its Engle–Granger statistic). The verdict engine decides.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 import numpy as np
@@ -144,18 +145,29 @@ OOS_MIN_FORECASTS = 52     # a launch-date row needs a year of forecasts after i
 BP_TRIM = 0.15
 
 
-_LAST_FRAME: tuple = (None, "", None)  # (loader, spec key, frame) of the last call: the null hook reuses it
+_FRAMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # loader -> {key: frame}
 
 
 def _spec_frame(spec: Spec, loader: DataLoader) -> pd.DataFrame:
-    """The spec's regression data: columns ``y`` (CSI 300) and ``x`` (US 10Y), transformed."""
-    global _LAST_FRAME
-    last_loader, last_key, last_frame = _LAST_FRAME  # one read: safe with threaded workers
-    if last_loader is loader and last_key == spec.key:
-        return last_frame
-    frame = _build_spec_frame(spec, loader)
-    _LAST_FRAME = (loader, spec.key, frame)
-    return frame
+    """The spec's regression data: columns ``y`` (CSI 300) and ``x`` (US 10Y), transformed.
+
+    Built once per loader and (frequency, sample, transform): the two bandwidth rules of a
+    cell, its null hook and the stability checks read the same frame (never modified).
+    """
+    cache = _FRAMES.setdefault(loader, {})
+    key = (spec["freq"], spec["sample"], spec["transform"])
+    if key not in cache:
+        cache[key] = _build_spec_frame(spec, loader)
+    return cache[key]
+
+
+def _history(loader: DataLoader, freq: str) -> pd.DataFrame:
+    """The whole common history at ``freq`` (the z-scores' trailing windows), once per loader."""
+    cache = _FRAMES.setdefault(loader, {})
+    key = ("history", freq)
+    if key not in cache:
+        cache[key] = build_panel(loader, SERIES, freq=freq, dropna="any")
+    return cache[key]
 
 
 def _build_spec_frame(spec: Spec, loader: DataLoader) -> pd.DataFrame:
@@ -165,7 +177,7 @@ def _build_spec_frame(spec: Spec, loader: DataLoader) -> pd.DataFrame:
         p = build_panel(loader, SERIES, freq=freq, start=start, end=end, dropna="any", min_rows=24)
         frame = pd.DataFrame({"y": np.log(p["csi300"]).diff(), "x": p["us10y"].diff()})
     elif spec["transform"] == "z-scored changes":
-        p = build_panel(loader, SERIES, freq=freq, dropna="any")  # whole history: trailing windows
+        p = _history(loader, freq)  # whole history: trailing windows
         w = ZSCORE_WINDOW[freq]
         cols = {"y": np.log(p["csi300"]).diff(), "x": p["us10y"].diff()}
         frame = pd.DataFrame({k: (v - v.rolling(w).mean().shift(1)) / v.rolling(w).std().shift(1)
@@ -193,8 +205,8 @@ def estimate(spec: Spec, loader: DataLoader, null: NullDraws | None = None) -> S
                                    "end": frame.index[-1].strftime("%Y-%m-%d")})
     y = frame["y"].to_numpy()
     out = []
-    for k in null:
-        x = circular_shift(frame["x"].to_numpy(), null.uniform(k, *NULL_SHIFT))
+    for u in null.uniforms(*NULL_SHIFT):  # = null.uniform(k, *NULL_SHIFT) for k in null
+        x = circular_shift(frame["x"].to_numpy(), u)
         b, se, p, n = slope_hac(y, x, rule=spec["hac"])
         out.append(SpecEstimate(estimate=b, se=se, pvalue=p, nobs=n))
     return out

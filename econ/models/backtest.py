@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -37,6 +37,7 @@ __all__ = [
     "performance_metrics",
     "positions_from_signals",
     "run_backtest",
+    "run_backtest_costs",
 ]
 
 
@@ -346,14 +347,45 @@ def run_backtest(
     -------
     BacktestResult
     """
+    if cost_bps < 0:
+        raise ValueError("cost_bps must be >= 0")
+    return _costed(_uncosted(returns, signals, lag=lag, risk_free=risk_free, cash=cash), cost_bps=cost_bps,
+                   lag=lag, periods_per_year=periods_per_year)
+
+
+def run_backtest_costs(
+    returns: pd.DataFrame,
+    signals: pd.Series | pd.DataFrame,
+    costs_bps: Sequence[float],
+    *,
+    lag: int = 1,
+    risk_free: pd.Series | float | None = None,
+    periods_per_year: float | None = None,
+    cash: str = "cash",
+) -> list[BacktestResult]:
+    """:func:`run_backtest` at each cost of ``costs_bps``, positions and gross returns built once.
+
+    Element ``i`` is ``run_backtest(returns, signals, cost_bps=costs_bps[i], ...)``: the cost
+    enters only after the positions, gross returns and turnover, which do not depend on it.
+    """
+    costs = [float(c) for c in costs_bps]
+    if any(c < 0 for c in costs):
+        raise ValueError("cost_bps must be >= 0")
+    base = _uncosted(returns, signals, lag=lag, risk_free=risk_free, cash=cash)
+    return [_costed(base, cost_bps=c, lag=lag, periods_per_year=periods_per_year) for c in costs]
+
+
+def _uncosted(
+    returns: pd.DataFrame, signals: pd.Series | pd.DataFrame, *, lag: int, risk_free: pd.Series | float | None,
+    cash: str,
+) -> tuple[pd.DataFrame, pd.Series, pd.Series, pd.Series]:
+    """Checks, held positions, risk-free, gross returns and turnover of a backtest (no cost yet)."""
     if not isinstance(returns, pd.DataFrame):
         raise ValueError("returns must be a DataFrame with one column per asset")
     if returns.empty:
         raise ValueError("returns is empty")
     if not returns.index.is_monotonic_increasing or returns.index.has_duplicates:
         raise ValueError("returns' index must be strictly increasing")
-    if cost_bps < 0:
-        raise ValueError("cost_bps must be >= 0")
     assets = [str(c) for c in returns.columns]
     if cash in assets:
         raise ValueError(f"{cash!r} is the cash label; rename that return column")
@@ -380,6 +412,14 @@ def run_backtest(
     gross = risky + (1.0 - pos.sum(axis=1)) * rf
     prev = pos.shift(1).fillna(0.0)  # start from all cash
     turnover = (pos - prev).abs().sum(axis=1)
+    return pos, rf, gross, turnover
+
+
+def _costed(base: tuple[pd.DataFrame, pd.Series, pd.Series, pd.Series], *, cost_bps: float, lag: int,
+            periods_per_year: float | None) -> BacktestResult:
+    """Net returns and metrics of an :func:`_uncosted` backtest at ``cost_bps``."""
+    pos, rf, gross, turnover = base
+    pos = pos.copy()  # each result owns its positions, as with separate run_backtest calls
     cost = turnover * cost_bps / 1e4
     net = (gross - cost).rename("strategy")
     m = performance_metrics(net, risk_free=rf, periods_per_year=periods_per_year)

@@ -47,6 +47,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import dataclasses
+import functools
 import inspect
 import os
 import threading
@@ -96,6 +97,20 @@ class NullDraws:
     def uniform(self, k: int, low: float = 0.0, high: float = 1.0) -> float:
         """The first uniform number of draw ``k`` on ``[low, high)``."""
         return float(self.rng(k).uniform(low, high))
+
+    def uniforms(self, low: float = 0.0, high: float = 1.0) -> tuple[float, ...]:
+        """:meth:`uniform` of every draw ``k = 0..n-1``, computed once per process.
+
+        A grid asks for the same numbers in every spec; building ``n`` generators per spec
+        costs more than many a spec's fit. The values are those of :meth:`uniform`.
+        """
+        return _null_uniforms(int(self.n), int(self.seed), float(low), float(high))
+
+
+@functools.lru_cache(maxsize=64)
+def _null_uniforms(n: int, seed: int, low: float, high: float) -> tuple[float, ...]:
+    draws = NullDraws(n, seed)
+    return tuple(draws.uniform(k, low, high) for k in draws)
 
 
 # ----------------------------------------------------------------------------- options
@@ -239,6 +254,18 @@ class RecordingLoader:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._loader, name)
+
+
+def underlying_loader(loader: Any) -> Any:
+    """The loader under any :class:`RecordingLoader` proxies (itself if none).
+
+    A study's run and its grid read through different proxies of one loader; a memo of a
+    computation that both repeat is keyed by this, while the reads still go through the proxy
+    given (so each proxy records them).
+    """
+    while isinstance(loader, RecordingLoader):
+        loader = loader._loader
+    return loader
 
 
 _WORKER_LOCK = threading.Lock()

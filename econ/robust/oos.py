@@ -256,6 +256,34 @@ def oos_evaluation(y: pd.Series, X: pd.DataFrame | pd.Series, *, initial: int, h
                      forecasts=fc, table=pd.DataFrame(rows))
 
 
+def _past_changes(hist: pd.Series, month_ends: pd.Series, months: int, pub: pd.Timestamp) -> list[float]:
+    """Change of ``hist`` over every ``months``-month window from a month end that ended by ``pub``.
+
+    The window's end value is the last observation on or before its end date (``hist`` is
+    sorted): found by binary search rather than by slicing ``hist`` once per window, as
+    :func:`_past_changes_reference` does; the same values.
+    """
+    values = hist.to_numpy()
+    past = []
+    for d, v in month_ends.items():
+        end = d + pd.DateOffset(months=months)
+        if end > pub:
+            break
+        past.append(float(values[hist.index.searchsorted(end, side="right") - 1] - v))
+    return past
+
+
+def _past_changes_reference(hist: pd.Series, month_ends: pd.Series, months: int, pub: pd.Timestamp) -> list[float]:
+    """The per-window slicing :func:`_past_changes` replaced (kept for the tests)."""
+    past = []
+    for d, v in month_ends.items():
+        end = d + pd.DateOffset(months=months)
+        if end > pub:
+            break
+        past.append(float(hist.loc[:end].iloc[-1] - v))
+    return past
+
+
 def score_direction(series: pd.Series, published: str | pd.Timestamp, direction: int, *,
                     horizons_months: Sequence[int] = (3, 6, 12), history_start: str | pd.Timestamp | None = None,
                     ) -> pd.DataFrame:
@@ -301,14 +329,7 @@ def score_direction(series: pd.Series, published: str | pd.Timestamp, direction:
         end_date = upto.index[-1]
         complete = bool(s.index[-1] >= target)
         change = float(upto.iloc[-1] - start_value)
-        # every earlier m-month window (month-end start) that ended before publication
-        past = []
-        for d, v in month_ends.items():
-            end = d + pd.DateOffset(months=int(m))
-            if end > pub:
-                break
-            past.append(float(hist.loc[:end].iloc[-1] - v))
-        past_arr = np.array(past)
+        past_arr = np.array(_past_changes(hist, month_ends, int(m), pub))
         base = float(np.mean(np.sign(past_arr) == direction)) if len(past_arr) else math.nan
         pct = float(100 * np.mean(past_arr <= change)) if len(past_arr) else math.nan
         rows.append({"horizon_months": int(m), "start": start_date, "end": end_date, "complete": complete,
