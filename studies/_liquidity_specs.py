@@ -49,6 +49,7 @@ from econ.models.regression import LevelsVsDifferences, RegressionResult, overla
 from econ.policy import HAC_RULE
 from econ.robust import Grid, NullDraws, Spec, SpecEstimate
 from econ.robust.fastols import ols_hac_cov, slope_hac
+from econ.robust.leanols import LeanOLS, lean_ols
 from studies import declared
 from studies.common import PROXIES, Proxy, proxy_by_label
 
@@ -300,17 +301,31 @@ class DistLag:
     """A distributed-lag regression ``y_t = a + Σ_{j=0..L} β_j x_{t−j} + γ'z_t + e_t``.
 
     ``contemp`` is β_0; ``lag_sum`` is β_1 + … + β_L; ``total`` is β_0 + … + β_L;
-    ``wald_F``/``wald_p`` test β_1 = … = β_L = 0 jointly with the HAC covariance.
+    ``wald_F``/``wald_p`` test β_1 = … = β_L = 0 jointly with the HAC covariance;
+    ``coefs`` are β_0..β_L (``coef_values`` named ``coef_names``). ``res``, the
+    statsmodels-backed :class:`RegressionResult`, is fitted on first access only (the numbers
+    above come from :func:`econ.robust.leanols.lean_ols` and are identical to its).
     """
 
-    res: RegressionResult
     lags: int
-    coefs: pd.Series
+    coef_values: np.ndarray
+    coef_names: list[str]
     contemp: Fit
     lag_sum: Fit
     total: Fit
     wald_F: float
     wald_p: float
+    refit: Callable[[], RegressionResult] | None = dataclasses.field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def coefs(self) -> pd.Series:
+        return pd.Series(self.coef_values, index=self.coef_names)
+
+    @functools.cached_property
+    def res(self) -> RegressionResult:
+        if self.refit is None:
+            raise AttributeError("this DistLag keeps no regression to refit")
+        return self.refit()
 
 
 def lag_names(x: str, lags: int) -> list[str]:
@@ -338,9 +353,95 @@ def distributed_lag(frame: pd.DataFrame, y: str, x: str, lags: int, *, controls:
                                rule=rule)
 
 
+@dataclasses.dataclass(frozen=True)
+class Rows:
+    """A regression's prepared rows as arrays: outcome ``y``, regressors ``X`` (columns
+    ``names``), the first and last date. Built once per prepared frame and reused."""
+
+    y: np.ndarray
+    X: np.ndarray
+    names: tuple[str, ...]
+    start: Any
+    end: Any
+
+    @classmethod
+    def of(cls, data: pd.DataFrame, y: str, names: Sequence[str]) -> Rows:
+        yv, X = _array(data[y]), _array(data[list(names)])
+        yv.setflags(write=False)
+        X.setflags(write=False)
+        first, last = (data.index[0], data.index[-1]) if len(data) else (None, None)
+        return cls(yv, X, tuple(names), first, last)
+
+
+def _fit_of(lean: LeanOLS, i: int, rows: Rows, **extra: Any) -> Fit:
+    """:meth:`Fit.of` for coefficient ``i`` of a lean fit."""
+    beta, se, p, ci = lean.coef(i)
+    return Fit(beta=beta, se=se, p=p, nobs=lean.nobs, start=rows.start, end=rows.end, hac_lags=lean.bandwidth,
+               desc=lean.description, ci=ci, extra=dict(extra))
+
+
+def _combo(lean: LeanOLS, pos: Sequence[int], rows: Rows) -> Fit:
+    """The sum of the coefficients at ``pos`` (statsmodels' ``t_test``)."""
+    r = np.zeros(len(lean.params))
+    r[list(pos)] = 1.0
+    beta, se, p, ci = lean.t_test(r)
+    return Fit(beta=beta, se=se, p=p, nobs=lean.nobs, start=rows.start, end=rows.end, hac_lags=lean.bandwidth,
+               desc=lean.description, ci=ci)
+
+
+def _wald(lean: LeanOLS, pos: Sequence[int]) -> tuple[float, float]:
+    """HAC F test that the coefficients at ``pos`` are all zero (statsmodels' ``wald_test``)."""
+    R = np.zeros((len(pos), len(lean.params)))
+    for i, j in enumerate(pos):
+        R[i, j] = 1.0
+    return lean.wald_test(R)
+
+
+def _lean_dist_lag(rows: Rows, terms: int, *, rule: str, contemp_lag1: bool,
+                   refit: Callable[[], RegressionResult]) -> DistLag | None:
+    """A :class:`DistLag` of the first ``terms`` regressors of ``rows`` by :func:`lean_ols`
+    (``None`` where the lean path does not apply).
+
+    Distributed lag (``contemp_lag1=False``): ``lag_sum`` over terms 2.., Wald test of terms
+    2.., NaN lag sum and test without lags. Lagged flows (``True``): ``lag_sum`` over terms 2..,
+    Wald test of every term.
+    """
+    lean = lean_ols(rows.y, rows.X, rule=rule)
+    if lean is None:
+        return None
+    pos = list(range(1, terms + 1))
+    if contemp_lag1:
+        wald_F, wald_p = _wald(lean, pos)
+        lag_sum = _combo(lean, pos[1:], rows)
+    elif terms > 1:
+        wald_F, wald_p = _wald(lean, pos[1:])
+        lag_sum = _combo(lean, pos[1:], rows)
+    else:
+        wald_F = wald_p = math.nan
+        lag_sum = Fit(beta=0.0, se=math.nan, p=math.nan, nobs=lean.nobs)
+    return DistLag(lags=terms - 1 if not contemp_lag1 else terms, coef_values=lean.params[pos],
+                   coef_names=list(rows.names[:terms]), contemp=_fit_of(lean, 1, rows), lag_sum=lag_sum,
+                   total=_combo(lean, pos, rows), wald_F=wald_F, wald_p=wald_p, refit=refit)
+
+
 def distributed_lag_fit(data: pd.DataFrame, y: str, x: str, lags: int, *, controls: Sequence[str] = (),
-                        rule: str = HAC_RULE) -> DistLag:
-    """:func:`distributed_lag` on its prepared rows ``data`` (from :func:`_lag_data`)."""
+                        rule: str = HAC_RULE, rows: Rows | None = None) -> DistLag:
+    """:func:`distributed_lag` on its prepared rows ``data`` (from :func:`_lag_data`).
+
+    Fitted by :func:`econ.robust.leanols.lean_ols` on ``rows`` (default: built from ``data``);
+    :func:`distributed_lag_fit_reference`, the statsmodels path taken where the lean one does
+    not apply, reports the same floats.
+    """
+    names = [*lag_names(x, lags), *controls]
+    rows = Rows.of(data, y, names) if rows is None else rows
+    out = _lean_dist_lag(rows, lags + 1, rule=rule, contemp_lag1=False,
+                         refit=lambda: ols_hac(data[y], data[names], rule=rule))
+    return out if out is not None else distributed_lag_fit_reference(data, y, x, lags, controls=controls, rule=rule)
+
+
+def distributed_lag_fit_reference(data: pd.DataFrame, y: str, x: str, lags: int, *,
+                                  controls: Sequence[str] = (), rule: str = HAC_RULE) -> DistLag:
+    """:func:`distributed_lag_fit` through :func:`econ.models.ols_hac` and statsmodels' tests."""
     names = lag_names(x, lags)
     res = ols_hac(data[y], data[[*names, *controls]], rule=rule)
     model = res.model
@@ -367,8 +468,9 @@ def distributed_lag_fit(data: pd.DataFrame, y: str, x: str, lags: int, *, contro
     else:
         wald_F = wald_p = math.nan
         lag_sum = Fit(beta=0.0, se=math.nan, p=math.nan, nobs=res.nobs)
-    return DistLag(res=res, lags=lags, coefs=res.params[names], contemp=Fit.of(res, names[0]),
-                   lag_sum=lag_sum, total=combo(names), wald_F=wald_F, wald_p=wald_p)
+    return DistLag(lags=lags, coef_values=res.params[names].to_numpy(), coef_names=names,
+                   contemp=Fit.of(res, names[0]), lag_sum=lag_sum, total=combo(names), wald_F=wald_F, wald_p=wald_p,
+                   refit=lambda: res)
 
 
 # ----------------------------------------------------------------------------- mediation
@@ -466,17 +568,37 @@ def c5_fit(loader: DataLoader, proxy: Proxy, freq: str = "W", rate: str = HEADLI
            sample: str = C5_HEADLINE_SAMPLE, lags: str = "short", rule: str = HAC_RULE,
            agg: str = HEADLINE_RATE_AGG) -> DistLag:
     """C5: Δ log ratio on ΔDR007 (or SHIBOR 1W), contemporaneous plus lags."""
-    return distributed_lag_fit(c5_lag_data(loader, proxy, freq, rate, agg, LAGS[freq][lags], sample), "dy", "drate",
-                               LAGS[freq][lags], rule=rule)
+    L = LAGS[freq][lags]
+    data, rows = _prepared(loader, _c5_lag_key(proxy, freq, rate, agg, L, sample), [proxy.small, proxy.large, RATES[rate]],
+                           lambda: _c5_lag_build(loader, proxy, freq, rate, agg, L, sample), "dy", lag_names("drate", L))
+    return distributed_lag_fit(data, "dy", "drate", L, rule=rule, rows=rows)
+
+
+def _prepared(loader: DataLoader, key: tuple[Any, ...], ids: Sequence[str], build: Callable[[], pd.DataFrame],
+              y: str, names: Sequence[str]) -> tuple[pd.DataFrame, Rows]:
+    """The memoised frame ``key`` (not a copy: read it only) and its :class:`Rows` (memoised)."""
+    def rows() -> tuple[pd.DataFrame, Rows]:
+        frame = _memoised(loader, key, ids, build)
+        return frame, Rows.of(frame, y, names)
+
+    return _memoised(loader, (*key, "rows", y, tuple(names)), ids, rows)
+
+
+def _c5_lag_key(proxy: Proxy, freq: str, rate: str, agg: str, lags: int, sample: str) -> tuple[Any, ...]:
+    return ("c5_lag_data", proxy, freq, rate, agg, lags, sample)
+
+
+def _c5_lag_build(loader: DataLoader, proxy: Proxy, freq: str, rate: str, agg: str, lags: int,
+                  sample: str) -> pd.DataFrame:
+    return _lag_data(c5_frame(loader, proxy, freq, rate, agg), "dy", "drate", lags, (), *C5_SAMPLES[sample])
 
 
 def c5_lag_data(loader: DataLoader, proxy: Proxy, freq: str, rate: str, agg: str, lags: int,
                 sample: str) -> pd.DataFrame:
     """The rows of :func:`c5_fit`: ``dy``, ``drate`` and its ``lags`` lags over ``sample`` (memoised)."""
-    return _frame_memo(loader, ("c5_lag_data", proxy, freq, rate, agg, lags, sample),
+    return _frame_memo(loader, _c5_lag_key(proxy, freq, rate, agg, lags, sample),
                        [proxy.small, proxy.large, RATES[rate]],
-                       lambda: _lag_data(c5_frame(loader, proxy, freq, rate, agg), "dy", "drate", lags, (),
-                                         *C5_SAMPLES[sample]))
+                       lambda: _c5_lag_build(loader, proxy, freq, rate, agg, lags, sample))
 
 
 def flow_frame(loader: DataLoader, proxy: Proxy, freq: str, how: str = HEADLINE_FLOW) -> pd.DataFrame:
@@ -508,11 +630,16 @@ def a3_flow_data(loader: DataLoader, proxy: Proxy, freq: str, how: str, sample: 
     The frame is cut to the sample before the lags are built, so every flow a row uses lies in
     the sample (in the headline sample: every flow is measured as net buying).
     """
-    def build() -> pd.DataFrame:
-        return lagged_flow_data(cut(flow_frame(loader, proxy, freq, how), *A3_SAMPLES[sample]), LAGS[freq]["short"])
+    return _frame_memo(loader, ("a3_flow_data", proxy, freq, how, sample), _a3_ids(proxy),
+                       lambda: _a3_flow_build(loader, proxy, freq, how, sample))
 
-    return _frame_memo(loader, ("a3_flow_data", proxy, freq, how, sample),
-                       [proxy.small, proxy.large, NORTHBOUND, TURNOVER, US10Y], build)
+
+def _a3_ids(proxy: Proxy) -> list[str]:
+    return [proxy.small, proxy.large, NORTHBOUND, TURNOVER, US10Y]
+
+
+def _a3_flow_build(loader: DataLoader, proxy: Proxy, freq: str, how: str, sample: str) -> pd.DataFrame:
+    return lagged_flow_data(cut(flow_frame(loader, proxy, freq, how), *A3_SAMPLES[sample]), LAGS[freq]["short"])
 
 
 def lagged_flow_data(frame: pd.DataFrame, lags: int) -> pd.DataFrame:
@@ -524,12 +651,24 @@ def lagged_flow_data(frame: pd.DataFrame, lags: int) -> pd.DataFrame:
     return pd.DataFrame(cols).dropna()
 
 
-def lagged_flow_fit(data: pd.DataFrame, rule: str = HAC_RULE) -> DistLag:
+def lagged_flow_fit(data: pd.DataFrame, rule: str = HAC_RULE, rows: Rows | None = None) -> DistLag:
     """Δy on lags 1..L of the flow and of Δy (HAC); ``total`` is the flow-lag sum.
 
     ``contemp`` is the first lag's coefficient, ``lag_sum`` the sum over lags 2..L and
-    ``wald_F``/``wald_p`` the HAC Wald test that all L flow lags are zero.
+    ``wald_F``/``wald_p`` the HAC Wald test that all L flow lags are zero. Fitted by
+    :func:`econ.robust.leanols.lean_ols` on ``rows`` (default: built from ``data``;
+    :func:`lagged_flow_fit_reference`: statsmodels, the same floats).
     """
+    fl = [c for c in data.columns if c.startswith("flow_l")]
+    yl = [c for c in data.columns if c.startswith("dy_l")]
+    rows = Rows.of(data, "dy", [*fl, *yl]) if rows is None else rows
+    out = _lean_dist_lag(rows, len(fl), rule=rule, contemp_lag1=True,
+                         refit=lambda: ols_hac(data["dy"], data[[*fl, *yl]], rule=rule))
+    return out if out is not None else lagged_flow_fit_reference(data, rule)
+
+
+def lagged_flow_fit_reference(data: pd.DataFrame, rule: str = HAC_RULE) -> DistLag:
+    """:func:`lagged_flow_fit` through :func:`econ.models.ols_hac` and statsmodels' tests."""
     fl = [c for c in data.columns if c.startswith("flow_l")]
     yl = [c for c in data.columns if c.startswith("dy_l")]
     res = ols_hac(data["dy"], data[[*fl, *yl]], rule=rule)
@@ -550,16 +689,19 @@ def lagged_flow_fit(data: pd.DataFrame, rule: str = HAC_RULE) -> DistLag:
     for i, n in enumerate(fl):
         R[i, names.index(n)] = 1.0
     w = model.wald_test(R, use_f=True, scalar=True)
-    return DistLag(res=res, lags=len(fl), coefs=res.params[fl], contemp=Fit.of(res, fl[0]),
+    return DistLag(lags=len(fl), coef_values=res.params[fl].to_numpy(), coef_names=fl, contemp=Fit.of(res, fl[0]),
                    lag_sum=combo(fl[1:]), total=combo(fl), wald_F=float(np.squeeze(w.statistic)),
-                   wald_p=float(np.squeeze(w.pvalue)))
+                   wald_p=float(np.squeeze(w.pvalue)), refit=lambda: res)
 
 
 def a3_flow_fit(loader: DataLoader, proxy: Proxy, freq: str = "W", how: str = HEADLINE_FLOW,
                 sample: str = A3_HEADLINE_SAMPLE, rule: str = HAC_RULE) -> DistLag:
     """A3 link flow → ratio: Δ log ratio on the flows of the previous L periods (L = 4 weeks or
     3 months), controlling for L lags of Δ log ratio; the part is the sum of the flow lags."""
-    return lagged_flow_fit(a3_flow_data(loader, proxy, freq, how, sample), rule)
+    fl, yl = flow_lag_names(LAGS[freq]["short"])
+    data, rows = _prepared(loader, ("a3_flow_data", proxy, freq, how, sample), _a3_ids(proxy),
+                           lambda: _a3_flow_build(loader, proxy, freq, how, sample), "dy", [*fl, *yl])
+    return lagged_flow_fit(data, rule, rows=rows)
 
 
 def a3_links(loader: DataLoader, proxy: Proxy, freq: str = "W", sample: str = A3_HEADLINE_SAMPLE,
@@ -681,9 +823,50 @@ def c7_predictive_data(loader: DataLoader, freq: str, sample: str, horizon: str)
                        lambda: predictive_data(fed_frame(loader, freq), "x", "y", h, start, end))
 
 
-def predictive_fit(d: pd.DataFrame, horizon: int, errors: str = "hodrick", rule: str = HAC_RULE) -> Fit:
+def predictive_fit(d: pd.DataFrame, horizon: int, errors: str = "hodrick", rule: str = HAC_RULE,
+                   rows: Rows | None = None) -> Fit:
     """OLS of ``Y`` (h-period change) on past growth ``g``: Hodrick (1992) 1B errors, or
-    Newey–West with at least h−1 lags (``errors="hac"``)."""
+    Newey–West with at least h−1 lags (``errors="hac"``).
+
+    Fitted by :func:`econ.robust.leanols.lean_ols` on ``rows`` (:func:`predictive_rows`;
+    default: built from ``d``); :func:`predictive_fit_reference` (through
+    :func:`econ.models.ols_hac`, the same floats) where the lean path does not apply.
+    """
+    rows = predictive_rows(d, horizon) if rows is None else rows
+    lean = None
+    if rows.start is not None:
+        n = len(rows.y)
+        g, r = rows.X[:, 0], rows.X[:, 1]
+        if errors == "hodrick":
+            lean = lean_ols(rows.y, g, cov="hodrick", horizon=horizon, one_period=r)
+        else:
+            lean = lean_ols(rows.y, g[:n], rule=rule, horizon=horizon)
+    if lean is None:
+        return predictive_fit_reference(d, horizon, errors, rule)
+    return _fit_of(lean, 1, rows, horizon=horizon)
+
+
+def predictive_rows(d: pd.DataFrame, horizon: int) -> Rows:
+    """:func:`predictive_data`'s rows as :class:`Rows`: ``y`` the ``Y`` of the rows with a
+    complete forward sum (the first ``len(d) − h + 1``), ``X`` the columns ``g`` and ``r`` of
+    every row, ``end`` the last regression row. ``start`` is ``None`` unless ``Y`` is exactly
+    that (complete, the forward sum of ``r``): then only :func:`predictive_fit_reference` applies.
+    """
+    Y, X = _array(d["Y"]), _array(d[["g", "r"]])
+    n = len(d) - horizon + 1
+    csum = np.concatenate([[0.0], np.cumsum(X[:, 1])])
+    lean = (n > 0 and np.isfinite(Y[:n]).all() and not np.isfinite(Y[n:]).any() and np.isfinite(X).all()
+            and np.allclose(Y[:n], csum[horizon:] - csum[:-horizon], rtol=1e-8, atol=1e-10))
+    if not lean:
+        return Rows(Y, X, ("g", "r"), None, None)
+    y = Y[:n]
+    for a in (y, X):
+        a.setflags(write=False)
+    return Rows(y, X, ("g", "r"), d.index[0], d.index[n - 1])
+
+
+def predictive_fit_reference(d: pd.DataFrame, horizon: int, errors: str = "hodrick", rule: str = HAC_RULE) -> Fit:
+    """:func:`predictive_fit` through :func:`econ.models.ols_hac`."""
     if errors == "hodrick":
         res = ols_hac(d["Y"], d[["g"]], cov="hodrick", horizon=horizon, one_period=d["r"])
     else:
@@ -694,7 +877,17 @@ def predictive_fit(d: pd.DataFrame, horizon: int, errors: str = "hodrick", rule:
 def c7_predictive_fit(loader: DataLoader, freq: str = "M", sample: str = "full",
                       horizon: str = C7_HEADLINE_HORIZON, errors: str = "hodrick") -> Fit:
     """C7: past h-period Fed-asset growth → the ratio's change over the next h periods."""
-    return predictive_fit(c7_predictive_data(loader, freq, sample, horizon), C7_HORIZONS[freq][horizon], errors)
+    h = C7_HORIZONS[freq][horizon]
+    start, end = C7_SAMPLES[sample]
+    key = ("c7_predictive_data", freq, sample, horizon)
+    ids = [RUSSELL, SP500, FED_ASSETS]
+
+    def rows() -> tuple[pd.DataFrame, Rows]:
+        d = _memoised(loader, key, ids, lambda: predictive_data(fed_frame(loader, freq), "x", "y", h, start, end))
+        return d, predictive_rows(d, h)
+
+    d, r = _memoised(loader, (*key, "rows"), ids, rows)
+    return predictive_fit(d, h, errors, rows=r)
 
 
 def c7_episode_fit(loader: DataLoader, start: str, end: str, horizon: int = C7_EPISODE_HORIZON,
