@@ -217,12 +217,16 @@ def panel(loader: DataLoader, series: Mapping[str, str], freq: str,
 
 def cut(frame: pd.DataFrame, start: str | None, end: str | None) -> pd.DataFrame:
     """Rows with ``start <= date <= end`` (open ends for ``None``)."""
-    keep = np.ones(len(frame), dtype=bool)
+    return frame.loc[_date_mask(frame.index, start, end)]
+
+
+def _date_mask(index: pd.DatetimeIndex, start: str | None, end: str | None) -> np.ndarray:
+    keep = np.ones(len(index), dtype=bool)
     if start is not None:
-        keep &= frame.index >= pd.Timestamp(start)
+        keep &= index >= pd.Timestamp(start)
     if end is not None:
-        keep &= frame.index <= pd.Timestamp(end)
-    return frame.loc[keep]
+        keep &= index <= pd.Timestamp(end)
+    return keep
 
 
 def style_frame(loader: DataLoader, proxy: Proxy, freq: str, extra: Mapping[str, str] | None = None,
@@ -356,13 +360,15 @@ def distributed_lag(frame: pd.DataFrame, y: str, x: str, lags: int, *, controls:
 @dataclasses.dataclass(frozen=True)
 class Rows:
     """A regression's prepared rows as arrays: outcome ``y``, regressors ``X`` (columns
-    ``names``), the first and last date. Built once per prepared frame and reused."""
+    ``names``), the first and last date and (``at``) the rows' positions in the panel frame
+    they were cut from. Built once per specification and reused."""
 
     y: np.ndarray
     X: np.ndarray
     names: tuple[str, ...]
     start: Any
     end: Any
+    at: np.ndarray | None = None   # positions of the rows in the panel frame they come from
 
     @classmethod
     def of(cls, data: pd.DataFrame, y: str, names: Sequence[str]) -> Rows:
@@ -373,28 +379,37 @@ class Rows:
         return cls(yv, X, tuple(names), first, last)
 
 
-def _fit_of(lean: LeanOLS, i: int, rows: Rows, **extra: Any) -> Fit:
-    """:meth:`Fit.of` for coefficient ``i`` of a lean fit."""
+def lean_fit(lean: LeanOLS, i: int, start: Any, end: Any, **extra: Any) -> Fit:
+    """:meth:`Fit.of` for coefficient ``i`` of a lean fit on rows dated ``start``..``end``."""
     beta, se, p, ci = lean.coef(i)
-    return Fit(beta=beta, se=se, p=p, nobs=lean.nobs, start=rows.start, end=rows.end, hac_lags=lean.bandwidth,
+    return Fit(beta=beta, se=se, p=p, nobs=lean.nobs, start=start, end=end, hac_lags=lean.bandwidth,
                desc=lean.description, ci=ci, extra=dict(extra))
 
 
-def _combo(lean: LeanOLS, pos: Sequence[int], rows: Rows) -> Fit:
-    """The sum of the coefficients at ``pos`` (statsmodels' ``t_test``)."""
+def lean_combo(lean: LeanOLS, pos: Sequence[int], start: Any, end: Any) -> Fit:
+    """The sum of the coefficients at ``pos`` (statsmodels' ``t_test``) as a :class:`Fit`."""
     r = np.zeros(len(lean.params))
     r[list(pos)] = 1.0
     beta, se, p, ci = lean.t_test(r)
-    return Fit(beta=beta, se=se, p=p, nobs=lean.nobs, start=rows.start, end=rows.end, hac_lags=lean.bandwidth,
+    return Fit(beta=beta, se=se, p=p, nobs=lean.nobs, start=start, end=end, hac_lags=lean.bandwidth,
                desc=lean.description, ci=ci)
 
 
-def _wald(lean: LeanOLS, pos: Sequence[int]) -> tuple[float, float]:
+def lean_wald(lean: LeanOLS, pos: Sequence[int]) -> tuple[float, float]:
     """HAC F test that the coefficients at ``pos`` are all zero (statsmodels' ``wald_test``)."""
     R = np.zeros((len(pos), len(lean.params)))
     for i, j in enumerate(pos):
         R[i, j] = 1.0
     return lean.wald_test(R)
+
+
+def hac_fit(y: pd.Series, X: pd.DataFrame, term: str, *, rule: str = HAC_RULE, **extra: Any) -> Fit:
+    """``Fit.of(ols_hac(y, X, rule=rule), term, **extra)``: by :func:`lean_ols` where it
+    applies (the same floats), else through ``ols_hac`` (and its errors)."""
+    lean = lean_ols(_array(y), _array(X), rule=rule) if len(y) else None
+    if lean is None:
+        return Fit.of(ols_hac(y, X, rule=rule), term, **extra)
+    return lean_fit(lean, 1 + list(X.columns).index(term), y.index[0], y.index[-1], **extra)
 
 
 def _lean_dist_lag(rows: Rows, terms: int, *, rule: str, contemp_lag1: bool,
@@ -411,32 +426,64 @@ def _lean_dist_lag(rows: Rows, terms: int, *, rule: str, contemp_lag1: bool,
         return None
     pos = list(range(1, terms + 1))
     if contemp_lag1:
-        wald_F, wald_p = _wald(lean, pos)
-        lag_sum = _combo(lean, pos[1:], rows)
+        wald_F, wald_p = lean_wald(lean, pos)
+        lag_sum = lean_combo(lean, pos[1:], rows.start, rows.end)
     elif terms > 1:
-        wald_F, wald_p = _wald(lean, pos[1:])
-        lag_sum = _combo(lean, pos[1:], rows)
+        wald_F, wald_p = lean_wald(lean, pos[1:])
+        lag_sum = lean_combo(lean, pos[1:], rows.start, rows.end)
     else:
         wald_F = wald_p = math.nan
         lag_sum = Fit(beta=0.0, se=math.nan, p=math.nan, nobs=lean.nobs)
     return DistLag(lags=terms - 1 if not contemp_lag1 else terms, coef_values=lean.params[pos],
-                   coef_names=list(rows.names[:terms]), contemp=_fit_of(lean, 1, rows), lag_sum=lag_sum,
-                   total=_combo(lean, pos, rows), wald_F=wald_F, wald_p=wald_p, refit=refit)
+                   coef_names=list(rows.names[:terms]), contemp=lean_fit(lean, 1, rows.start, rows.end), lag_sum=lag_sum,
+                   total=lean_combo(lean, pos, rows.start, rows.end), wald_F=wald_F, wald_p=wald_p, refit=refit)
 
 
 def distributed_lag_fit(data: pd.DataFrame, y: str, x: str, lags: int, *, controls: Sequence[str] = (),
-                        rule: str = HAC_RULE, rows: Rows | None = None) -> DistLag:
+                        rule: str = HAC_RULE) -> DistLag:
     """:func:`distributed_lag` on its prepared rows ``data`` (from :func:`_lag_data`).
 
-    Fitted by :func:`econ.robust.leanols.lean_ols` on ``rows`` (default: built from ``data``);
-    :func:`distributed_lag_fit_reference`, the statsmodels path taken where the lean one does
-    not apply, reports the same floats.
+    Fitted by :func:`econ.robust.leanols.lean_ols`; :func:`distributed_lag_fit_reference`, the
+    statsmodels path taken where the lean one does not apply, reports the same floats.
     """
+    rows = Rows.of(data, y, [*lag_names(x, lags), *controls])
+    return _dist_lag(rows, lambda: data, y, x, lags, controls=controls, rule=rule)
+
+
+def _dist_lag(rows: Rows, data: Callable[[], pd.DataFrame], y: str, x: str, lags: int, *,
+              controls: Sequence[str] = (), rule: str = HAC_RULE) -> DistLag:
+    """:func:`distributed_lag_fit` on ``rows``; ``data()`` gives the frame they come from (built
+    only for the reference path or the statsmodels fit)."""
     names = [*lag_names(x, lags), *controls]
-    rows = Rows.of(data, y, names) if rows is None else rows
-    out = _lean_dist_lag(rows, lags + 1, rule=rule, contemp_lag1=False,
-                         refit=lambda: ols_hac(data[y], data[names], rule=rule))
-    return out if out is not None else distributed_lag_fit_reference(data, y, x, lags, controls=controls, rule=rule)
+
+    def refit() -> RegressionResult:
+        d = data()
+        return ols_hac(d[y], d[names], rule=rule)
+
+    out = _lean_dist_lag(rows, lags + 1, rule=rule, contemp_lag1=False, refit=refit)
+    return out if out is not None else distributed_lag_fit_reference(data(), y, x, lags, controls=controls, rule=rule)
+
+
+def lag_rows(frame: pd.DataFrame, y: str, x: str, lags: int, start: str | None = None,
+             end: str | None = None) -> Rows:
+    """The rows of ``_lag_data(frame, y, x, lags, (), start, end)`` as :class:`Rows` (the same
+    values: lags are shifted copies), with their positions in ``frame``, without the frame."""
+    yv, xv = _array(frame[y]), _array(frame[x])
+    X = np.full((len(frame), lags + 1), np.nan)
+    X[:, 0] = xv
+    for j in range(1, lags + 1):
+        X[j:, j] = xv[:-j]
+    keep = _date_mask(frame.index, start, end) & ~np.isnan(yv) & ~np.isnan(X).any(axis=1)
+    return _rows_at(frame.index, yv, X, np.flatnonzero(keep), lag_names(x, lags))
+
+
+def _rows_at(index: pd.DatetimeIndex, y: np.ndarray, X: np.ndarray, at: np.ndarray, names: Sequence[str]) -> Rows:
+    """:class:`Rows` of the positions ``at`` of a panel (read-only arrays)."""
+    yv, Xv = y[at], X[at]
+    for a in (yv, Xv, at):
+        a.setflags(write=False)
+    first, last = (index[at[0]], index[at[-1]]) if len(at) else (None, None)
+    return Rows(yv, Xv, tuple(names), first, last, at)
 
 
 def distributed_lag_fit_reference(data: pd.DataFrame, y: str, x: str, lags: int, *,
@@ -515,11 +562,8 @@ def mediation(frame: pd.DataFrame, y: str, x: str, m: str, *, rule: str = HAC_RU
     bootstrap draws on either side of zero.
     """
     d = frame[[y, x, m]].dropna()
-    ra = ols_hac(d[m], d[[x]], rule=rule)
-    rb = ols_hac(d[y], d[[x, m]], rule=rule)
-    rc = ols_hac(d[y], d[[x]], rule=rule)
-    a, b = Fit.of(ra, x), Fit.of(rb, m)
-    total, direct = Fit.of(rc, x), Fit.of(rb, x)
+    a, b = hac_fit(d[m], d[[x]], x, rule=rule), hac_fit(d[y], d[[x, m]], m, rule=rule)
+    total, direct = hac_fit(d[y], d[[x]], x, rule=rule), hac_fit(d[y], d[[x, m]], x, rule=rule)
     indirect = a.beta * b.beta
     share = indirect / total.beta if total.beta != 0 else math.nan
 
@@ -554,14 +598,16 @@ def c5_frame(loader: DataLoader, proxy: Proxy, freq: str, rate: str,
     ``agg``: ``"end"`` the rate's close on the period's last trading day, ``"mean"`` the
     period mean of daily closes (:data:`RATE_AGG`).
     """
-    def build() -> pd.DataFrame:
-        f = style_frame(loader, proxy, freq, {"rate": RATES[rate]}, agg={"rate": RATE_AGG[agg]})
-        f = f.dropna(subset=["rate"])
-        f["dy"] = f["y"].diff()
-        f["drate"] = f["rate"].diff()
-        return f
+    return _frame_memo(loader, ("c5_frame", proxy, freq, rate, agg), [proxy.small, proxy.large, RATES[rate]],
+                       lambda: _c5_frame_build(loader, proxy, freq, rate, agg))
 
-    return _frame_memo(loader, ("c5_frame", proxy, freq, rate, agg), [proxy.small, proxy.large, RATES[rate]], build)
+
+def _c5_frame_build(loader: DataLoader, proxy: Proxy, freq: str, rate: str, agg: str) -> pd.DataFrame:
+    f = style_frame(loader, proxy, freq, {"rate": RATES[rate]}, agg={"rate": RATE_AGG[agg]})
+    f = f.dropna(subset=["rate"])
+    f["dy"] = f["y"].diff()
+    f["drate"] = f["rate"].diff()
+    return f
 
 
 def c5_fit(loader: DataLoader, proxy: Proxy, freq: str = "W", rate: str = HEADLINE_RATE,
@@ -569,19 +615,20 @@ def c5_fit(loader: DataLoader, proxy: Proxy, freq: str = "W", rate: str = HEADLI
            agg: str = HEADLINE_RATE_AGG) -> DistLag:
     """C5: Δ log ratio on ΔDR007 (or SHIBOR 1W), contemporaneous plus lags."""
     L = LAGS[freq][lags]
-    data, rows = _prepared(loader, _c5_lag_key(proxy, freq, rate, agg, L, sample), [proxy.small, proxy.large, RATES[rate]],
-                           lambda: _c5_lag_build(loader, proxy, freq, rate, agg, L, sample), "dy", lag_names("drate", L))
-    return distributed_lag_fit(data, "dy", "drate", L, rule=rule, rows=rows)
+    return _dist_lag(c5_rows(loader, proxy, freq, rate, agg, L, sample),
+                     lambda: c5_lag_data(loader, proxy, freq, rate, agg, L, sample), "dy", "drate", L, rule=rule)
 
 
-def _prepared(loader: DataLoader, key: tuple[Any, ...], ids: Sequence[str], build: Callable[[], pd.DataFrame],
-              y: str, names: Sequence[str]) -> tuple[pd.DataFrame, Rows]:
-    """The memoised frame ``key`` (not a copy: read it only) and its :class:`Rows` (memoised)."""
-    def rows() -> tuple[pd.DataFrame, Rows]:
-        frame = _memoised(loader, key, ids, build)
-        return frame, Rows.of(frame, y, names)
+def c5_rows(loader: DataLoader, proxy: Proxy, freq: str, rate: str, agg: str, lags: int, sample: str) -> Rows:
+    """:func:`c5_lag_data` as :class:`Rows` (memoised; positions in :func:`c5_frame`)."""
+    ids = [proxy.small, proxy.large, RATES[rate]]
 
-    return _memoised(loader, (*key, "rows", y, tuple(names)), ids, rows)
+    def build() -> Rows:
+        f = _memoised(loader, ("c5_frame", proxy, freq, rate, agg), ids, lambda: _c5_frame_build(loader, proxy, freq,
+                                                                                               rate, agg))
+        return lag_rows(f, "dy", "drate", lags, *C5_SAMPLES[sample])
+
+    return _memoised(loader, ("c5_rows", proxy, freq, rate, agg, lags, sample), ids, build)
 
 
 def _c5_lag_key(proxy: Proxy, freq: str, rate: str, agg: str, lags: int, sample: str) -> tuple[Any, ...]:
@@ -607,16 +654,17 @@ def flow_frame(loader: DataLoader, proxy: Proxy, freq: str, how: str = HEADLINE_
     The panel mixes China- and US-clock series, so ``build_panel`` reads it on the Shanghai
     clock: ``dus`` is the change through the last US close before the period's China close.
     """
-    def build() -> pd.DataFrame:
-        f = style_frame(loader, proxy, freq, {"nb": NORTHBOUND, "to": TURNOVER, "us": US10Y})
-        f = cut(f, NB_START, NB_END)
-        f["flow"] = flow_transform(f, how, freq)
-        f["dy"] = f["y"].diff()
-        f["dus"] = f["us"].diff()
-        return f
+    return _frame_memo(loader, ("flow_frame", proxy, freq, how), _a3_ids(proxy),
+                       lambda: _flow_frame_build(loader, proxy, freq, how))
 
-    return _frame_memo(loader, ("flow_frame", proxy, freq, how),
-                       [proxy.small, proxy.large, NORTHBOUND, TURNOVER, US10Y], build)
+
+def _flow_frame_build(loader: DataLoader, proxy: Proxy, freq: str, how: str) -> pd.DataFrame:
+    f = style_frame(loader, proxy, freq, {"nb": NORTHBOUND, "to": TURNOVER, "us": US10Y})
+    f = cut(f, NB_START, NB_END)
+    f["flow"] = flow_transform(f, how, freq)
+    f["dy"] = f["y"].diff()
+    f["dus"] = f["us"].diff()
+    return f
 
 
 def flow_lag_names(lags: int) -> tuple[list[str], list[str]]:
@@ -651,20 +699,30 @@ def lagged_flow_data(frame: pd.DataFrame, lags: int) -> pd.DataFrame:
     return pd.DataFrame(cols).dropna()
 
 
-def lagged_flow_fit(data: pd.DataFrame, rule: str = HAC_RULE, rows: Rows | None = None) -> DistLag:
+def lagged_flow_fit(data: pd.DataFrame, rule: str = HAC_RULE) -> DistLag:
     """Δy on lags 1..L of the flow and of Δy (HAC); ``total`` is the flow-lag sum.
 
     ``contemp`` is the first lag's coefficient, ``lag_sum`` the sum over lags 2..L and
     ``wald_F``/``wald_p`` the HAC Wald test that all L flow lags are zero. Fitted by
-    :func:`econ.robust.leanols.lean_ols` on ``rows`` (default: built from ``data``;
-    :func:`lagged_flow_fit_reference`: statsmodels, the same floats).
+    :func:`econ.robust.leanols.lean_ols` (:func:`lagged_flow_fit_reference`: statsmodels, the
+    same floats, and the path taken where the lean one does not apply).
     """
     fl = [c for c in data.columns if c.startswith("flow_l")]
     yl = [c for c in data.columns if c.startswith("dy_l")]
-    rows = Rows.of(data, "dy", [*fl, *yl]) if rows is None else rows
-    out = _lean_dist_lag(rows, len(fl), rule=rule, contemp_lag1=True,
-                         refit=lambda: ols_hac(data["dy"], data[[*fl, *yl]], rule=rule))
-    return out if out is not None else lagged_flow_fit_reference(data, rule)
+    return _lagged_flow(Rows.of(data, "dy", [*fl, *yl]), lambda: data, rule)
+
+
+def _lagged_flow(rows: Rows, data: Callable[[], pd.DataFrame], rule: str) -> DistLag:
+    """:func:`lagged_flow_fit` on ``rows`` (regressors: the flow lags, then the Δy lags);
+    ``data()`` gives their frame (built only for the reference path or the statsmodels fit)."""
+    terms = sum(n.startswith("flow_l") for n in rows.names)
+
+    def refit() -> RegressionResult:
+        d = data()
+        return ols_hac(d["dy"], d[list(rows.names)], rule=rule)
+
+    out = _lean_dist_lag(rows, terms, rule=rule, contemp_lag1=True, refit=refit)
+    return out if out is not None else lagged_flow_fit_reference(data(), rule)
 
 
 def lagged_flow_fit_reference(data: pd.DataFrame, rule: str = HAC_RULE) -> DistLag:
@@ -698,10 +756,35 @@ def a3_flow_fit(loader: DataLoader, proxy: Proxy, freq: str = "W", how: str = HE
                 sample: str = A3_HEADLINE_SAMPLE, rule: str = HAC_RULE) -> DistLag:
     """A3 link flow → ratio: Δ log ratio on the flows of the previous L periods (L = 4 weeks or
     3 months), controlling for L lags of Δ log ratio; the part is the sum of the flow lags."""
-    fl, yl = flow_lag_names(LAGS[freq]["short"])
-    data, rows = _prepared(loader, ("a3_flow_data", proxy, freq, how, sample), _a3_ids(proxy),
-                           lambda: _a3_flow_build(loader, proxy, freq, how, sample), "dy", [*fl, *yl])
-    return lagged_flow_fit(data, rule, rows=rows)
+    rows = a3_rows(loader, proxy, freq, how, sample)
+    return _lagged_flow(rows, lambda: a3_flow_data(loader, proxy, freq, how, sample), rule)
+
+
+def a3_rows(loader: DataLoader, proxy: Proxy, freq: str, how: str, sample: str) -> Rows:
+    """:func:`a3_flow_data` as :class:`Rows` (memoised; positions in :func:`flow_frame`)."""
+    def build() -> Rows:
+        f = _memoised(loader, ("flow_frame", proxy, freq, how), _a3_ids(proxy),
+                      lambda: _flow_frame_build(loader, proxy, freq, how))
+        return lagged_flow_rows(f, LAGS[freq]["short"], *A3_SAMPLES[sample])
+
+    return _memoised(loader, ("a3_rows", proxy, freq, how, sample), _a3_ids(proxy), build)
+
+
+def lagged_flow_rows(frame: pd.DataFrame, lags: int, start: str | None = None, end: str | None = None) -> Rows:
+    """The rows of ``lagged_flow_data(cut(frame, start, end), lags)`` as :class:`Rows` (the same
+    values), with their positions in ``frame``, without the frame."""
+    at0 = np.flatnonzero(_date_mask(frame.index, start, end))
+    dy, flow = _array(frame["dy"])[at0], _array(frame["flow"])[at0]
+    X = np.full((len(at0), 2 * lags), np.nan)
+    for j in range(1, lags + 1):
+        X[j:, j - 1] = flow[:-j]
+        X[j:, lags + j - 1] = dy[:-j]
+    keep = ~np.isnan(dy) & ~np.isnan(X).any(axis=1)
+    fl, yl = flow_lag_names(lags)
+    out = _rows_at(frame.index[at0], dy, X, np.flatnonzero(keep), [*fl, *yl])
+    at = at0[out.at]
+    at.setflags(write=False)
+    return dataclasses.replace(out, at=at)
 
 
 def a3_links(loader: DataLoader, proxy: Proxy, freq: str = "W", sample: str = A3_HEADLINE_SAMPLE,
@@ -710,10 +793,10 @@ def a3_links(loader: DataLoader, proxy: Proxy, freq: str = "W", sample: str = A3
     and the same-week co-movement (b0) of Δy and the flow given ΔUS10Y (descriptive)."""
     f = cut(flow_frame(loader, proxy, freq), *A3_SAMPLES[sample])
     d = f[["dy", "flow", "dus"]].dropna()
-    return {"a": Fit.of(ols_hac(d["flow"], d[["dus"]], rule=rule), "dus"),
+    return {"a": hac_fit(d["flow"], d[["dus"]], "dus", rule=rule),
             "b": a3_flow_fit(loader, proxy, freq, HEADLINE_FLOW, sample, rule).total,
-            "b0": Fit.of(ols_hac(d["dy"], d[["flow", "dus"]], rule=rule), "flow"),
-            "c": Fit.of(ols_hac(d["dy"], d[["dus"]], rule=rule), "dus")}
+            "b0": hac_fit(d["dy"], d[["flow", "dus"]], "flow", rule=rule),
+            "c": hac_fit(d["dy"], d[["dus"]], "dus", rule=rule)}
 
 
 def a3_levels(loader: DataLoader, proxy: Proxy, freq: str, sample: str) -> LevelsVsDifferences:
@@ -843,7 +926,7 @@ def predictive_fit(d: pd.DataFrame, horizon: int, errors: str = "hodrick", rule:
             lean = lean_ols(rows.y, g[:n], rule=rule, horizon=horizon)
     if lean is None:
         return predictive_fit_reference(d, horizon, errors, rule)
-    return _fit_of(lean, 1, rows, horizon=horizon)
+    return lean_fit(lean, 1, rows.start, rows.end, horizon=horizon)
 
 
 def predictive_rows(d: pd.DataFrame, horizon: int) -> Rows:
@@ -1102,6 +1185,8 @@ class NullDesign:
     target: str = "first"
     coint_alpha: float | None = None
     first_lag: int = 0
+    paths_memo: dict[Any, np.ndarray] | None = dataclasses.field(default=None, repr=False, compare=False)
+    paths_key: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:  # where each panel row sits in each underlying series (-1: absent)
         self._at = {k: u.dates.get_indexer(self.frame_dates) for k, u in self.underlying.items()}
@@ -1111,7 +1196,25 @@ class NullDesign:
         return [null_shift(u, span, self.freq) for u in us]
 
     def drivers(self, us: Sequence[float]) -> np.ndarray:
-        """The driver on the panel's rows in each null world, ``(len(us), len(frame_dates))``."""
+        """The driver on the panel's rows in each null world, ``(len(us), len(frame_dates))``.
+
+        With ``paths_memo``, kept there (read-only) under ``paths_key``: the specifications of a
+        grid that share a panel and a driver (every sample, lag length and HAC rule of one
+        proxy, frequency and measure) share these paths. ``paths_key`` must name everything
+        the paths depend on besides ``how`` and ``us`` (the panel and the underlying series).
+        """
+        if self.paths_memo is None:
+            return self._drivers(us)
+        key = ("drivers", *self.paths_key, self.how, tuple(us))
+        out = self.paths_memo.get(key)
+        if out is None:
+            if len(self.paths_memo) >= 4:   # grids run spec by spec: neighbours share paths
+                self.paths_memo.clear()
+            out = self.paths_memo[key] = self._drivers(us)
+            out.setflags(write=False)
+        return out
+
+    def _drivers(self, us: Sequence[float]) -> np.ndarray:
         s = self.shifts(us)
         paths = {}
         for k, u in self.underlying.items():
@@ -1252,10 +1355,12 @@ class PredictiveNullDesign:
     horizon: int
     errors: str = "hodrick"
     rule: str = HAC_RULE
+    paths_memo: dict[Any, np.ndarray] | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._paths = NullDesign(y=self.r, rows=self.rows, frame_dates=self.frame_dates,
-                                 underlying=self.underlying, span_of="x", freq=self.freq, how="level")
+                                 underlying=self.underlying, span_of="x", freq=self.freq, how="level",
+                                 paths_memo=self.paths_memo, paths_key=("C7", self.freq))
 
     def _fit_g(self, g: np.ndarray) -> SpecEstimate:
         try:
@@ -1315,6 +1420,11 @@ def _underlying(loader: DataLoader, series_id: str, freq: str, kind: str, agg: s
     return _memoised(loader, ("underlying", series_id, freq, kind, agg, scale), [series_id], build)
 
 
+def _paths_memo(loader: DataLoader) -> dict[Any, np.ndarray]:
+    """Where null designs of one loader's grids keep their driver paths (:meth:`NullDesign.drivers`)."""
+    return _memo(loader).setdefault("null paths", {})
+
+
 def null_design(spec: Spec, loader: DataLoader) -> NullDesign | PredictiveNullDesign:
     """The rows :func:`estimate` fits for ``spec``, as a :class:`NullDesign` (C5, A3) or a
     :class:`PredictiveNullDesign` (C7).
@@ -1325,26 +1435,29 @@ def null_design(spec: Spec, loader: DataLoader) -> NullDesign | PredictiveNullDe
     if relation == "C5":
         rate_name, agg = C5_RATE_MEASURES[spec["rate"]]
         proxy = proxy_by_label(spec["proxy"])
-        f = c5_frame(loader, proxy, freq, rate_name, agg)
+        dates = _memoised(loader, ("c5_frame", proxy, freq, rate_name, agg), [proxy.small, proxy.large, RATES[rate_name]],
+                          lambda: _c5_frame_build(loader, proxy, freq, rate_name, agg)).index
         lags = LAGS[freq][spec["lags"]]
-        data = c5_lag_data(loader, proxy, freq, rate_name, agg, lags, spec["sample"])
+        rows = c5_rows(loader, proxy, freq, rate_name, agg, lags, spec["sample"])
         rate = _underlying(loader, RATES[rate_name], freq, "level", agg=RATE_AGG[agg])
-        return NullDesign(y=_array(data["dy"]), rows=_rows(f, data), frame_dates=f.index, underlying={"x": rate},
-                          span_of="x", freq=freq, lags=lags, rule=spec["hac"])
+        return NullDesign(y=rows.y, rows=rows.at, frame_dates=dates, underlying={"x": rate},
+                          span_of="x", freq=freq, lags=lags, rule=spec["hac"], paths_memo=_paths_memo(loader),
+                          paths_key=("C5", proxy, freq, rate_name, agg))
     if relation == "A3":
         proxy, how = proxy_by_label(spec["proxy"]), spec["flow"]
-        f = flow_frame(loader, proxy, freq, how)
+        dates = _memoised(loader, ("flow_frame", proxy, freq, how), _a3_ids(proxy),
+                          lambda: _flow_frame_build(loader, proxy, freq, how)).index
         flows = {"nb": _underlying(loader, NORTHBOUND, freq, "flow"), "to": _underlying(loader, TURNOVER, freq, "flow")}
-        data = a3_flow_data(loader, proxy, freq, how, spec["sample"])
+        rows = a3_rows(loader, proxy, freq, how, spec["sample"])
         lags = LAGS[freq]["short"]
-        _, yl = flow_lag_names(lags)
-        return NullDesign(y=_array(data["dy"]), rows=_rows(f, data), frame_dates=f.index, underlying=flows,
-                          span_of="nb", freq=freq, how=how, lags=lags, first_lag=1, controls=_array(data[yl]),
-                          rule=spec["hac"], target="sum")
+        return NullDesign(y=rows.y, rows=rows.at, frame_dates=dates, underlying=flows,
+                          span_of="nb", freq=freq, how=how, lags=lags, first_lag=1, controls=rows.X[:, lags:],
+                          rule=spec["hac"], target="sum", paths_memo=_paths_memo(loader), paths_key=("A3", proxy, freq))
     if relation == "C7":
         f = fed_frame(loader, freq)
         fed = {"x": _underlying(loader, FED_ASSETS, freq, "level", scale="100log")}
         data = c7_predictive_data(loader, freq, spec["sample"], spec["horizon"])
         return PredictiveNullDesign(r=_array(data["r"]), rows=_rows(f, data), frame_dates=f.index, underlying=fed,
-                                    freq=freq, horizon=C7_HORIZONS[freq][spec["horizon"]], errors=spec["errors"])
+                                    freq=freq, horizon=C7_HORIZONS[freq][spec["horizon"]], errors=spec["errors"],
+                                    paths_memo=_paths_memo(loader))
     raise ValueError(f"unknown relation {relation!r}")

@@ -173,3 +173,34 @@ def test_lean_fits_fall_back_to_the_reference_errors():
                          "x_l1": [1.0, 1, 1, 1, 1, 1]}, index=idx)
     with pytest.raises(ValueError, match="constant"):
         S.distributed_lag_fit(data, "dy", "x", 1)
+
+
+def test_rows_built_in_numpy_equal_the_prepared_frames(vault_loader):
+    for proxy in ("CSI 1000", "SW small/large"):
+        p = proxy_by_label(proxy)
+        for freq, lags, sample in (("W", 4, "2015–"), ("M", 0, "2021–"), ("M", 3, "2007–2014")):
+            frame = S.c5_lag_data(vault_loader, p, freq, "DR007", "mean", lags, sample)
+            rows = S.c5_rows(vault_loader, p, freq, "DR007", "mean", lags, sample)
+            ref = S.Rows.of(frame, "dy", S.lag_names("drate", lags))
+            assert np.array_equal(rows.y, ref.y) and np.array_equal(rows.X, ref.X)
+            assert (rows.names, rows.start, rows.end) == (ref.names, ref.start, ref.end)
+            panel = S.c5_frame(vault_loader, p, freq, "DR007", "mean")
+            assert rows.at.tolist() == panel.index.get_indexer(frame.index).tolist()
+        for freq, how, sample in (("W", "trailing z", "net buying"), ("M", "CNY 100bn", "2014–2020")):
+            frame = S.a3_flow_data(vault_loader, p, freq, how, sample)
+            rows = S.a3_rows(vault_loader, p, freq, how, sample)
+            ref = S.Rows.of(frame, "dy", list(frame.columns[1:]))
+            assert np.array_equal(rows.y, ref.y) and np.array_equal(rows.X, ref.X)
+            assert (rows.names, rows.start, rows.end) == (ref.names, ref.start, ref.end)
+            panel = S.flow_frame(vault_loader, p, freq, how)
+            assert rows.at.tolist() == panel.index.get_indexer(frame.index).tolist()
+
+
+def test_shared_driver_paths_equal_a_fresh_build(vault_loader):
+    us = S.null_fractions(NullDraws(30, S.NULL_SEED))
+    for spec in (next(iter(S.GRID)), next(iter(S.GRID_FLOWS)), next(iter(S.GRID_FED))):
+        design = S.null_design(spec, vault_loader)
+        paths = design.drivers(us)
+        assert design.drivers(us) is paths and not paths.flags.writeable
+        inner = design._paths if isinstance(design, S.PredictiveNullDesign) else design
+        assert np.array_equal(paths, inner._drivers(us), equal_nan=True)
