@@ -1383,12 +1383,80 @@ class PredictiveNullDesign:
         return self._paths.drivers(us)
 
     def fit_many(self, us: Sequence[float]) -> list[SpecEstimate]:
-        """The estimate in each null world ``u`` of ``us`` (0: the data)."""
+        """The estimate in each null world ``u`` of ``us`` (0: the data): all worlds at once
+        (:meth:`_hodrick_many`, :meth:`_hac_many`) where they can be, else world by world."""
         if len(us) == 0:
             return []
         x = self.drivers(us)
         g = x[:, self.rows] - x[:, self.rows - self.horizon]
+        n_reg = len(self.r) - self.horizon + 1
+        if n_reg >= 3 and np.isfinite(g).all() and np.isfinite(self.r).all():
+            try:
+                if self.errors == "hodrick":
+                    return self._hodrick_many(g)
+                if self.rule not in ("andrews", "nw-auto"):
+                    return self._hac_many(g)
+            except np.linalg.LinAlgError:
+                pass
         return [self._fit_g(g[i]) for i in range(len(us))]
+
+    def _hodrick_many(self, G: np.ndarray) -> list[SpecEstimate]:
+        """:func:`hodrick_slope` of every world's predictor ``G[b]`` (the same floats: the same
+        operations, the per-world matrix products and inverses batched; ``lstsq`` per world)."""
+        r, h = self.r, self.horizon
+        n_all = len(r)
+        nreg = n_all - h + 1
+        csum_r = np.concatenate([[0.0], np.cumsum(r)])
+        Y = csum_r[h:] - csum_r[:-h]
+        X = np.empty((len(G), n_all, 2))
+        X[:, :, 0] = 1.0
+        X[:, :, 1] = G
+        Xreg = X[:, :nreg]
+        slope = np.array([np.linalg.lstsq(Xreg[b], Y, rcond=None)[0][1] for b in range(len(G))])
+        e = r - r.mean()
+        csum = np.cumsum(np.concatenate([np.zeros((len(G), 1, 2)), X], axis=1), axis=1)
+        rolled = csum[:, h:] - csum[:, :-h]
+        e_s = e[h - 1:]
+        S = (rolled * (e_s ** 2)[None, :, None]).transpose(0, 2, 1) @ rolled / len(e_s)
+        Zinv = np.linalg.inv(Xreg.transpose(0, 2, 1) @ Xreg / nreg)
+        V = Zinv @ S @ Zinv / nreg
+        return [self._estimate(float(b), float(np.sqrt(v)), nreg, "norm") for b, v in zip(slope, V[:, 1, 1], strict=True)]
+
+    def _hac_many(self, G: np.ndarray) -> list[SpecEstimate]:
+        """:func:`econ.robust.fastols.slope_hac` of the ``errors="hac"`` design for every world
+        (the same floats: :func:`econ.robust.fastols.ols_hac_cov`'s operations, batched)."""
+        h = self.horizon
+        n = len(self.r) - h + 1
+        csum = np.concatenate([[0.0], np.cumsum(self.r)])
+        yy = (csum[h:] - csum[:-h])[:n]
+        Z = np.empty((len(G), n, 2))
+        Z[:, :, 0] = 1.0
+        Z[:, :, 1] = G[:, :n]
+        k = 2
+        Zt = Z.transpose(0, 2, 1)
+        zz_inv = np.linalg.inv(Zt @ Z)
+        beta = zz_inv @ (Zt @ yy)[:, :, None]
+        u = Z * (yy - (Z @ beta)[:, :, 0])[:, :, None]
+        L = choose_bandwidth(n, self.rule, horizon=h).lags
+        S = u.transpose(0, 2, 1) @ u
+        for j in range(1, L + 1):
+            g = u[:, j:].transpose(0, 2, 1) @ u[:, :-j]
+            S += (1 - j / (L + 1)) * (g + g.transpose(0, 2, 1))
+        V = zz_inv @ S @ zz_inv * n / (n - k)
+        return [self._estimate(float(b), float(np.sqrt(v)), n, "t") for b, v in zip(beta[:, 1, 0], V[:, 1, 1],
+                                                                                    strict=True)]
+
+    @staticmethod
+    def _estimate(b: float, se: float, n: int, dist: str) -> SpecEstimate:
+        """A world's estimate with the p-value :func:`hodrick_slope` (normal) or
+        :func:`econ.robust.fastols.slope_hac` (Student-t, ``n − 2`` df) gives it."""
+        if not se > 0:
+            p = math.nan
+        elif dist == "norm":
+            p = float(2 * special.ndtr(-abs(b / se)))
+        else:
+            p = float(2 * special.stdtr(n - 2, -abs(b / se)))
+        return SpecEstimate(estimate=b, se=se, pvalue=p, nobs=n)
 
     def fit(self, u: float) -> SpecEstimate:
         return self.fit_many([u])[0]

@@ -204,3 +204,15 @@ def test_shared_driver_paths_equal_a_fresh_build(vault_loader):
         assert design.drivers(us) is paths and not paths.flags.writeable
         inner = design._paths if isinstance(design, S.PredictiveNullDesign) else design
         assert np.array_equal(paths, inner._drivers(us), equal_nan=True)
+
+
+def test_batched_c7_null_worlds_equal_the_world_by_world_fits(vault_loader):
+    us = S.null_fractions(NullDraws(40, S.NULL_SEED))
+    for spec in S.GRID_FED:
+        design = S.null_design(spec, vault_loader)
+        x = design.drivers(us)
+        g = x[:, design.rows] - x[:, design.rows - design.horizon]
+        slow = [design._fit_g(g[i]) for i in range(len(us))]
+        fast = design.fit_many(us)
+        assert [(e.estimate, e.se, e.pvalue, e.nobs, e.error) for e in fast] == \
+            [(e.estimate, e.se, e.pvalue, e.nobs, e.error) for e in slow], spec
