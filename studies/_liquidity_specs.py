@@ -1239,6 +1239,19 @@ class NullDesign:
             X = np.concatenate([X, np.broadcast_to(ctrl, (len(x), *ctrl.shape))], axis=-1)
         return X
 
+    def _design_const(self, x: np.ndarray) -> np.ndarray:
+        """A constant, then :meth:`_design`'s regressors, filled into one array ``(B, n, 1 + p)``
+        (the values and layout ``np.concatenate([ones, _design(x)], axis=2)`` gives)."""
+        terms = range(self.first_lag, self.lags + 1)
+        ctrl = None if self.controls is None else self.controls.reshape(len(self.y), -1)
+        Z = np.empty((len(x), len(self.y), 1 + len(terms) + (0 if ctrl is None else ctrl.shape[1])))
+        Z[:, :, 0] = 1.0
+        for i, j in enumerate(terms, start=1):
+            Z[:, :, i] = x[:, self.rows - j]
+        if ctrl is not None:
+            Z[:, :, 1 + len(terms):] = ctrl
+        return Z
+
     def _spurious(self, X: np.ndarray) -> bool:
         """Levels regression whose null-world variables are not cointegrated (Engle–Granger)."""
         if self.coint_alpha is None:
@@ -1271,12 +1284,12 @@ class NullDesign:
         """
         if len(us) == 0:
             return []
-        X = self._design(self.drivers(us))                                       # (B, n, p)
-        n, k = len(self.y), X.shape[2] + 1
+        Z = self._design_const(self.drivers(us))                                 # (B, n, 1 + p)
+        X = Z[:, :, 1:]
+        n, k = len(self.y), Z.shape[2]
         if n <= k or not (np.isfinite(X).all() and np.isfinite(self.y).all()):
             return [self.fit(u) for u in us]
         Y = np.broadcast_to(self.y, (len(us), n))
-        Z = np.concatenate([np.ones((len(us), n, 1)), X], axis=2)
         Zt = Z.transpose(0, 2, 1)
         try:
             inv = np.linalg.inv(Zt @ Z)

@@ -216,3 +216,14 @@ def test_batched_c7_null_worlds_equal_the_world_by_world_fits(vault_loader):
         fast = design.fit_many(us)
         assert [(e.estimate, e.se, e.pvalue, e.nobs, e.error) for e in fast] == \
             [(e.estimate, e.se, e.pvalue, e.nobs, e.error) for e in slow], spec
+
+
+def test_null_design_with_constant_is_the_concatenated_design(vault_loader):
+    us = S.null_fractions(NullDraws(20, S.NULL_SEED))
+    for spec in (next(iter(S.GRID)), next(iter(S.GRID_FLOWS))):
+        design = S.null_design(spec, vault_loader)
+        x = design.drivers(us)
+        X = design._design(x)
+        ref = np.concatenate([np.ones((len(us), X.shape[1], 1)), X], axis=2)
+        fast = design._design_const(x)
+        assert np.array_equal(fast, ref) and fast.flags.c_contiguous and ref.flags.c_contiguous
