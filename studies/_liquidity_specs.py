@@ -49,6 +49,7 @@ from econ.models.regression import LevelsVsDifferences, RegressionResult, overla
 from econ.policy import HAC_RULE
 from econ.robust import Grid, NullDraws, Spec, SpecEstimate
 from econ.robust.fastols import ols_hac_cov, slope_hac
+from econ.robust.leanols import LeanOLS, lean_ols
 from studies import declared
 from studies.common import PROXIES, Proxy, proxy_by_label
 
@@ -216,12 +217,16 @@ def panel(loader: DataLoader, series: Mapping[str, str], freq: str,
 
 def cut(frame: pd.DataFrame, start: str | None, end: str | None) -> pd.DataFrame:
     """Rows with ``start <= date <= end`` (open ends for ``None``)."""
-    keep = np.ones(len(frame), dtype=bool)
+    return frame.loc[_date_mask(frame.index, start, end)]
+
+
+def _date_mask(index: pd.DatetimeIndex, start: str | None, end: str | None) -> np.ndarray:
+    keep = np.ones(len(index), dtype=bool)
     if start is not None:
-        keep &= frame.index >= pd.Timestamp(start)
+        keep &= index >= pd.Timestamp(start)
     if end is not None:
-        keep &= frame.index <= pd.Timestamp(end)
-    return frame.loc[keep]
+        keep &= index <= pd.Timestamp(end)
+    return keep
 
 
 def style_frame(loader: DataLoader, proxy: Proxy, freq: str, extra: Mapping[str, str] | None = None,
@@ -300,17 +305,31 @@ class DistLag:
     """A distributed-lag regression ``y_t = a + Σ_{j=0..L} β_j x_{t−j} + γ'z_t + e_t``.
 
     ``contemp`` is β_0; ``lag_sum`` is β_1 + … + β_L; ``total`` is β_0 + … + β_L;
-    ``wald_F``/``wald_p`` test β_1 = … = β_L = 0 jointly with the HAC covariance.
+    ``wald_F``/``wald_p`` test β_1 = … = β_L = 0 jointly with the HAC covariance;
+    ``coefs`` are β_0..β_L (``coef_values`` named ``coef_names``). ``res``, the
+    statsmodels-backed :class:`RegressionResult`, is fitted on first access only (the numbers
+    above come from :func:`econ.robust.leanols.lean_ols` and are identical to its).
     """
 
-    res: RegressionResult
     lags: int
-    coefs: pd.Series
+    coef_values: np.ndarray
+    coef_names: list[str]
     contemp: Fit
     lag_sum: Fit
     total: Fit
     wald_F: float
     wald_p: float
+    refit: Callable[[], RegressionResult] | None = dataclasses.field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def coefs(self) -> pd.Series:
+        return pd.Series(self.coef_values, index=self.coef_names)
+
+    @functools.cached_property
+    def res(self) -> RegressionResult:
+        if self.refit is None:
+            raise AttributeError("this DistLag keeps no regression to refit")
+        return self.refit()
 
 
 def lag_names(x: str, lags: int) -> list[str]:
@@ -338,9 +357,138 @@ def distributed_lag(frame: pd.DataFrame, y: str, x: str, lags: int, *, controls:
                                rule=rule)
 
 
+@dataclasses.dataclass(frozen=True)
+class Rows:
+    """A regression's prepared rows as arrays: outcome ``y``, regressors ``X`` (columns
+    ``names``), the first and last date and (``at``) the rows' positions in the panel frame
+    they were cut from. Built once per specification and reused."""
+
+    y: np.ndarray
+    X: np.ndarray
+    names: tuple[str, ...]
+    start: Any
+    end: Any
+    at: np.ndarray | None = None   # positions of the rows in the panel frame they come from
+
+    @classmethod
+    def of(cls, data: pd.DataFrame, y: str, names: Sequence[str]) -> Rows:
+        yv, X = _array(data[y]), _array(data[list(names)])
+        yv.setflags(write=False)
+        X.setflags(write=False)
+        first, last = (data.index[0], data.index[-1]) if len(data) else (None, None)
+        return cls(yv, X, tuple(names), first, last)
+
+
+def lean_fit(lean: LeanOLS, i: int, start: Any, end: Any, **extra: Any) -> Fit:
+    """:meth:`Fit.of` for coefficient ``i`` of a lean fit on rows dated ``start``..``end``."""
+    beta, se, p, ci = lean.coef(i)
+    return Fit(beta=beta, se=se, p=p, nobs=lean.nobs, start=start, end=end, hac_lags=lean.bandwidth,
+               desc=lean.description, ci=ci, extra=dict(extra))
+
+
+def lean_combo(lean: LeanOLS, pos: Sequence[int], start: Any, end: Any) -> Fit:
+    """The sum of the coefficients at ``pos`` (statsmodels' ``t_test``) as a :class:`Fit`."""
+    r = np.zeros(len(lean.params))
+    r[list(pos)] = 1.0
+    beta, se, p, ci = lean.t_test(r)
+    return Fit(beta=beta, se=se, p=p, nobs=lean.nobs, start=start, end=end, hac_lags=lean.bandwidth,
+               desc=lean.description, ci=ci)
+
+
+def lean_wald(lean: LeanOLS, pos: Sequence[int]) -> tuple[float, float]:
+    """HAC F test that the coefficients at ``pos`` are all zero (statsmodels' ``wald_test``)."""
+    R = np.zeros((len(pos), len(lean.params)))
+    for i, j in enumerate(pos):
+        R[i, j] = 1.0
+    return lean.wald_test(R)
+
+
+def hac_fit(y: pd.Series, X: pd.DataFrame, term: str, *, rule: str = HAC_RULE, **extra: Any) -> Fit:
+    """``Fit.of(ols_hac(y, X, rule=rule), term, **extra)``: by :func:`lean_ols` where it
+    applies (the same floats), else through ``ols_hac`` (and its errors)."""
+    lean = lean_ols(_array(y), _array(X), rule=rule) if len(y) else None
+    if lean is None:
+        return Fit.of(ols_hac(y, X, rule=rule), term, **extra)
+    return lean_fit(lean, 1 + list(X.columns).index(term), y.index[0], y.index[-1], **extra)
+
+
+def _lean_dist_lag(rows: Rows, terms: int, *, rule: str, contemp_lag1: bool,
+                   refit: Callable[[], RegressionResult]) -> DistLag | None:
+    """A :class:`DistLag` of the first ``terms`` regressors of ``rows`` by :func:`lean_ols`
+    (``None`` where the lean path does not apply).
+
+    Distributed lag (``contemp_lag1=False``): ``lag_sum`` over terms 2.., Wald test of terms
+    2.., NaN lag sum and test without lags. Lagged flows (``True``): ``lag_sum`` over terms 2..,
+    Wald test of every term.
+    """
+    lean = lean_ols(rows.y, rows.X, rule=rule)
+    if lean is None:
+        return None
+    pos = list(range(1, terms + 1))
+    if contemp_lag1:
+        wald_F, wald_p = lean_wald(lean, pos)
+        lag_sum = lean_combo(lean, pos[1:], rows.start, rows.end)
+    elif terms > 1:
+        wald_F, wald_p = lean_wald(lean, pos[1:])
+        lag_sum = lean_combo(lean, pos[1:], rows.start, rows.end)
+    else:
+        wald_F = wald_p = math.nan
+        lag_sum = Fit(beta=0.0, se=math.nan, p=math.nan, nobs=lean.nobs)
+    return DistLag(lags=terms - 1 if not contemp_lag1 else terms, coef_values=lean.params[pos],
+                   coef_names=list(rows.names[:terms]), contemp=lean_fit(lean, 1, rows.start, rows.end), lag_sum=lag_sum,
+                   total=lean_combo(lean, pos, rows.start, rows.end), wald_F=wald_F, wald_p=wald_p, refit=refit)
+
+
 def distributed_lag_fit(data: pd.DataFrame, y: str, x: str, lags: int, *, controls: Sequence[str] = (),
                         rule: str = HAC_RULE) -> DistLag:
-    """:func:`distributed_lag` on its prepared rows ``data`` (from :func:`_lag_data`)."""
+    """:func:`distributed_lag` on its prepared rows ``data`` (from :func:`_lag_data`).
+
+    Fitted by :func:`econ.robust.leanols.lean_ols`; :func:`distributed_lag_fit_reference`, the
+    statsmodels path taken where the lean one does not apply, reports the same floats.
+    """
+    rows = Rows.of(data, y, [*lag_names(x, lags), *controls])
+    return _dist_lag(rows, lambda: data, y, x, lags, controls=controls, rule=rule)
+
+
+def _dist_lag(rows: Rows, data: Callable[[], pd.DataFrame], y: str, x: str, lags: int, *,
+              controls: Sequence[str] = (), rule: str = HAC_RULE) -> DistLag:
+    """:func:`distributed_lag_fit` on ``rows``; ``data()`` gives the frame they come from (built
+    only for the reference path or the statsmodels fit)."""
+    names = [*lag_names(x, lags), *controls]
+
+    def refit() -> RegressionResult:
+        d = data()
+        return ols_hac(d[y], d[names], rule=rule)
+
+    out = _lean_dist_lag(rows, lags + 1, rule=rule, contemp_lag1=False, refit=refit)
+    return out if out is not None else distributed_lag_fit_reference(data(), y, x, lags, controls=controls, rule=rule)
+
+
+def lag_rows(frame: pd.DataFrame, y: str, x: str, lags: int, start: str | None = None,
+             end: str | None = None) -> Rows:
+    """The rows of ``_lag_data(frame, y, x, lags, (), start, end)`` as :class:`Rows` (the same
+    values: lags are shifted copies), with their positions in ``frame``, without the frame."""
+    yv, xv = _array(frame[y]), _array(frame[x])
+    X = np.full((len(frame), lags + 1), np.nan)
+    X[:, 0] = xv
+    for j in range(1, lags + 1):
+        X[j:, j] = xv[:-j]
+    keep = _date_mask(frame.index, start, end) & ~np.isnan(yv) & ~np.isnan(X).any(axis=1)
+    return _rows_at(frame.index, yv, X, np.flatnonzero(keep), lag_names(x, lags))
+
+
+def _rows_at(index: pd.DatetimeIndex, y: np.ndarray, X: np.ndarray, at: np.ndarray, names: Sequence[str]) -> Rows:
+    """:class:`Rows` of the positions ``at`` of a panel (read-only arrays)."""
+    yv, Xv = y[at], X[at]
+    for a in (yv, Xv, at):
+        a.setflags(write=False)
+    first, last = (index[at[0]], index[at[-1]]) if len(at) else (None, None)
+    return Rows(yv, Xv, tuple(names), first, last, at)
+
+
+def distributed_lag_fit_reference(data: pd.DataFrame, y: str, x: str, lags: int, *,
+                                  controls: Sequence[str] = (), rule: str = HAC_RULE) -> DistLag:
+    """:func:`distributed_lag_fit` through :func:`econ.models.ols_hac` and statsmodels' tests."""
     names = lag_names(x, lags)
     res = ols_hac(data[y], data[[*names, *controls]], rule=rule)
     model = res.model
@@ -367,8 +515,9 @@ def distributed_lag_fit(data: pd.DataFrame, y: str, x: str, lags: int, *, contro
     else:
         wald_F = wald_p = math.nan
         lag_sum = Fit(beta=0.0, se=math.nan, p=math.nan, nobs=res.nobs)
-    return DistLag(res=res, lags=lags, coefs=res.params[names], contemp=Fit.of(res, names[0]),
-                   lag_sum=lag_sum, total=combo(names), wald_F=wald_F, wald_p=wald_p)
+    return DistLag(lags=lags, coef_values=res.params[names].to_numpy(), coef_names=names,
+                   contemp=Fit.of(res, names[0]), lag_sum=lag_sum, total=combo(names), wald_F=wald_F, wald_p=wald_p,
+                   refit=lambda: res)
 
 
 # ----------------------------------------------------------------------------- mediation
@@ -413,11 +562,8 @@ def mediation(frame: pd.DataFrame, y: str, x: str, m: str, *, rule: str = HAC_RU
     bootstrap draws on either side of zero.
     """
     d = frame[[y, x, m]].dropna()
-    ra = ols_hac(d[m], d[[x]], rule=rule)
-    rb = ols_hac(d[y], d[[x, m]], rule=rule)
-    rc = ols_hac(d[y], d[[x]], rule=rule)
-    a, b = Fit.of(ra, x), Fit.of(rb, m)
-    total, direct = Fit.of(rc, x), Fit.of(rb, x)
+    a, b = hac_fit(d[m], d[[x]], x, rule=rule), hac_fit(d[y], d[[x, m]], m, rule=rule)
+    total, direct = hac_fit(d[y], d[[x]], x, rule=rule), hac_fit(d[y], d[[x, m]], x, rule=rule)
     indirect = a.beta * b.beta
     share = indirect / total.beta if total.beta != 0 else math.nan
 
@@ -452,31 +598,54 @@ def c5_frame(loader: DataLoader, proxy: Proxy, freq: str, rate: str,
     ``agg``: ``"end"`` the rate's close on the period's last trading day, ``"mean"`` the
     period mean of daily closes (:data:`RATE_AGG`).
     """
-    def build() -> pd.DataFrame:
-        f = style_frame(loader, proxy, freq, {"rate": RATES[rate]}, agg={"rate": RATE_AGG[agg]})
-        f = f.dropna(subset=["rate"])
-        f["dy"] = f["y"].diff()
-        f["drate"] = f["rate"].diff()
-        return f
+    return _frame_memo(loader, ("c5_frame", proxy, freq, rate, agg), [proxy.small, proxy.large, RATES[rate]],
+                       lambda: _c5_frame_build(loader, proxy, freq, rate, agg))
 
-    return _frame_memo(loader, ("c5_frame", proxy, freq, rate, agg), [proxy.small, proxy.large, RATES[rate]], build)
+
+def _c5_frame_build(loader: DataLoader, proxy: Proxy, freq: str, rate: str, agg: str) -> pd.DataFrame:
+    f = style_frame(loader, proxy, freq, {"rate": RATES[rate]}, agg={"rate": RATE_AGG[agg]})
+    f = f.dropna(subset=["rate"])
+    f["dy"] = f["y"].diff()
+    f["drate"] = f["rate"].diff()
+    return f
 
 
 def c5_fit(loader: DataLoader, proxy: Proxy, freq: str = "W", rate: str = HEADLINE_RATE,
            sample: str = C5_HEADLINE_SAMPLE, lags: str = "short", rule: str = HAC_RULE,
            agg: str = HEADLINE_RATE_AGG) -> DistLag:
     """C5: Δ log ratio on ΔDR007 (or SHIBOR 1W), contemporaneous plus lags."""
-    return distributed_lag_fit(c5_lag_data(loader, proxy, freq, rate, agg, LAGS[freq][lags], sample), "dy", "drate",
-                               LAGS[freq][lags], rule=rule)
+    L = LAGS[freq][lags]
+    return _dist_lag(c5_rows(loader, proxy, freq, rate, agg, L, sample),
+                     lambda: c5_lag_data(loader, proxy, freq, rate, agg, L, sample), "dy", "drate", L, rule=rule)
+
+
+def c5_rows(loader: DataLoader, proxy: Proxy, freq: str, rate: str, agg: str, lags: int, sample: str) -> Rows:
+    """:func:`c5_lag_data` as :class:`Rows` (memoised; positions in :func:`c5_frame`)."""
+    ids = [proxy.small, proxy.large, RATES[rate]]
+
+    def build() -> Rows:
+        f = _memoised(loader, ("c5_frame", proxy, freq, rate, agg), ids, lambda: _c5_frame_build(loader, proxy, freq,
+                                                                                               rate, agg))
+        return lag_rows(f, "dy", "drate", lags, *C5_SAMPLES[sample])
+
+    return _memoised(loader, ("c5_rows", proxy, freq, rate, agg, lags, sample), ids, build)
+
+
+def _c5_lag_key(proxy: Proxy, freq: str, rate: str, agg: str, lags: int, sample: str) -> tuple[Any, ...]:
+    return ("c5_lag_data", proxy, freq, rate, agg, lags, sample)
+
+
+def _c5_lag_build(loader: DataLoader, proxy: Proxy, freq: str, rate: str, agg: str, lags: int,
+                  sample: str) -> pd.DataFrame:
+    return _lag_data(c5_frame(loader, proxy, freq, rate, agg), "dy", "drate", lags, (), *C5_SAMPLES[sample])
 
 
 def c5_lag_data(loader: DataLoader, proxy: Proxy, freq: str, rate: str, agg: str, lags: int,
                 sample: str) -> pd.DataFrame:
     """The rows of :func:`c5_fit`: ``dy``, ``drate`` and its ``lags`` lags over ``sample`` (memoised)."""
-    return _frame_memo(loader, ("c5_lag_data", proxy, freq, rate, agg, lags, sample),
+    return _frame_memo(loader, _c5_lag_key(proxy, freq, rate, agg, lags, sample),
                        [proxy.small, proxy.large, RATES[rate]],
-                       lambda: _lag_data(c5_frame(loader, proxy, freq, rate, agg), "dy", "drate", lags, (),
-                                         *C5_SAMPLES[sample]))
+                       lambda: _c5_lag_build(loader, proxy, freq, rate, agg, lags, sample))
 
 
 def flow_frame(loader: DataLoader, proxy: Proxy, freq: str, how: str = HEADLINE_FLOW) -> pd.DataFrame:
@@ -485,16 +654,17 @@ def flow_frame(loader: DataLoader, proxy: Proxy, freq: str, how: str = HEADLINE_
     The panel mixes China- and US-clock series, so ``build_panel`` reads it on the Shanghai
     clock: ``dus`` is the change through the last US close before the period's China close.
     """
-    def build() -> pd.DataFrame:
-        f = style_frame(loader, proxy, freq, {"nb": NORTHBOUND, "to": TURNOVER, "us": US10Y})
-        f = cut(f, NB_START, NB_END)
-        f["flow"] = flow_transform(f, how, freq)
-        f["dy"] = f["y"].diff()
-        f["dus"] = f["us"].diff()
-        return f
+    return _frame_memo(loader, ("flow_frame", proxy, freq, how), _a3_ids(proxy),
+                       lambda: _flow_frame_build(loader, proxy, freq, how))
 
-    return _frame_memo(loader, ("flow_frame", proxy, freq, how),
-                       [proxy.small, proxy.large, NORTHBOUND, TURNOVER, US10Y], build)
+
+def _flow_frame_build(loader: DataLoader, proxy: Proxy, freq: str, how: str) -> pd.DataFrame:
+    f = style_frame(loader, proxy, freq, {"nb": NORTHBOUND, "to": TURNOVER, "us": US10Y})
+    f = cut(f, NB_START, NB_END)
+    f["flow"] = flow_transform(f, how, freq)
+    f["dy"] = f["y"].diff()
+    f["dus"] = f["us"].diff()
+    return f
 
 
 def flow_lag_names(lags: int) -> tuple[list[str], list[str]]:
@@ -508,11 +678,16 @@ def a3_flow_data(loader: DataLoader, proxy: Proxy, freq: str, how: str, sample: 
     The frame is cut to the sample before the lags are built, so every flow a row uses lies in
     the sample (in the headline sample: every flow is measured as net buying).
     """
-    def build() -> pd.DataFrame:
-        return lagged_flow_data(cut(flow_frame(loader, proxy, freq, how), *A3_SAMPLES[sample]), LAGS[freq]["short"])
+    return _frame_memo(loader, ("a3_flow_data", proxy, freq, how, sample), _a3_ids(proxy),
+                       lambda: _a3_flow_build(loader, proxy, freq, how, sample))
 
-    return _frame_memo(loader, ("a3_flow_data", proxy, freq, how, sample),
-                       [proxy.small, proxy.large, NORTHBOUND, TURNOVER, US10Y], build)
+
+def _a3_ids(proxy: Proxy) -> list[str]:
+    return [proxy.small, proxy.large, NORTHBOUND, TURNOVER, US10Y]
+
+
+def _a3_flow_build(loader: DataLoader, proxy: Proxy, freq: str, how: str, sample: str) -> pd.DataFrame:
+    return lagged_flow_data(cut(flow_frame(loader, proxy, freq, how), *A3_SAMPLES[sample]), LAGS[freq]["short"])
 
 
 def lagged_flow_data(frame: pd.DataFrame, lags: int) -> pd.DataFrame:
@@ -528,8 +703,30 @@ def lagged_flow_fit(data: pd.DataFrame, rule: str = HAC_RULE) -> DistLag:
     """Δy on lags 1..L of the flow and of Δy (HAC); ``total`` is the flow-lag sum.
 
     ``contemp`` is the first lag's coefficient, ``lag_sum`` the sum over lags 2..L and
-    ``wald_F``/``wald_p`` the HAC Wald test that all L flow lags are zero.
+    ``wald_F``/``wald_p`` the HAC Wald test that all L flow lags are zero. Fitted by
+    :func:`econ.robust.leanols.lean_ols` (:func:`lagged_flow_fit_reference`: statsmodels, the
+    same floats, and the path taken where the lean one does not apply).
     """
+    fl = [c for c in data.columns if c.startswith("flow_l")]
+    yl = [c for c in data.columns if c.startswith("dy_l")]
+    return _lagged_flow(Rows.of(data, "dy", [*fl, *yl]), lambda: data, rule)
+
+
+def _lagged_flow(rows: Rows, data: Callable[[], pd.DataFrame], rule: str) -> DistLag:
+    """:func:`lagged_flow_fit` on ``rows`` (regressors: the flow lags, then the Δy lags);
+    ``data()`` gives their frame (built only for the reference path or the statsmodels fit)."""
+    terms = sum(n.startswith("flow_l") for n in rows.names)
+
+    def refit() -> RegressionResult:
+        d = data()
+        return ols_hac(d["dy"], d[list(rows.names)], rule=rule)
+
+    out = _lean_dist_lag(rows, terms, rule=rule, contemp_lag1=True, refit=refit)
+    return out if out is not None else lagged_flow_fit_reference(data(), rule)
+
+
+def lagged_flow_fit_reference(data: pd.DataFrame, rule: str = HAC_RULE) -> DistLag:
+    """:func:`lagged_flow_fit` through :func:`econ.models.ols_hac` and statsmodels' tests."""
     fl = [c for c in data.columns if c.startswith("flow_l")]
     yl = [c for c in data.columns if c.startswith("dy_l")]
     res = ols_hac(data["dy"], data[[*fl, *yl]], rule=rule)
@@ -550,16 +747,44 @@ def lagged_flow_fit(data: pd.DataFrame, rule: str = HAC_RULE) -> DistLag:
     for i, n in enumerate(fl):
         R[i, names.index(n)] = 1.0
     w = model.wald_test(R, use_f=True, scalar=True)
-    return DistLag(res=res, lags=len(fl), coefs=res.params[fl], contemp=Fit.of(res, fl[0]),
+    return DistLag(lags=len(fl), coef_values=res.params[fl].to_numpy(), coef_names=fl, contemp=Fit.of(res, fl[0]),
                    lag_sum=combo(fl[1:]), total=combo(fl), wald_F=float(np.squeeze(w.statistic)),
-                   wald_p=float(np.squeeze(w.pvalue)))
+                   wald_p=float(np.squeeze(w.pvalue)), refit=lambda: res)
 
 
 def a3_flow_fit(loader: DataLoader, proxy: Proxy, freq: str = "W", how: str = HEADLINE_FLOW,
                 sample: str = A3_HEADLINE_SAMPLE, rule: str = HAC_RULE) -> DistLag:
     """A3 link flow → ratio: Δ log ratio on the flows of the previous L periods (L = 4 weeks or
     3 months), controlling for L lags of Δ log ratio; the part is the sum of the flow lags."""
-    return lagged_flow_fit(a3_flow_data(loader, proxy, freq, how, sample), rule)
+    rows = a3_rows(loader, proxy, freq, how, sample)
+    return _lagged_flow(rows, lambda: a3_flow_data(loader, proxy, freq, how, sample), rule)
+
+
+def a3_rows(loader: DataLoader, proxy: Proxy, freq: str, how: str, sample: str) -> Rows:
+    """:func:`a3_flow_data` as :class:`Rows` (memoised; positions in :func:`flow_frame`)."""
+    def build() -> Rows:
+        f = _memoised(loader, ("flow_frame", proxy, freq, how), _a3_ids(proxy),
+                      lambda: _flow_frame_build(loader, proxy, freq, how))
+        return lagged_flow_rows(f, LAGS[freq]["short"], *A3_SAMPLES[sample])
+
+    return _memoised(loader, ("a3_rows", proxy, freq, how, sample), _a3_ids(proxy), build)
+
+
+def lagged_flow_rows(frame: pd.DataFrame, lags: int, start: str | None = None, end: str | None = None) -> Rows:
+    """The rows of ``lagged_flow_data(cut(frame, start, end), lags)`` as :class:`Rows` (the same
+    values), with their positions in ``frame``, without the frame."""
+    at0 = np.flatnonzero(_date_mask(frame.index, start, end))
+    dy, flow = _array(frame["dy"])[at0], _array(frame["flow"])[at0]
+    X = np.full((len(at0), 2 * lags), np.nan)
+    for j in range(1, lags + 1):
+        X[j:, j - 1] = flow[:-j]
+        X[j:, lags + j - 1] = dy[:-j]
+    keep = ~np.isnan(dy) & ~np.isnan(X).any(axis=1)
+    fl, yl = flow_lag_names(lags)
+    out = _rows_at(frame.index[at0], dy, X, np.flatnonzero(keep), [*fl, *yl])
+    at = at0[out.at]
+    at.setflags(write=False)
+    return dataclasses.replace(out, at=at)
 
 
 def a3_links(loader: DataLoader, proxy: Proxy, freq: str = "W", sample: str = A3_HEADLINE_SAMPLE,
@@ -568,10 +793,10 @@ def a3_links(loader: DataLoader, proxy: Proxy, freq: str = "W", sample: str = A3
     and the same-week co-movement (b0) of Δy and the flow given ΔUS10Y (descriptive)."""
     f = cut(flow_frame(loader, proxy, freq), *A3_SAMPLES[sample])
     d = f[["dy", "flow", "dus"]].dropna()
-    return {"a": Fit.of(ols_hac(d["flow"], d[["dus"]], rule=rule), "dus"),
+    return {"a": hac_fit(d["flow"], d[["dus"]], "dus", rule=rule),
             "b": a3_flow_fit(loader, proxy, freq, HEADLINE_FLOW, sample, rule).total,
-            "b0": Fit.of(ols_hac(d["dy"], d[["flow", "dus"]], rule=rule), "flow"),
-            "c": Fit.of(ols_hac(d["dy"], d[["dus"]], rule=rule), "dus")}
+            "b0": hac_fit(d["dy"], d[["flow", "dus"]], "flow", rule=rule),
+            "c": hac_fit(d["dy"], d[["dus"]], "dus", rule=rule)}
 
 
 def a3_levels(loader: DataLoader, proxy: Proxy, freq: str, sample: str) -> LevelsVsDifferences:
@@ -681,9 +906,50 @@ def c7_predictive_data(loader: DataLoader, freq: str, sample: str, horizon: str)
                        lambda: predictive_data(fed_frame(loader, freq), "x", "y", h, start, end))
 
 
-def predictive_fit(d: pd.DataFrame, horizon: int, errors: str = "hodrick", rule: str = HAC_RULE) -> Fit:
+def predictive_fit(d: pd.DataFrame, horizon: int, errors: str = "hodrick", rule: str = HAC_RULE,
+                   rows: Rows | None = None) -> Fit:
     """OLS of ``Y`` (h-period change) on past growth ``g``: Hodrick (1992) 1B errors, or
-    Newey–West with at least h−1 lags (``errors="hac"``)."""
+    Newey–West with at least h−1 lags (``errors="hac"``).
+
+    Fitted by :func:`econ.robust.leanols.lean_ols` on ``rows`` (:func:`predictive_rows`;
+    default: built from ``d``); :func:`predictive_fit_reference` (through
+    :func:`econ.models.ols_hac`, the same floats) where the lean path does not apply.
+    """
+    rows = predictive_rows(d, horizon) if rows is None else rows
+    lean = None
+    if rows.start is not None:
+        n = len(rows.y)
+        g, r = rows.X[:, 0], rows.X[:, 1]
+        if errors == "hodrick":
+            lean = lean_ols(rows.y, g, cov="hodrick", horizon=horizon, one_period=r)
+        else:
+            lean = lean_ols(rows.y, g[:n], rule=rule, horizon=horizon)
+    if lean is None:
+        return predictive_fit_reference(d, horizon, errors, rule)
+    return lean_fit(lean, 1, rows.start, rows.end, horizon=horizon)
+
+
+def predictive_rows(d: pd.DataFrame, horizon: int) -> Rows:
+    """:func:`predictive_data`'s rows as :class:`Rows`: ``y`` the ``Y`` of the rows with a
+    complete forward sum (the first ``len(d) − h + 1``), ``X`` the columns ``g`` and ``r`` of
+    every row, ``end`` the last regression row. ``start`` is ``None`` unless ``Y`` is exactly
+    that (complete, the forward sum of ``r``): then only :func:`predictive_fit_reference` applies.
+    """
+    Y, X = _array(d["Y"]), _array(d[["g", "r"]])
+    n = len(d) - horizon + 1
+    csum = np.concatenate([[0.0], np.cumsum(X[:, 1])])
+    lean = (n > 0 and np.isfinite(Y[:n]).all() and not np.isfinite(Y[n:]).any() and np.isfinite(X).all()
+            and np.allclose(Y[:n], csum[horizon:] - csum[:-horizon], rtol=1e-8, atol=1e-10))
+    if not lean:
+        return Rows(Y, X, ("g", "r"), None, None)
+    y = Y[:n]
+    for a in (y, X):
+        a.setflags(write=False)
+    return Rows(y, X, ("g", "r"), d.index[0], d.index[n - 1])
+
+
+def predictive_fit_reference(d: pd.DataFrame, horizon: int, errors: str = "hodrick", rule: str = HAC_RULE) -> Fit:
+    """:func:`predictive_fit` through :func:`econ.models.ols_hac`."""
     if errors == "hodrick":
         res = ols_hac(d["Y"], d[["g"]], cov="hodrick", horizon=horizon, one_period=d["r"])
     else:
@@ -694,7 +960,17 @@ def predictive_fit(d: pd.DataFrame, horizon: int, errors: str = "hodrick", rule:
 def c7_predictive_fit(loader: DataLoader, freq: str = "M", sample: str = "full",
                       horizon: str = C7_HEADLINE_HORIZON, errors: str = "hodrick") -> Fit:
     """C7: past h-period Fed-asset growth → the ratio's change over the next h periods."""
-    return predictive_fit(c7_predictive_data(loader, freq, sample, horizon), C7_HORIZONS[freq][horizon], errors)
+    h = C7_HORIZONS[freq][horizon]
+    start, end = C7_SAMPLES[sample]
+    key = ("c7_predictive_data", freq, sample, horizon)
+    ids = [RUSSELL, SP500, FED_ASSETS]
+
+    def rows() -> tuple[pd.DataFrame, Rows]:
+        d = _memoised(loader, key, ids, lambda: predictive_data(fed_frame(loader, freq), "x", "y", h, start, end))
+        return d, predictive_rows(d, h)
+
+    d, r = _memoised(loader, (*key, "rows"), ids, rows)
+    return predictive_fit(d, h, errors, rows=r)
 
 
 def c7_episode_fit(loader: DataLoader, start: str, end: str, horizon: int = C7_EPISODE_HORIZON,
@@ -909,6 +1185,8 @@ class NullDesign:
     target: str = "first"
     coint_alpha: float | None = None
     first_lag: int = 0
+    paths_memo: dict[Any, np.ndarray] | None = dataclasses.field(default=None, repr=False, compare=False)
+    paths_key: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:  # where each panel row sits in each underlying series (-1: absent)
         self._at = {k: u.dates.get_indexer(self.frame_dates) for k, u in self.underlying.items()}
@@ -918,7 +1196,25 @@ class NullDesign:
         return [null_shift(u, span, self.freq) for u in us]
 
     def drivers(self, us: Sequence[float]) -> np.ndarray:
-        """The driver on the panel's rows in each null world, ``(len(us), len(frame_dates))``."""
+        """The driver on the panel's rows in each null world, ``(len(us), len(frame_dates))``.
+
+        With ``paths_memo``, kept there (read-only) under ``paths_key``: the specifications of a
+        grid that share a panel and a driver (every sample, lag length and HAC rule of one
+        proxy, frequency and measure) share these paths. ``paths_key`` must name everything
+        the paths depend on besides ``how`` and ``us`` (the panel and the underlying series).
+        """
+        if self.paths_memo is None:
+            return self._drivers(us)
+        key = ("drivers", *self.paths_key, self.how, tuple(us))
+        out = self.paths_memo.get(key)
+        if out is None:
+            if len(self.paths_memo) >= 4:   # grids run spec by spec: neighbours share paths
+                self.paths_memo.clear()
+            out = self.paths_memo[key] = self._drivers(us)
+            out.setflags(write=False)
+        return out
+
+    def _drivers(self, us: Sequence[float]) -> np.ndarray:
         s = self.shifts(us)
         paths = {}
         for k, u in self.underlying.items():
@@ -942,6 +1238,19 @@ class NullDesign:
             ctrl = self.controls.reshape(len(self.y), -1)
             X = np.concatenate([X, np.broadcast_to(ctrl, (len(x), *ctrl.shape))], axis=-1)
         return X
+
+    def _design_const(self, x: np.ndarray) -> np.ndarray:
+        """A constant, then :meth:`_design`'s regressors, filled into one array ``(B, n, 1 + p)``
+        (the values and layout ``np.concatenate([ones, _design(x)], axis=2)`` gives)."""
+        terms = range(self.first_lag, self.lags + 1)
+        ctrl = None if self.controls is None else self.controls.reshape(len(self.y), -1)
+        Z = np.empty((len(x), len(self.y), 1 + len(terms) + (0 if ctrl is None else ctrl.shape[1])))
+        Z[:, :, 0] = 1.0
+        for i, j in enumerate(terms, start=1):
+            Z[:, :, i] = x[:, self.rows - j]
+        if ctrl is not None:
+            Z[:, :, 1 + len(terms):] = ctrl
+        return Z
 
     def _spurious(self, X: np.ndarray) -> bool:
         """Levels regression whose null-world variables are not cointegrated (Engle–Granger)."""
@@ -975,12 +1284,12 @@ class NullDesign:
         """
         if len(us) == 0:
             return []
-        X = self._design(self.drivers(us))                                       # (B, n, p)
-        n, k = len(self.y), X.shape[2] + 1
+        Z = self._design_const(self.drivers(us))                                 # (B, n, 1 + p)
+        X = Z[:, :, 1:]
+        n, k = len(self.y), Z.shape[2]
         if n <= k or not (np.isfinite(X).all() and np.isfinite(self.y).all()):
             return [self.fit(u) for u in us]
         Y = np.broadcast_to(self.y, (len(us), n))
-        Z = np.concatenate([np.ones((len(us), n, 1)), X], axis=2)
         Zt = Z.transpose(0, 2, 1)
         try:
             inv = np.linalg.inv(Zt @ Z)
@@ -1059,10 +1368,12 @@ class PredictiveNullDesign:
     horizon: int
     errors: str = "hodrick"
     rule: str = HAC_RULE
+    paths_memo: dict[Any, np.ndarray] | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._paths = NullDesign(y=self.r, rows=self.rows, frame_dates=self.frame_dates,
-                                 underlying=self.underlying, span_of="x", freq=self.freq, how="level")
+                                 underlying=self.underlying, span_of="x", freq=self.freq, how="level",
+                                 paths_memo=self.paths_memo, paths_key=("C7", self.freq))
 
     def _fit_g(self, g: np.ndarray) -> SpecEstimate:
         try:
@@ -1085,12 +1396,80 @@ class PredictiveNullDesign:
         return self._paths.drivers(us)
 
     def fit_many(self, us: Sequence[float]) -> list[SpecEstimate]:
-        """The estimate in each null world ``u`` of ``us`` (0: the data)."""
+        """The estimate in each null world ``u`` of ``us`` (0: the data): all worlds at once
+        (:meth:`_hodrick_many`, :meth:`_hac_many`) where they can be, else world by world."""
         if len(us) == 0:
             return []
         x = self.drivers(us)
         g = x[:, self.rows] - x[:, self.rows - self.horizon]
+        n_reg = len(self.r) - self.horizon + 1
+        if n_reg >= 3 and np.isfinite(g).all() and np.isfinite(self.r).all():
+            try:
+                if self.errors == "hodrick":
+                    return self._hodrick_many(g)
+                if self.rule not in ("andrews", "nw-auto"):
+                    return self._hac_many(g)
+            except np.linalg.LinAlgError:
+                pass
         return [self._fit_g(g[i]) for i in range(len(us))]
+
+    def _hodrick_many(self, G: np.ndarray) -> list[SpecEstimate]:
+        """:func:`hodrick_slope` of every world's predictor ``G[b]`` (the same floats: the same
+        operations, the per-world matrix products and inverses batched; ``lstsq`` per world)."""
+        r, h = self.r, self.horizon
+        n_all = len(r)
+        nreg = n_all - h + 1
+        csum_r = np.concatenate([[0.0], np.cumsum(r)])
+        Y = csum_r[h:] - csum_r[:-h]
+        X = np.empty((len(G), n_all, 2))
+        X[:, :, 0] = 1.0
+        X[:, :, 1] = G
+        Xreg = X[:, :nreg]
+        slope = np.array([np.linalg.lstsq(Xreg[b], Y, rcond=None)[0][1] for b in range(len(G))])
+        e = r - r.mean()
+        csum = np.cumsum(np.concatenate([np.zeros((len(G), 1, 2)), X], axis=1), axis=1)
+        rolled = csum[:, h:] - csum[:, :-h]
+        e_s = e[h - 1:]
+        S = (rolled * (e_s ** 2)[None, :, None]).transpose(0, 2, 1) @ rolled / len(e_s)
+        Zinv = np.linalg.inv(Xreg.transpose(0, 2, 1) @ Xreg / nreg)
+        V = Zinv @ S @ Zinv / nreg
+        return [self._estimate(float(b), float(np.sqrt(v)), nreg, "norm") for b, v in zip(slope, V[:, 1, 1], strict=True)]
+
+    def _hac_many(self, G: np.ndarray) -> list[SpecEstimate]:
+        """:func:`econ.robust.fastols.slope_hac` of the ``errors="hac"`` design for every world
+        (the same floats: :func:`econ.robust.fastols.ols_hac_cov`'s operations, batched)."""
+        h = self.horizon
+        n = len(self.r) - h + 1
+        csum = np.concatenate([[0.0], np.cumsum(self.r)])
+        yy = (csum[h:] - csum[:-h])[:n]
+        Z = np.empty((len(G), n, 2))
+        Z[:, :, 0] = 1.0
+        Z[:, :, 1] = G[:, :n]
+        k = 2
+        Zt = Z.transpose(0, 2, 1)
+        zz_inv = np.linalg.inv(Zt @ Z)
+        beta = zz_inv @ (Zt @ yy)[:, :, None]
+        u = Z * (yy - (Z @ beta)[:, :, 0])[:, :, None]
+        L = choose_bandwidth(n, self.rule, horizon=h).lags
+        S = u.transpose(0, 2, 1) @ u
+        for j in range(1, L + 1):
+            g = u[:, j:].transpose(0, 2, 1) @ u[:, :-j]
+            S += (1 - j / (L + 1)) * (g + g.transpose(0, 2, 1))
+        V = zz_inv @ S @ zz_inv * n / (n - k)
+        return [self._estimate(float(b), float(np.sqrt(v)), n, "t") for b, v in zip(beta[:, 1, 0], V[:, 1, 1],
+                                                                                    strict=True)]
+
+    @staticmethod
+    def _estimate(b: float, se: float, n: int, dist: str) -> SpecEstimate:
+        """A world's estimate with the p-value :func:`hodrick_slope` (normal) or
+        :func:`econ.robust.fastols.slope_hac` (Student-t, ``n − 2`` df) gives it."""
+        if not se > 0:
+            p = math.nan
+        elif dist == "norm":
+            p = float(2 * special.ndtr(-abs(b / se)))
+        else:
+            p = float(2 * special.stdtr(n - 2, -abs(b / se)))
+        return SpecEstimate(estimate=b, se=se, pvalue=p, nobs=n)
 
     def fit(self, u: float) -> SpecEstimate:
         return self.fit_many([u])[0]
@@ -1122,6 +1501,11 @@ def _underlying(loader: DataLoader, series_id: str, freq: str, kind: str, agg: s
     return _memoised(loader, ("underlying", series_id, freq, kind, agg, scale), [series_id], build)
 
 
+def _paths_memo(loader: DataLoader) -> dict[Any, np.ndarray]:
+    """Where null designs of one loader's grids keep their driver paths (:meth:`NullDesign.drivers`)."""
+    return _memo(loader).setdefault("null paths", {})
+
+
 def null_design(spec: Spec, loader: DataLoader) -> NullDesign | PredictiveNullDesign:
     """The rows :func:`estimate` fits for ``spec``, as a :class:`NullDesign` (C5, A3) or a
     :class:`PredictiveNullDesign` (C7).
@@ -1132,26 +1516,29 @@ def null_design(spec: Spec, loader: DataLoader) -> NullDesign | PredictiveNullDe
     if relation == "C5":
         rate_name, agg = C5_RATE_MEASURES[spec["rate"]]
         proxy = proxy_by_label(spec["proxy"])
-        f = c5_frame(loader, proxy, freq, rate_name, agg)
+        dates = _memoised(loader, ("c5_frame", proxy, freq, rate_name, agg), [proxy.small, proxy.large, RATES[rate_name]],
+                          lambda: _c5_frame_build(loader, proxy, freq, rate_name, agg)).index
         lags = LAGS[freq][spec["lags"]]
-        data = c5_lag_data(loader, proxy, freq, rate_name, agg, lags, spec["sample"])
+        rows = c5_rows(loader, proxy, freq, rate_name, agg, lags, spec["sample"])
         rate = _underlying(loader, RATES[rate_name], freq, "level", agg=RATE_AGG[agg])
-        return NullDesign(y=_array(data["dy"]), rows=_rows(f, data), frame_dates=f.index, underlying={"x": rate},
-                          span_of="x", freq=freq, lags=lags, rule=spec["hac"])
+        return NullDesign(y=rows.y, rows=rows.at, frame_dates=dates, underlying={"x": rate},
+                          span_of="x", freq=freq, lags=lags, rule=spec["hac"], paths_memo=_paths_memo(loader),
+                          paths_key=("C5", proxy, freq, rate_name, agg))
     if relation == "A3":
         proxy, how = proxy_by_label(spec["proxy"]), spec["flow"]
-        f = flow_frame(loader, proxy, freq, how)
+        dates = _memoised(loader, ("flow_frame", proxy, freq, how), _a3_ids(proxy),
+                          lambda: _flow_frame_build(loader, proxy, freq, how)).index
         flows = {"nb": _underlying(loader, NORTHBOUND, freq, "flow"), "to": _underlying(loader, TURNOVER, freq, "flow")}
-        data = a3_flow_data(loader, proxy, freq, how, spec["sample"])
+        rows = a3_rows(loader, proxy, freq, how, spec["sample"])
         lags = LAGS[freq]["short"]
-        _, yl = flow_lag_names(lags)
-        return NullDesign(y=_array(data["dy"]), rows=_rows(f, data), frame_dates=f.index, underlying=flows,
-                          span_of="nb", freq=freq, how=how, lags=lags, first_lag=1, controls=_array(data[yl]),
-                          rule=spec["hac"], target="sum")
+        return NullDesign(y=rows.y, rows=rows.at, frame_dates=dates, underlying=flows,
+                          span_of="nb", freq=freq, how=how, lags=lags, first_lag=1, controls=rows.X[:, lags:],
+                          rule=spec["hac"], target="sum", paths_memo=_paths_memo(loader), paths_key=("A3", proxy, freq))
     if relation == "C7":
         f = fed_frame(loader, freq)
         fed = {"x": _underlying(loader, FED_ASSETS, freq, "level", scale="100log")}
         data = c7_predictive_data(loader, freq, spec["sample"], spec["horizon"])
         return PredictiveNullDesign(r=_array(data["r"]), rows=_rows(f, data), frame_dates=f.index, underlying=fed,
-                                    freq=freq, horizon=C7_HORIZONS[freq][spec["horizon"]], errors=spec["errors"])
+                                    freq=freq, horizon=C7_HORIZONS[freq][spec["horizon"]], errors=spec["errors"],
+                                    paths_memo=_paths_memo(loader))
     raise ValueError(f"unknown relation {relation!r}")

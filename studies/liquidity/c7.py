@@ -16,7 +16,6 @@ import pandas as pd
 
 from econ.data.errors import DataError
 from econ.data.loader import DataLoader
-from econ.models import ols_hac
 from econ.study import Figure, Table
 from studies import _liquidity_specs as S
 from studies._liquidity_specs import Fit
@@ -42,7 +41,7 @@ def run(loader: DataLoader, out: Collector) -> None:
                 ("W", "full"): S.c7_fit(loader, "W", "full", "none").contemp}
         for label, (a, b) in C7_EPISODES.items():
             d = S.cut(w, a, b)[["dy", "dx"]].dropna()
-            same[("W", label)] = Fit.of(ols_hac(d["dy"], d[["dx"]]), "dx")
+            same[("W", label)] = S.hac_fit(d["dy"], d[["dx"]], "dx")
     except (DataError, ValueError) as exc:
         out.parts += missing_parts("C7", ("direction", "episode_2008_10"), exc,
                                    "Russell 2000, S&P 500 and Fed total assets")

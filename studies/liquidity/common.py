@@ -10,7 +10,6 @@ import pandas as pd
 
 from econ.data.errors import DataError
 from econ.data.loader import DataLoader
-from econ.models import ols_hac
 from econ.policy import ALPHA
 from econ.robust import GridResult
 from econ.study import Figure, GridRun, PartResult, Table
@@ -83,7 +82,7 @@ def window_fit(frame: pd.DataFrame, x: str, windows: list[tuple[str | None, str 
     """Δy on ``x`` over the union of ``windows`` (rows kept in time order)."""
     parts = [S.cut(frame, a, b) for a, b in windows]
     d = pd.concat(parts)[["dy", x]].dropna()
-    return Fit.of(ols_hac(d["dy"], d[[x]]), x)
+    return S.hac_fit(d["dy"], d[[x]], x)
 
 
 def grid_summary(result: GridResult, sign: int, headline: str, name: str) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from statsmodels.stats.multitest import multipletests
 from econ.data.errors import DataError
 from econ.data.loader import DataLoader
 from econ.models import ols_hac
+from econ.robust.leanols import lean_ols
 from econ.study import Table
 from studies import _liquidity_specs as S
 from studies._liquidity_specs import Fit
@@ -45,13 +46,20 @@ D1_PARTS = dict(zip(D1_FACTORS, ("northbound", "spread", "current_account", "fed
                     strict=True))
 
 
+_D1_SERIES = {"nb": S.NORTHBOUND, "to": S.TURNOVER, "cgb": S.CGB10Y, "us": S.US10Y, "ca": S.CURRENT_ACCOUNT,
+              "ff": S.FED_FUNDS, "fed": S.FED_ASSETS, "usd": S.DOLLAR}
+
+
 def d1_frame(loader: DataLoader, proxy: Proxy, start: str | None = D1_SAMPLE[0]) -> pd.DataFrame:
     """Monthly Δy, the six D1 factors (columns named as in :data:`D1_FACTORS`) and their lags
     ``"<factor> (t−j)"``, built before the sample is cut. The panel mixes China and US series,
-    so ``build_panel`` reads it on the Shanghai clock."""
-    f = S.style_frame(loader, proxy, "M", {"nb": S.NORTHBOUND, "to": S.TURNOVER, "cgb": S.CGB10Y, "us": S.US10Y,
-                                           "ca": S.CURRENT_ACCOUNT, "ff": S.FED_FUNDS, "fed": S.FED_ASSETS,
-                                           "usd": S.DOLLAR})
+    so ``build_panel`` reads it on the Shanghai clock. Memoised (a copy is returned)."""
+    return S._frame_memo(loader, ("d1_frame", proxy, start), [proxy.small, proxy.large, *_D1_SERIES.values()],
+                         lambda: _d1_build(loader, proxy, start))
+
+
+def _d1_build(loader: DataLoader, proxy: Proxy, start: str | None) -> pd.DataFrame:
+    f = S.style_frame(loader, proxy, "M", _D1_SERIES)
     names = list(D1_FACTORS)
     f["dy"] = f["y"].diff()
     f[names[0]] = f["nb"] / f["to"]
@@ -80,7 +88,24 @@ class LagSum:
 
 
 def lag_sum_fit(frame: pd.DataFrame, factor: str, lags: tuple[int, ...] = D1_LAGS) -> LagSum:
-    """Δy on the factor's ``lags`` with HAC errors: the lag sum (t-test) and the joint Wald test."""
+    """Δy on the factor's ``lags`` with HAC errors: the lag sum (t-test) and the joint Wald test.
+
+    Fitted by :func:`econ.robust.leanols.lean_ols` (:func:`lag_sum_fit_reference`: statsmodels,
+    the same floats, and the path taken where the lean one does not apply).
+    """
+    names = [lag_name(factor, j) for j in lags]
+    d = frame[["dy", *names]].dropna()
+    rows = S.Rows.of(d, "dy", names)
+    lean = lean_ols(rows.y, rows.X) if len(d) else None
+    if lean is None:
+        return lag_sum_fit_reference(frame, factor, lags)
+    pos = list(range(1, len(names) + 1))
+    return LagSum(total=S.lean_combo(lean, pos, rows.start, rows.end), wald_p=S.lean_wald(lean, pos)[1],
+                  coefs=pd.Series(lean.params[pos], index=names))
+
+
+def lag_sum_fit_reference(frame: pd.DataFrame, factor: str, lags: tuple[int, ...] = D1_LAGS) -> LagSum:
+    """:func:`lag_sum_fit` through :func:`econ.models.ols_hac` and statsmodels' tests."""
     names = [lag_name(factor, j) for j in lags]
     d = frame[["dy", *names]].dropna()
     res = ols_hac(d["dy"], d[names])
@@ -118,7 +143,7 @@ def d1_same_month_fits(loader: DataLoader, proxy: Proxy, start: str | None = D1_
     out = {}
     for name in D1_FACTORS:
         d = f[["dy", name]].dropna()
-        out[name] = fit_or_nan(lambda d=d, name=name: Fit.of(ols_hac(d["dy"], d[[name]]), name))
+        out[name] = fit_or_nan(lambda d=d, name=name: S.hac_fit(d["dy"], d[[name]], name))
     return out
 
 

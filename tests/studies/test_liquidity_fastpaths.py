@@ -6,7 +6,10 @@
 * the memoised frames of ``studies._liquidity_specs`` against a fresh build (identical, and a
   caller's mutation does not reach the memo);
 * the cached null worlds of :class:`Underlying` against the rotation itself;
-* :func:`null_fractions` against ``null.uniform`` draw by draw.
+* :func:`null_fractions` against ``null.uniform`` draw by draw;
+* the lean fits (:func:`econ.robust.leanols.lean_ols`) of every specification of the three
+  grids and of the study's other distributed-lag, lagged-flow and predictive designs against
+  the statsmodels reference paths (``*_reference``): every reported float identical (``==``).
 """
 
 from __future__ import annotations
@@ -109,3 +112,118 @@ def test_cached_worlds_equal_the_rotation():
 def test_null_fractions_are_the_draws_uniforms():
     null = NullDraws(25, 7)
     assert S.null_fractions(null) == tuple(null.uniform(k, *S.NULL_SHIFT) for k in null)
+
+
+def _fit_fields(f: S.Fit) -> tuple:
+    return (f.beta, f.se, f.p, f.nobs, f.start, f.end, f.hac_lags, f.desc, f.ci, f.extra)
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    """Equal field by field, NaN equal to NaN."""
+    return all(x == y or (isinstance(x, float) and isinstance(y, float) and np.isnan(x) and np.isnan(y))
+               for x, y in zip(a, b, strict=True))
+
+
+def _dist_lag_fields(d: S.DistLag) -> tuple:
+    return (*_fit_fields(d.contemp), *_fit_fields(d.total), *_fit_fields(d.lag_sum), d.wald_F, d.wald_p, d.lags,
+            tuple(d.coefs.index), tuple(d.coefs.to_numpy()))
+
+
+def test_lean_grid_fits_equal_the_statsmodels_reference(vault_loader):
+    for spec in [*S.GRID, *S.GRID_FLOWS, *S.GRID_FED]:
+        freq = spec["freq"]
+        if spec["relation"] == "C5":
+            rate, agg = S.C5_RATE_MEASURES[spec["rate"]]
+            proxy, lags = proxy_by_label(spec["proxy"]), S.LAGS[freq][spec["lags"]]
+            fast = S.c5_fit(vault_loader, proxy, freq, rate, spec["sample"], spec["lags"], spec["hac"], agg)
+            slow = S.distributed_lag_fit_reference(
+                S.c5_lag_data(vault_loader, proxy, freq, rate, agg, lags, spec["sample"]), "dy", "drate", lags,
+                rule=spec["hac"])
+            assert _same(_dist_lag_fields(fast), _dist_lag_fields(slow)), spec
+        elif spec["relation"] == "A3":
+            proxy = proxy_by_label(spec["proxy"])
+            fast = S.a3_flow_fit(vault_loader, proxy, freq, spec["flow"], spec["sample"], spec["hac"])
+            slow = S.lagged_flow_fit_reference(
+                S.a3_flow_data(vault_loader, proxy, freq, spec["flow"], spec["sample"]), spec["hac"])
+            assert _same(_dist_lag_fields(fast), _dist_lag_fields(slow)), spec
+        else:
+            h = S.C7_HORIZONS[freq][spec["horizon"]]
+            fast = S.c7_predictive_fit(vault_loader, freq, spec["sample"], spec["horizon"], spec["errors"])
+            slow = S.predictive_fit_reference(
+                S.c7_predictive_data(vault_loader, freq, spec["sample"], spec["horizon"]), h, spec["errors"])
+            assert _same(_fit_fields(fast), _fit_fields(slow)), spec
+
+
+def test_lean_fits_of_the_other_designs_equal_the_reference(vault_loader):
+    v = S.c5_frame(vault_loader, proxy_by_label("CSI 500"), "M", "DR007")
+    fed = S.fed_frame(vault_loader, "W")
+    for frame, y, x, lags in ((v, "dy", "drate", 0), (v, "dy", "drate", 6), (fed, "dy", "dx", 4)):
+        data = S._lag_data(frame, y, x, lags)
+        fast = S.distributed_lag_fit(data, y, x, lags)
+        assert _same(_dist_lag_fields(fast), _dist_lag_fields(S.distributed_lag_fit_reference(data, y, x, lags)))
+        assert fast.res.params.to_numpy()[1:lags + 2].tolist() == fast.coefs.tolist()   # the lazy statsmodels fit
+    d = S.predictive_data(fed, "x", "y", 13, "2008-09-01", "2010-12-31")
+    for errors in ("hodrick", "hac"):
+        assert _same(_fit_fields(S.predictive_fit(d, 13, errors)), _fit_fields(S.predictive_fit_reference(d, 13, errors)))
+
+
+def test_lean_fits_fall_back_to_the_reference_errors():
+    idx = pd.date_range("2020-01-03", periods=6, freq="W-FRI")
+    data = pd.DataFrame({"dy": [1.0, 2, 0, 3, 1, 2], "x": [0.5, 0.1, 0.3, 0.2, 0.9, 0.4],
+                         "x_l1": [1.0, 1, 1, 1, 1, 1]}, index=idx)
+    with pytest.raises(ValueError, match="constant"):
+        S.distributed_lag_fit(data, "dy", "x", 1)
+
+
+def test_rows_built_in_numpy_equal_the_prepared_frames(vault_loader):
+    for proxy in ("CSI 1000", "SW small/large"):
+        p = proxy_by_label(proxy)
+        for freq, lags, sample in (("W", 4, "2015–"), ("M", 0, "2021–"), ("M", 3, "2007–2014")):
+            frame = S.c5_lag_data(vault_loader, p, freq, "DR007", "mean", lags, sample)
+            rows = S.c5_rows(vault_loader, p, freq, "DR007", "mean", lags, sample)
+            ref = S.Rows.of(frame, "dy", S.lag_names("drate", lags))
+            assert np.array_equal(rows.y, ref.y) and np.array_equal(rows.X, ref.X)
+            assert (rows.names, rows.start, rows.end) == (ref.names, ref.start, ref.end)
+            panel = S.c5_frame(vault_loader, p, freq, "DR007", "mean")
+            assert rows.at.tolist() == panel.index.get_indexer(frame.index).tolist()
+        for freq, how, sample in (("W", "trailing z", "net buying"), ("M", "CNY 100bn", "2014–2020")):
+            frame = S.a3_flow_data(vault_loader, p, freq, how, sample)
+            rows = S.a3_rows(vault_loader, p, freq, how, sample)
+            ref = S.Rows.of(frame, "dy", list(frame.columns[1:]))
+            assert np.array_equal(rows.y, ref.y) and np.array_equal(rows.X, ref.X)
+            assert (rows.names, rows.start, rows.end) == (ref.names, ref.start, ref.end)
+            panel = S.flow_frame(vault_loader, p, freq, how)
+            assert rows.at.tolist() == panel.index.get_indexer(frame.index).tolist()
+
+
+def test_shared_driver_paths_equal_a_fresh_build(vault_loader):
+    us = S.null_fractions(NullDraws(30, S.NULL_SEED))
+    for spec in (next(iter(S.GRID)), next(iter(S.GRID_FLOWS)), next(iter(S.GRID_FED))):
+        design = S.null_design(spec, vault_loader)
+        paths = design.drivers(us)
+        assert design.drivers(us) is paths and not paths.flags.writeable
+        inner = design._paths if isinstance(design, S.PredictiveNullDesign) else design
+        assert np.array_equal(paths, inner._drivers(us), equal_nan=True)
+
+
+def test_batched_c7_null_worlds_equal_the_world_by_world_fits(vault_loader):
+    us = S.null_fractions(NullDraws(40, S.NULL_SEED))
+    for spec in S.GRID_FED:
+        design = S.null_design(spec, vault_loader)
+        x = design.drivers(us)
+        g = x[:, design.rows] - x[:, design.rows - design.horizon]
+        slow = [design._fit_g(g[i]) for i in range(len(us))]
+        fast = design.fit_many(us)
+        assert [(e.estimate, e.se, e.pvalue, e.nobs, e.error) for e in fast] == \
+            [(e.estimate, e.se, e.pvalue, e.nobs, e.error) for e in slow], spec
+
+
+def test_null_design_with_constant_is_the_concatenated_design(vault_loader):
+    us = S.null_fractions(NullDraws(20, S.NULL_SEED))
+    for spec in (next(iter(S.GRID)), next(iter(S.GRID_FLOWS))):
+        design = S.null_design(spec, vault_loader)
+        x = design.drivers(us)
+        X = design._design(x)
+        ref = np.concatenate([np.ones((len(us), X.shape[1], 1)), X], axis=2)
+        fast = design._design_const(x)
+        assert np.array_equal(fast, ref) and fast.flags.c_contiguous and ref.flags.c_contiguous
