@@ -381,11 +381,12 @@ def claims(paper: PaperOpt = None,
 
 @app.command("paper")
 def paper_cmd(vault: VaultOpt = None, cache: CacheOpt = None, paper: PaperOpt = None, synthetic: SynthOpt = False,
-              no_run: Annotated[bool, typer.Option("--no-run", help="Only compile; do not rerun studies.")] = False) -> None:
+              no_run: Annotated[bool, typer.Option("--no-run", help="Only compile; do not rerun studies.")] = False,
+              jobs: Annotated[int, typer.Option("--jobs", "-j", help="Run the studies on N processes (default -1: all cores; the outputs are the same bytes for any N).")] = -1) -> None:
     """Regenerate every table and figure, then compile the PDF with latexmk."""
     settings = _settings(vault, cache, paper, synthetic=synthetic)
     if not no_run:
-        run(None, vault=vault, cache=cache, paper=settings.paper, synthetic=synthetic)
+        run(None, vault=vault, cache=cache, paper=settings.paper, synthetic=synthetic, jobs=jobs)
     main = settings.paper / "main.tex"
     if not main.is_file():
         err.print(f"[red]error:[/red] {main} not found")

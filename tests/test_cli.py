@@ -229,3 +229,14 @@ def test_cli_runs_one_blas_thread_per_process_unless_told_otherwise():
     env["OPENBLAS_NUM_THREADS"] = "4"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
     assert out.split() == ["False", "4", "1"]  # the user's own setting is kept
+
+
+def test_paper_runs_the_studies_on_all_cores_unless_told(env, monkeypatch):
+    import econ.cli as cli
+
+    seen = []
+    monkeypatch.setattr(cli, "run", lambda *a, **k: seen.append(k["jobs"]))
+    paper = env / "p"  # no main.tex: the command stops after the run with exit code 2
+    assert runner.invoke(app, ["paper", "--paper", str(paper)]).exit_code == 2
+    assert runner.invoke(app, ["paper", "--paper", str(paper), "--jobs", "1"]).exit_code == 2
+    assert seen == [-1, 1]
