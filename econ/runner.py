@@ -61,7 +61,7 @@ from econ.report.macros import render_macros
 from econ.robust.cache import series_sha256
 from econ.robust.executor import RecordingLoader, _resolve_jobs, execution
 from econ.study import Study, StudyResult, Table
-from econ.studycache import StudyCache, code_digest
+from econ.studycache import StudyCache, code_digest, study_identity
 from econ.verdict import ClaimVerdict, Registry, RegistryError, Verdict, claim_sort_key, judge_all
 
 LIBRARIES = ("numpy", "pandas", "scipy", "statsmodels", "arch", "linearmodels", "matplotlib", "pyarrow")
@@ -435,12 +435,22 @@ def input_record(loader: DataLoader, sid: str) -> dict[str, Any]:
             "last": f.series.index.max().strftime("%Y-%m-%d"), "unit": f.unit}
 
 
-def provenance(loader: DataLoader, result: StudyResult, result_key: str | None = None) -> dict[str, Any]:
-    """What a study's index entry records about where its result came from."""
+def input_records(loader: DataLoader, result: StudyResult) -> dict[str, dict[str, Any]]:
+    """:func:`input_record` of every series ``result`` was computed from, by id (sorted)."""
+    return {sid: input_record(loader, sid) for sid in sorted(set(result.data_ids))}
+
+
+def provenance(loader: DataLoader, result: StudyResult, result_key: str | None = None,
+               inputs: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """What a study's index entry records about where its result came from.
+
+    ``inputs``: the :func:`input_records` of ``result`` when a study worker already made them
+    (its loader holds the series; the publishing process need not read them again).
+    """
     settings = loader.settings
     return {"vault": str(settings.vault) if settings.vault else None, "result_key": result_key,
             "render_key": code_digest("econ.runner"),
-            "inputs": {sid: input_record(loader, sid) for sid in sorted(set(result.data_ids))}}
+            "inputs": input_records(loader, result) if inputs is None else inputs}
 
 
 def write_manifest(paper: Path, loader: DataLoader, report: RunReport) -> Path:
@@ -501,7 +511,8 @@ def write_manifest(paper: Path, loader: DataLoader, report: RunReport) -> Path:
 @dataclasses.dataclass
 class _Outcome:
     """What computing one study gave: its result (or the error), the seconds it took, the
-    data ids it read and, from a worker, its drawn outputs (:func:`render_outputs`)."""
+    data ids it read and, from a worker, its drawn outputs (:func:`render_outputs`) and the
+    provenance of its inputs (:func:`input_records`)."""
 
     name: str
     result: StudyResult | None
@@ -509,6 +520,7 @@ class _Outcome:
     used: list[str]
     error: str | None = None
     rendered: dict[str, bytes] | None = None
+    inputs: dict[str, dict[str, Any]] | None = None
 
 
 def _compute(study: Study, settings: Settings, loader: DataLoader | None, *, jobs: int, scheduler: str | None,
@@ -528,13 +540,17 @@ def _compute(study: Study, settings: Settings, loader: DataLoader | None, *, job
         if worker:
             _stop_loky_workers()
     seconds = time.perf_counter() - t0
-    rendered = None
+    rendered = inputs = None
     if worker:
         try:
             rendered = render_outputs(result, png=png)
         except Exception:  # drawn again (and the error reported) when the parent publishes
             rendered = None
-    return _Outcome(study.name, result, seconds, sorted(recording.used), None, rendered)
+        try:
+            inputs = input_records(loader, result)
+        except Exception:  # recorded again (and any error reported) when the parent publishes
+            inputs = None
+    return _Outcome(study.name, result, seconds, sorted(recording.used), None, rendered, inputs)
 
 
 def _stop_loky_workers() -> None:
@@ -648,7 +664,8 @@ def run_studies(studies: list[Study], settings: Settings, *,
     if workers > 1 and len(todo) > 1 and scheduler is None:
         order = _schedule(todo, {**shipped_costs(), **(cache.costs() if cache is not None else {})})
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["econ.runner"])
+        # the workers fork from a server that has imported the studies once (not once per worker)
+        ctx.set_forkserver_preload(["econ.runner", *sorted({study_identity(s)[0] for s in order})])
         with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx) as pool:
             futures = [pool.submit(_compute, s, settings, None, jobs=1, scheduler=None, cache_grids=cache_grids,
                                    progress=None, worker=True, png=png) for s in order]
@@ -657,11 +674,14 @@ def run_studies(studies: list[Study], settings: Settings, *,
         outcomes = [_compute(s, settings, loader, jobs=jobs, scheduler=scheduler, cache_grids=cache_grids,
                              progress=progress) for s in todo]
     rendered: dict[str, dict[str, bytes]] = {}
+    inputs: dict[str, dict[str, dict[str, Any]]] = {}
     for outcome, study in zip(sorted(outcomes, key=lambda o: o.name), sorted(todo, key=lambda s: s.name),
                               strict=True):
         name, result, secs, used, error = outcome.name, outcome.result, outcome.seconds, outcome.used, outcome.error
         if outcome.rendered is not None:
             rendered[name] = outcome.rendered
+        if outcome.inputs is not None:
+            inputs[name] = outcome.inputs
         if error is not None or result is None:
             report.errors[name] = error or "no result"
             continue
@@ -703,7 +723,7 @@ def run_studies(studies: list[Study], settings: Settings, *,
                 on_study(study.name)
             continue
         try:
-            report.written += publish(result, paper, png=png, provenance=provenance(loader, result, key),
+            report.written += publish(result, paper, png=png, provenance=provenance(loader, result, key, inputs.get(study.name)),
                                       rendered=rendered.get(study.name))
             changed = True
         except PublishError as exc:
