@@ -258,9 +258,15 @@ def cached_predictive_regression(loader: DataLoader, ratio: Ratio, freq: str, ho
     its own proxy) share the monthly regressions.
     """
     panel = ratio_panel(loader, ratio, freq)  # read through ``loader``, so its proxy records the inputs
-    return _memo(underlying_loader(loader),
-                 ("predictive_regression", ratio.label, freq, int(horizon), z, cov, int(min_periods)),
-                 lambda: predictive_fit(panel, int(horizon), z=z, cov=cov, min_periods=int(min_periods)))
+    base, h, mp = underlying_loader(loader), int(horizon), int(min_periods)
+
+    def fit() -> PredictiveFit:
+        # the Hodrick and the HAC fit of a sample share its frame
+        frame, y = _memo(base, ("predictive_frame", ratio.label, freq, h, z, mp),
+                         lambda: _predictive_frame(panel, h, z, mp))
+        return _fit_on_frame(panel, frame, y, h, z=z, cov=cov, min_periods=mp)
+
+    return _memo(base, ("predictive_regression", ratio.label, freq, h, z, cov, mp), fit)
 
 
 def cached_predictive_inputs(loader: DataLoader, ratio: Ratio, freq: str, z: str,
@@ -323,6 +329,12 @@ def predictive_fit(panel: pd.DataFrame, horizon: int, *, z: str, cov: str, min_p
     """:func:`predictive_regression` as a :class:`PredictiveFit`, by :func:`lean_ols` where it
     applies (the same floats, ~30x faster), else through ``ols_hac``."""
     frame, y = _predictive_frame(panel, horizon, z, min_periods)
+    return _fit_on_frame(panel, frame, y, horizon, z=z, cov=cov, min_periods=min_periods)
+
+
+def _fit_on_frame(panel: pd.DataFrame, frame: pd.DataFrame, y: pd.Series, horizon: int, *, z: str, cov: str,
+                  min_periods: int) -> PredictiveFit:
+    """:func:`predictive_fit` given ``_predictive_frame(panel, horizon, z, min_periods)``."""
     fit = _lean_predictive(frame, y, horizon, cov)
     if fit is None:
         return PredictiveFit.of(predictive_regression(panel, horizon, z=z, cov=cov, min_periods=min_periods))
