@@ -93,6 +93,7 @@ from econ.models.unitroot import unit_root_battery
 from econ.policy import ALPHA
 from econ.robust import Grid, NullDraws, Spec, SpecEstimate, run_grid
 from econ.robust.executor import underlying_loader
+from econ.robust.leanols import LeanOLS, lean_ols
 from econ.study import Figure, PartResult, Study, StudyResult, Table, z_ci
 from studies import declared
 from studies.common import BACK_CALCULATED_MARK, BACK_CALCULATED_NOTE, LAUNCHED, Proxy, launch_of
@@ -250,16 +251,22 @@ def _memo(loader: DataLoader, key: tuple, compute: Callable[[], object]) -> obje
 
 
 def cached_predictive_regression(loader: DataLoader, ratio: Ratio, freq: str, horizon: int, *, z: str, cov: str,
-                                 min_periods: int) -> RegressionResult:
-    """:func:`predictive_regression` on :func:`ratio_panel` ``(loader, ratio, freq)``, computed once per loader.
+                                 min_periods: int) -> PredictiveFit:
+    """:func:`predictive_fit` on :func:`ratio_panel` ``(loader, ratio, freq)``, computed once per loader.
 
     Keyed by the loader under the recording proxies: the study's table and its grid (each with
     its own proxy) share the monthly regressions.
     """
     panel = ratio_panel(loader, ratio, freq)  # read through ``loader``, so its proxy records the inputs
-    return _memo(underlying_loader(loader),
-                 ("predictive_regression", ratio.label, freq, int(horizon), z, cov, int(min_periods)),
-                 lambda: predictive_regression(panel, int(horizon), z=z, cov=cov, min_periods=int(min_periods)))
+    base, h, mp = underlying_loader(loader), int(horizon), int(min_periods)
+
+    def fit() -> PredictiveFit:
+        # the Hodrick and the HAC fit of a sample share its frame
+        frame, y = _memo(base, ("predictive_frame", ratio.label, freq, h, z, mp),
+                         lambda: _predictive_frame(panel, h, z, mp))
+        return _fit_on_frame(panel, frame, y, h, z=z, cov=cov, min_periods=mp)
+
+    return _memo(base, ("predictive_regression", ratio.label, freq, h, z, cov, mp), fit)
 
 
 def cached_predictive_inputs(loader: DataLoader, ratio: Ratio, freq: str, z: str,
@@ -270,6 +277,40 @@ def cached_predictive_inputs(loader: DataLoader, ratio: Ratio, freq: str, z: str
 
 
 # ----------------------------------------------------------------------------- estimates
+@dataclasses.dataclass(frozen=True)
+class PredictiveFit:
+    """The slope on ``z`` of a predictive regression: what the study reads of its
+    :class:`RegressionResult` (``params``, ``bse``, ``pvalues``, ``conf_int`` at ``"z"``,
+    ``nobs``, ``rsquared``, ``start``, ``end``, ``bandwidth``)."""
+
+    beta: float
+    se: float
+    p: float
+    ci: tuple[float, float]
+    nobs: int
+    rsquared: float
+    start: pd.Timestamp
+    end: pd.Timestamp
+    bandwidth: int | None
+
+    @classmethod
+    def of(cls, res: RegressionResult) -> PredictiveFit:
+        """The fit as ``ols_hac`` reports it."""
+        lo, hi = res.conf_int.loc["z"]
+        return cls(beta=float(res.params["z"]), se=float(res.bse["z"]), p=float(res.pvalues["z"]),
+                   ci=(float(lo), float(hi)), nobs=res.nobs, rsquared=res.rsquared, start=res.start,
+                   end=res.end, bandwidth=res.bandwidth)
+
+
+def _predictive_frame(panel: pd.DataFrame, horizon: int, z: str, min_periods: int) -> tuple[pd.DataFrame, pd.Series]:
+    """Row ``t``: ``z_t`` and ``r_{t+1}`` from the first valid z-score; and ``y`` = the
+    forward ``horizon``-sum of ``r``."""
+    zs = zscore(np.log(panel["ratio"]), z, min_periods).rename("z")
+    r1 = panel["log_rel"].diff().shift(-1).rename("r")
+    frame = pd.concat([zs, r1], axis=1).loc[zs.first_valid_index():]
+    return frame, overlapping_sum(frame["r"], horizon).rename(f"r_{horizon}")
+
+
 def predictive_regression(panel: pd.DataFrame, horizon: int, *, z: str, cov: str,
                           min_periods: int) -> RegressionResult:
     """Regress the forward ``horizon``-period log relative return on the ratio's z-score.
@@ -278,13 +319,69 @@ def predictive_regression(panel: pd.DataFrame, horizon: int, *, z: str, cov: str
     the dependent variable is ``overlapping_sum(r, horizon)``. ``cov``: ``"hodrick"`` or
     ``"hac"`` (Newey–West, lags ≥ horizon − 1).
     """
-    zs = zscore(np.log(panel["ratio"]), z, min_periods).rename("z")
-    r1 = panel["log_rel"].diff().shift(-1).rename("r")
-    frame = pd.concat([zs, r1], axis=1).loc[zs.first_valid_index():]
-    y = overlapping_sum(frame["r"], horizon).rename(f"r_{horizon}")
+    frame, y = _predictive_frame(panel, horizon, z, min_periods)
     if cov == "hodrick":
         return ols_hac(y, frame[["z"]], cov="hodrick", horizon=horizon, one_period=frame["r"])
     return ols_hac(y, frame[["z"]], cov="hac", horizon=horizon)
+
+
+def predictive_fit(panel: pd.DataFrame, horizon: int, *, z: str, cov: str, min_periods: int) -> PredictiveFit:
+    """:func:`predictive_regression` as a :class:`PredictiveFit`, by :func:`lean_ols` where it
+    applies (the same floats, ~30x faster), else through ``ols_hac``."""
+    frame, y = _predictive_frame(panel, horizon, z, min_periods)
+    return _fit_on_frame(panel, frame, y, horizon, z=z, cov=cov, min_periods=min_periods)
+
+
+def _fit_on_frame(panel: pd.DataFrame, frame: pd.DataFrame, y: pd.Series, horizon: int, *, z: str, cov: str,
+                  min_periods: int) -> PredictiveFit:
+    """:func:`predictive_fit` given ``_predictive_frame(panel, horizon, z, min_periods)``."""
+    fit = _lean_predictive(frame, y, horizon, cov)
+    if fit is None:
+        return PredictiveFit.of(predictive_regression(panel, horizon, z=z, cov=cov, min_periods=min_periods))
+    return fit
+
+
+def _lean_predictive(frame: pd.DataFrame, y: pd.Series, horizon: int, cov: str) -> PredictiveFit | None:
+    """The lean fit on ``ols_hac``'s sample, or ``None`` where that sample is not the plain one.
+
+    Plain: ``z`` and ``r`` complete on one unbroken block of rows and ``y`` present exactly on
+    its first ``len − h + 1`` rows. Then ``ols_hac`` regresses on those rows, and Hodrick's
+    rolled-back sums run over the whole block (its ``_trim`` of ``r`` and ``z``).
+    """
+    valid = frame.notna().all(axis=1).to_numpy()
+    if not valid.any():
+        return None
+    first, last = int(np.argmax(valid)), len(valid) - int(np.argmax(valid[::-1]))
+    m = last - first - horizon + 1
+    yv = y.to_numpy(dtype=float)
+    expected = np.zeros(len(yv), dtype=bool)
+    expected[first:first + max(m, 0)] = True
+    if m < 1 or not valid[first:last].all() or not np.array_equal(~np.isnan(yv), expected):
+        return None
+    zv, rv = frame["z"].to_numpy(dtype=float), frame["r"].to_numpy(dtype=float)
+    ys = yv[first:first + m]
+    if cov == "hodrick":
+        lean = lean_ols(ys, zv[first:last], cov="hodrick", horizon=horizon, one_period=rv[first:last])
+    else:
+        lean = lean_ols(ys, zv[first:first + m], cov="hac", horizon=horizon)
+    if lean is None:
+        return None
+    beta, se, p, ci = lean.coef(1)
+    return PredictiveFit(beta=beta, se=se, p=p, ci=ci, nobs=lean.nobs, rsquared=_rsquared(lean, ys, zv[first:first + m]),
+                         start=frame.index[first], end=frame.index[first + m - 1], bandwidth=lean.bandwidth)
+
+
+def _rsquared(lean: LeanOLS, y: np.ndarray, x: np.ndarray) -> float:
+    """statsmodels' ``rsquared`` with an intercept: ``1 − ssr / centered_tss``, on the design
+    laid out as statsmodels receives it (Fortran order). ``OLS`` is a ``WLS`` with unit
+    weights, so ``centered_tss`` takes its weighted branch."""
+    Z = np.empty((2, len(x))).T
+    Z[:, 0] = 1.0
+    Z[:, 1] = x
+    resid = y - np.dot(Z, lean.params)
+    weights = np.ones(len(y))
+    mean = np.average(y, weights=weights)
+    return float(1 - np.dot(resid, resid) / np.sum(weights * (y - mean) ** 2))
 
 
 def half_life(log_ratio: pd.Series, periods_per_month: float = 1.0) -> dict[str, float]:
@@ -296,10 +393,18 @@ def half_life(log_ratio: pd.Series, periods_per_month: float = 1.0) -> dict[str,
     """
     y = log_ratio.dropna()
     frame = pd.concat({"y": y, "lag": y.shift(1)}, axis=1).dropna()
-    res = ols_hac(frame["y"], frame[["lag"]], cov="hac")
-    rho = float(res.params["lag"])
-    lo, hi = (float(v) for v in res.conf_int.loc["lag"])
-    rho_bc = rho + (1 + 3 * rho) / res.nobs
+    lean = lean_ols(frame["y"].to_numpy(dtype=float), frame[["lag"]].to_numpy(dtype=float), cov="hac")
+    if lean is None:
+        res = ols_hac(frame["y"], frame[["lag"]], cov="hac")
+        lo, hi = (float(v) for v in res.conf_int.loc["lag"])
+        return _half_lives(float(res.params["lag"]), float(res.bse["lag"]), lo, hi, res.nobs, periods_per_month)
+    rho, se, _, (lo, hi) = lean.coef(1)
+    return _half_lives(rho, se, lo, hi, lean.nobs, periods_per_month)
+
+
+def _half_lives(rho: float, se: float, lo: float, hi: float, nobs: int, periods_per_month: float) -> dict[str, float]:
+    """:func:`half_life`'s dictionary from the AR(1) fit (``rho``, its ``se`` and 95% bounds)."""
+    rho_bc = rho + (1 + 3 * rho) / nobs
 
     def hl(r: float) -> float:
         if r >= 1:
@@ -308,9 +413,9 @@ def half_life(log_ratio: pd.Series, periods_per_month: float = 1.0) -> dict[str,
             return 0.0
         return math.log(0.5) / math.log(r) / periods_per_month
 
-    return {"rho": rho, "se": float(res.bse["lag"]), "rho_lo": lo, "rho_hi": hi, "halflife": hl(rho),
+    return {"rho": rho, "se": se, "rho_lo": lo, "rho_hi": hi, "halflife": hl(rho),
             "halflife_lo": hl(lo), "halflife_hi": hl(hi), "rho_bc": rho_bc, "halflife_bc": hl(rho_bc),
-            "nobs": res.nobs}
+            "nobs": nobs}
 
 
 def band_touches(z: pd.Series, band: float = BAND_Z, rearm: float = REARM_Z) -> pd.DataFrame:
@@ -482,9 +587,9 @@ def estimate(spec: Spec, loader: DataLoader, null: NullDraws | None = None) -> S
                 for b, s, q in zip(beta, se, p, strict=True)]
     res = cached_predictive_regression(loader, ratio, freq, h, z=spec["z"], cov=spec["errors"],
                                        min_periods=min_periods)
-    lo, hi = res.conf_int.loc["z"]
-    return SpecEstimate(estimate=float(res.params["z"]), se=float(res.bse["z"]), pvalue=float(res.pvalues["z"]),
-                        nobs=res.nobs, ci_low=float(lo), ci_high=float(hi),
+    lo, hi = res.ci
+    return SpecEstimate(estimate=res.beta, se=res.se, pvalue=res.p,
+                        nobs=res.nobs, ci_low=lo, ci_high=hi,
                         extra={"r2": res.rsquared, "start": str(res.start.date()), "end": str(res.end.date()),
                                "hac_lags": res.bandwidth if res.bandwidth is not None else np.nan})
 
@@ -694,13 +799,13 @@ class Bands(Study):
                     hac = cached_predictive_regression(loader, r, "M", h, z=zt, cov="hac", min_periods=min_m)
                     _, pb = rw_bootstrap_pvalue(monthly, h, z=zt, min_periods=min_m)
                     tag = "rt" if zt == "real-time" else "is"
-                    row |= {f"N_{tag}": hod.nobs, f"β_{tag}": float(hod.params["z"]),
-                            f"p_hod_{tag}": float(hod.pvalues["z"]), f"p_hac_{tag}": float(hac.pvalues["z"]),
+                    row |= {f"N_{tag}": hod.nobs, f"β_{tag}": hod.beta,
+                            f"p_hod_{tag}": hod.p, f"p_hac_{tag}": hac.p,
                             f"p_boot_{tag}": pb, f"r2_{tag}": hod.rsquared}
                     if h == HEADLINE_HORIZON and zt == "real-time":
-                        head_pred = {"beta": float(hod.params["z"]), "p_hodrick": float(hod.pvalues["z"]),
-                                     "p_hac": float(hac.pvalues["z"]), "p_boot": pb, "nobs": hod.nobs,
-                                     "se": float(hod.bse["z"]), "start": hod.start, "end": hod.end,
+                        head_pred = {"beta": hod.beta, "p_hodrick": hod.p,
+                                     "p_hac": hac.p, "p_boot": pb, "nobs": hod.nobs,
+                                     "se": hod.se, "start": hod.start, "end": hod.end,
                                      "hac_lags": hac.bandwidth}
                 pred_rows.append(row)
 

@@ -39,13 +39,6 @@ def test_null_uniforms_equal_uniform_per_draw(n, seed, low, high):
 
 
 # --------------------------------------------------------------------------- bands
-def _same_regression(a, b) -> None:
-    for field in ("params", "bse", "pvalues", "tvalues"):
-        pd.testing.assert_series_equal(getattr(a, field), getattr(b, field), check_exact=True)
-    pd.testing.assert_frame_equal(a.conf_int, b.conf_int, check_exact=True)
-    assert (a.nobs, a.rsquared, a.bandwidth, a.start, a.end) == (b.nobs, b.rsquared, b.bandwidth, b.start, b.end)
-
-
 def test_bands_cached_regressions_equal_the_direct_ones(loader):
     ratio = B.RATIOS[0]
     for freq in ("M", "W"):
@@ -55,7 +48,7 @@ def test_bands_cached_regressions_equal_the_direct_ones(loader):
         for z in ("real-time", "in-sample"):
             for cov in ("hodrick", "hac"):
                 fast = B.cached_predictive_regression(loader, ratio, freq, h, z=z, cov=cov, min_periods=mp)
-                _same_regression(fast, B.predictive_regression(panel, h, z=z, cov=cov, min_periods=mp))
+                assert fast == B.PredictiveFit.of(B.predictive_regression(panel, h, z=z, cov=cov, min_periods=mp))
                 assert B.cached_predictive_regression(loader, ratio, freq, h, z=z, cov=cov, min_periods=mp) is fast
             zf, rf = B.cached_predictive_inputs(loader, ratio, freq, z, mp)
             zs, rs = B.predictive_inputs(panel, z, mp)
