@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from econ.io import atomic_write_text
+from econ.publication import file_sha256
 from econ.versions import library_versions
 
 __all__ = ["Ledger", "fingerprint", "record", "unchanged"]
@@ -56,14 +57,6 @@ class Ledger:
     synthetic: tuple[str, ...]  # studies whose result was synthetic (always empty: vault runs only)
 
 
-def _sha_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _files(root: Path) -> list[Path]:
     out = []
     for dirpath, dirnames, filenames in os.walk(root):
@@ -78,7 +71,7 @@ def _tree(root: Path) -> str:
         return "-"
     h = hashlib.sha256()
     for path in _files(root):
-        h.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + _sha_file(path).encode("ascii"))
+        h.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + file_sha256(path).encode("ascii"))
     return h.hexdigest()
 
 
@@ -103,7 +96,7 @@ def fingerprint(settings: Any, request: Sequence[str]) -> str:
 
 
 def _outputs(paper: Path) -> dict[str, str]:
-    return {path.relative_to(paper).as_posix(): _sha_file(path)
+    return {path.relative_to(paper).as_posix(): file_sha256(path)
             for d in OUTPUT_DIRS for path in _files(paper / d)}
 
 
