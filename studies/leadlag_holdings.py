@@ -205,7 +205,7 @@ def implied_leads(tp: TurningPointResult, claims: tuple[str, ...] = ("C12", "C14
     """Each article turning point against the nearest style turning point of its type.
 
     The candidates of a type are selected once per call from plain arrays (the grid calls this
-    for every spec); the same dates and gaps as :func:`implied_leads_reference`.
+    for every spec); the same dates and gaps as the frame-filtering loop it replaced (kept in tests/studies/test_misc_fastpaths.py).
     """
     frame = tp.turning_points
     types = frame["type"].to_numpy()
@@ -227,29 +227,6 @@ def implied_leads(tp: TurningPointResult, claims: tuple[str, ...] = ("C12", "C14
                 j = int(gap.argmin())
                 if gap[j] <= MATCH_WINDOW_MONTHS:
                     d = pd.Timestamp(cand[j])
-                    row["style_date"] = d
-                    row["lead_months"] = float(_month_diff(when, d))
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def implied_leads_reference(tp: TurningPointResult, claims: tuple[str, ...] = ("C12", "C14")) -> pd.DataFrame:
-    """The frame-filtering loop :func:`implied_leads` replaced (kept for the tests)."""
-    frame = tp.turning_points
-    rows = []
-    for a in ARTICLE_TPS:
-        if a.claim not in claims:
-            continue
-        when = pd.Timestamp(a.when)
-        row = {"claim": a.claim, "series": a.series, "type": a.kind, "article": a.label, "value": a.value,
-               "style_type": a.style_type, "style_date": pd.NaT, "lead_months": np.nan}
-        if a.style_type:
-            cand = frame[frame["type"] == a.style_type]
-            if len(cand):
-                gap = np.array([abs(_month_diff(when, d)) for d in cand["date"]])
-                j = int(gap.argmin())
-                if gap[j] <= MATCH_WINDOW_MONTHS:
-                    d = pd.Timestamp(cand["date"].iloc[j])
                     row["style_date"] = d
                     row["lead_months"] = float(_month_diff(when, d))
         rows.append(row)
