@@ -295,9 +295,14 @@ def run(studies: Annotated[list[str] | None, typer.Argument(help="Study module n
         _print_verdicts(settings, set(unchanged.claims))
         console.print(f"outputs in {settings.paper}")
         return
+    from econ.robust.executor import _resolve_jobs
     from econ.runner import RunReport, run_studies
-    from econ.studyindex import lazy_resolve
+    from econ.studyindex import lazy_resolve, study_modules
 
+    if _resolve_jobs(jobs) > 1 and scheduler is None and (len(request) > 1 or "all" in {r.lower() for r in request}):
+        from econ.runner import start_worker_server
+
+        start_worker_server(study_modules())  # imports the studies there while this process does here
     try:  # studies whose code is unchanged since the last run are not imported (see econ.studyindex)
         chosen = lazy_resolve(request, settings.cache / "studies" / "modules")
     except KeyError as exc:

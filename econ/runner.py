@@ -34,7 +34,7 @@ import platform
 import subprocess
 import time
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -553,6 +553,21 @@ def _compute(study: Study, settings: Settings, loader: DataLoader | None, *, job
     return _Outcome(study.name, result, seconds, sorted(recording.used), None, rendered, inputs)
 
 
+def start_worker_server(modules: Iterable[str]) -> None:
+    """Start, in the background, the process ``jobs > 1`` study workers fork from, and let it
+    import ``modules`` (and this module) there.
+
+    Importing the studies takes seconds (statsmodels, arch, scipy, matplotlib). Started before
+    the calling process imports them itself, the two imports run side by side on two cores
+    instead of one after the other. A server already running is kept as it is; the server
+    ends with the calling process.
+    """
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["econ.runner", *modules])
+    forkserver.ensure_running()
+
+
 def _stop_loky_workers() -> None:
     """End the joblib (loky) workers a study started inside a study worker process.
 
@@ -664,8 +679,9 @@ def run_studies(studies: list[Study], settings: Settings, *,
     if workers > 1 and len(todo) > 1 and scheduler is None:
         order = _schedule(todo, {**shipped_costs(), **(cache.costs() if cache is not None else {})})
         ctx = multiprocessing.get_context("forkserver")
-        # the workers fork from a server that has imported the studies once (not once per worker)
-        ctx.set_forkserver_preload(["econ.runner", *sorted({study_identity(s)[0] for s in order})])
+        # the workers fork from a server that has imported the studies once (not once per worker);
+        # the CLI may have started it already (see start_worker_server)
+        start_worker_server(sorted({study_identity(s)[0] for s in order}))
         with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=ctx) as pool:
             futures = [pool.submit(_compute, s, settings, None, jobs=1, scheduler=None, cache_grids=cache_grids,
                                    progress=None, worker=True, png=png) for s in order]

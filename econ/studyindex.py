@@ -26,7 +26,7 @@ from typing import Any
 from econ.io import atomic_write_text
 from econ.studycache import code_digest, study_identity
 
-__all__ = ["LazyStudy", "lazy_registry", "lazy_resolve"]
+__all__ = ["LazyStudy", "lazy_registry", "lazy_resolve", "study_modules"]
 
 #: Bump when the record's fields change.
 INDEX_VERSION = "1"
@@ -84,7 +84,7 @@ def _record_of(study: Any) -> dict[str, Any]:
             "class_qualname": qualname}
 
 
-def _module_names() -> list[str]:
+def study_modules() -> list[str]:
     """Study module names in the order of :func:`studies.registry` (module name), without importing them."""
     pkg = sys.modules.get(PACKAGE) or importlib.import_module(PACKAGE)
     return [f"{PACKAGE}.{m.name}" for m in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name)
@@ -101,7 +101,7 @@ def lazy_registry(folder: str | Path) -> dict[str, Any]:
 
     folder = Path(folder)
     out: dict[str, Any] = {}
-    for module in _module_names():
+    for module in study_modules():
         path = folder / f"{module}-{code_digest(module)}.json"
         record = None
         try:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from econ.config import Settings
-from econ.runner import _schedule, render_outputs, run_studies, shipped_costs
+from econ.runner import _schedule, render_outputs, run_studies, shipped_costs, start_worker_server
 
 pytestmark = pytest.mark.vault
 #: a grid with its specification curve (style_deviation), line figures (eras), tables only (shrinking_money)
@@ -36,6 +36,21 @@ def test_workers_publish_the_bytes_of_a_serial_run(vault, tmp_path):
     assert [k for k in papers[1] if papers[1][k] != papers[2][k]] == []
 
 
+def test_a_worker_server_started_early_is_the_one_the_run_forks_from(vault, tmp_path):
+    from multiprocessing import forkserver
+
+    from studies import resolve
+
+    start_worker_server(["studies.eras"])  # what `econ run all --jobs N` does before importing the studies
+    pid = forkserver._forkserver._forkserver_pid
+    assert pid is not None
+    report = run_studies(resolve(["eras", "shrinking_money"]),
+                         Settings.resolve(vault=vault, cache=tmp_path / "c", paper=tmp_path / "paper"), jobs=2)
+    assert not report.errors, report.errors
+    assert set(report.results) == {"eras", "shrinking_money"}
+    assert forkserver._forkserver._forkserver_pid == pid  # no second server
+
+
 def test_render_outputs_is_what_publish_writes(vault, tmp_path):
     from studies import resolve
 
@@ -58,10 +73,10 @@ def test_schedule_is_costliest_first_unknown_first_of_all():
 
 
 def test_shipped_costs_cover_the_studies():
-    from econ.studyindex import _module_names
+    from econ.studyindex import study_modules
 
     costs = shipped_costs()
-    names = {m.rpartition(".")[2] for m in _module_names()}
+    names = {m.rpartition(".")[2] for m in study_modules()}
     assert costs and set(costs) <= names
     assert all(v >= 0 for v in costs.values())
     here = Path(__file__).resolve().parents[2] / "studies" / "costs.json"
