@@ -73,11 +73,39 @@ def _peak_rss(proc: subprocess.Popen, out: dict[str, float], stop: threading.Eve
     out["peak_mb"] = peak / 2**20
 
 
+def adopt_orphans() -> bool:
+    """Make this process the reaper of its orphaned descendants (Linux ``PR_SET_CHILD_SUBREAPER``).
+
+    A ``--jobs`` run's workers fork from a server process that outlives the ``econ`` process
+    by a moment; without this they would be re-parented to init and their CPU time lost to
+    ``getrusage(RUSAGE_CHILDREN)``. False where the call is not available.
+    """
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+def reap_orphans(timeout: float = 60.0) -> None:
+    """Wait (up to ``timeout`` s) for every adopted descendant to end, so that its CPU time is counted."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:  # none left
+            return
+        if pid == 0:
+            time.sleep(0.05)
+
+
 def run_once(code: Path, vault: str | None, cache: Path, paper: Path, jobs: int = 1, *,
              studies: list[str] | None = None, synthetic: bool = False,
              pythonpath: list[Path] | None = None) -> dict[str, float]:
     """One ``econ run`` process: wall seconds, CPU seconds (user + system of the process and
-    the workers it waited for) and peak memory (MB)."""
+    of all its descendants, workers of a ``--jobs`` run included when :func:`adopt_orphans`
+    succeeded) and peak memory (MB)."""
     path = [str(p) for p in (pythonpath or [])] + [str(code)]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(path), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as a user runs it: compiled modules are cached (__pycache__)
@@ -93,6 +121,7 @@ def run_once(code: Path, vault: str | None, cache: Path, paper: Path, jobs: int 
     sampler.start()
     _, err = proc.communicate()
     out["wall"] = time.perf_counter() - t0
+    reap_orphans()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     out["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     stop.set()
@@ -151,6 +180,8 @@ def main() -> None:
                     "studies/costs.json (the schedule of a --jobs run whose cache has no costs yet)")
     args = ap.parse_args()
     args.vault = str(Path(args.vault).resolve())  # the runs start in each code's own folder
+    if not adopt_orphans():
+        print("note: the CPU column leaves out --jobs workers (no PR_SET_CHILD_SUBREAPER here)")
     work = args.workdir or Path(tempfile.mkdtemp(prefix="econ-bench-"))
     codes = {"after": REPO} if args.baseline is None else {"before": args.baseline.resolve(), "after": REPO}
     times: dict[str, list[dict[str, float]]] = {}

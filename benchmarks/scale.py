@@ -37,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from full_run import REPO, per_study, run_once
+from full_run import REPO, adopt_orphans, per_study, run_once
 
 #: end of the synthetic world for each length factor (start 2010-01-04; the shipped end is 2025-12-31)
 ENDS = {"x1": None, "x2": "2041-12-30"}
@@ -82,6 +82,7 @@ def main() -> None:
     ap.add_argument("--studies", nargs="+", default=["all"], help="studies or claim ids (default: all)")
     ap.add_argument("--workdir", type=Path, default=None)
     args = ap.parse_args()
+    adopt_orphans()  # count --jobs workers' CPU too
     work = args.workdir or Path(tempfile.mkdtemp(prefix="econ-scale-"))
     shims = {label: shim_dir(work, end) for label, end in ENDS.items()}
     for label, shim in shims.items():
