@@ -564,7 +564,9 @@ def start_worker_server(modules: Iterable[str]) -> None:
     """
     from multiprocessing import forkserver
 
-    multiprocessing.get_context("forkserver").set_forkserver_preload(["econ.runner", *modules])
+    # figures and the PDF backend too: every worker draws, and would otherwise import them itself
+    preload = ["econ.runner", "econ.report.figures", "matplotlib.backends.backend_pdf", *modules]
+    multiprocessing.get_context("forkserver").set_forkserver_preload(preload)
     forkserver.ensure_running()
 
 
