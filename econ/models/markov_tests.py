@@ -149,14 +149,17 @@ class _Stat:
         quad = 0.5 * np.einsum("tij,hi,hj->th", A, H, H)          # T x n_dirs
         lh = ls @ H.T                                              # h' l_t
         # sum_{s<t} rho^{t-s} l_s = filter x_t = rho (x_{t-1} + l_{t-1})
-        mu = np.empty((len(self.rhos), T, len(H)))
+        # filled in place as T x (rho, h) columns, and squared residuals in place: the
+        # arrays are large and the statistic is computed ~100 times per test
+        mu = np.empty((T, len(self.rhos), len(H)))
         for i, rho in enumerate(self.rhos):
             past = lfilter([0.0, rho], [1.0, -rho], ls, axis=0)
-            mu[i] = quad + lh * (past @ H.T)
-        flat = mu.transpose(1, 0, 2).reshape(T, -1)
-        eps = flat - score @ (np.linalg.pinv(score) @ flat)
+            np.add(quad, lh * (past @ H.T), out=mu[:, i, :])
+        flat = mu.reshape(T, -1)
+        eps = score @ (np.linalg.pinv(score) @ flat)
+        np.subtract(flat, eps, out=eps)
         gamma = flat.sum(axis=0) / np.sqrt(T)
-        scale = np.sqrt(np.mean(eps**2, axis=0))
+        scale = np.sqrt(np.mean(np.square(eps, out=eps), axis=0))
         z = np.where(scale > 1e-12, gamma / np.where(scale > 1e-12, scale, 1.0), 0.0)
         sup = float(np.max(0.5 * np.maximum(z, 0.0) ** 2))
         log_psi = 0.5 * np.log(2 * np.pi) + 0.5 * (z - 1) ** 2 + log_ndtr(z - 1)

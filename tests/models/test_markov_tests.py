@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.signal import lfilter
+from scipy.special import log_ndtr, logsumexp
 from scipy.stats import norm
 
 from econ.models.markov_tests import _Stat, chp_test
@@ -78,6 +80,49 @@ def test_score_and_hessian_match_finite_differences() -> None:
     stat = _Stat(X, np.arange(3), np.linspace(-0.7, 0.7, 3), np.eye(3))
     sup, expo = stat((y - y.mean()) / y.std())
     assert sup >= 0 and np.isfinite(expo)
+
+
+def _plain_stat(stat: _Stat, y: np.ndarray) -> tuple[float, float]:
+    """The statistic as written before it was computed in place (allocating every array)."""
+    X, sel, H = stat.X, stat.sel, stat.dirs
+    T, k = X.shape
+    beta = stat.XtX_inv @ (X.T @ y)
+    e = y - X @ beta
+    s2 = float(e @ e) / T
+    score = np.column_stack([X * (e / s2)[:, None], -0.5 / s2 + e**2 / (2 * s2**2)])
+    hess = np.zeros((T, k + 1, k + 1))
+    hess[:, :k, :k] = -np.einsum("ti,tj->tij", X, X) / s2
+    hess[:, :k, k] = hess[:, k, :k] = -X * (e / s2**2)[:, None]
+    hess[:, k, k] = 0.5 / s2**2 - e**2 / s2**3
+    ls = score[:, sel]
+    A = hess[np.ix_(np.arange(T), sel, sel)] + np.einsum("ti,tj->tij", ls, ls)
+    quad = 0.5 * np.einsum("tij,hi,hj->th", A, H, H)
+    lh = ls @ H.T
+    mu = np.empty((len(stat.rhos), T, len(H)))
+    for i, rho in enumerate(stat.rhos):
+        mu[i] = quad + lh * (lfilter([0.0, rho], [1.0, -rho], ls, axis=0) @ H.T)
+    flat = mu.transpose(1, 0, 2).reshape(T, -1)
+    eps = flat - score @ (np.linalg.pinv(score) @ flat)
+    gamma = flat.sum(axis=0) / np.sqrt(T)
+    scale = np.sqrt(np.mean(eps**2, axis=0))
+    z = np.where(scale > 1e-12, gamma / np.where(scale > 1e-12, scale, 1.0), 0.0)
+    log_psi = 0.5 * np.log(2 * np.pi) + 0.5 * (z - 1) ** 2 + log_ndtr(z - 1)
+    return float(np.max(0.5 * np.maximum(z, 0.0) ** 2)), float(np.exp(logsumexp(log_psi) - np.log(log_psi.size)))
+
+
+@pytest.mark.parametrize("n_exog", [0, 2])
+def test_in_place_statistic_equals_the_plain_formula_bit_for_bit(n_exog: int) -> None:
+    """The statistic fills its arrays in place (speed); same IEEE operations, so the same floats."""
+    rng = np.random.default_rng(11)
+    T = 400
+    X = np.column_stack([np.ones(T), rng.standard_normal((T, n_exog))])
+    sel = np.arange(X.shape[1] + 1)
+    dirs = np.vstack([np.eye(sel.size), rng.standard_normal((6, sel.size))])
+    stat = _Stat(X, sel, np.linspace(-0.7, 0.7, 8), dirs)
+    for _ in range(5):
+        y = rng.standard_normal(T) * (1 + (rng.random(T) < 0.3))
+        y = (y - y.mean()) / y.std()
+        assert stat(y) == _plain_stat(stat, y)
 
 
 def test_validation() -> None:
