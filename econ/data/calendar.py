@@ -103,6 +103,18 @@ def _compound(values: pd.Series, unit: str) -> float:
     return float(np.prod(1.0 + v.to_numpy()) - 1.0)
 
 
+def _compound_sorted(s: pd.Series, labels: pd.DatetimeIndex, unit: str) -> pd.Series:
+    """:func:`_compound` of every period at once when the labels are sorted: each period is one
+    contiguous run, multiplied by ``np.multiply.reduceat`` in the order ``np.prod`` uses (same
+    floats; one call instead of a Python function per period)."""
+    percent = unit in ("percent", "percent per month")
+    x = s.to_numpy(dtype=float)
+    growth = 1.0 + x / 100.0 if percent else 1.0 + x
+    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+    prod = np.multiply.reduceat(growth, starts)
+    return pd.Series((prod - 1.0) * 100.0 if percent else prod - 1.0, index=labels[starts])
+
+
 def aggregate(series: pd.Series, freq: str, how: str, *, unit: str = "") -> pd.Series:
     """Reduce ``series`` to period-end labels at ``freq`` by ``how``.
 
@@ -127,7 +139,9 @@ def aggregate(series: pd.Series, freq: str, how: str, *, unit: str = "") -> pd.S
     elif how == "sum":
         out = g.sum(min_count=1)
     elif how == "compound":
-        out = g.apply(lambda v: _compound(v, unit))
+        out = _compound_sorted(s, labels, unit) if len(s) and labels.is_monotonic_increasing else None
+        if out is None:
+            out = g.apply(lambda v: _compound(v, unit))
     else:
         raise ValueError(f"unknown aggregation {how!r}")
     out.index.name = "date"

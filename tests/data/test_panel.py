@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from econ.config import Settings
-from econ.data.calendar import aggregate, period_end_labels
+from econ.data.calendar import _compound, aggregate, period_end_labels
 from econ.data.errors import InsufficientDataError
 from econ.data.loader import DataLoader
 from econ.data.panel import build_panel
@@ -83,6 +83,27 @@ def test_compound_aggregation_of_returns():
     assert out.iloc[0] == pytest.approx(21.0)
     d = pd.Series([0.1, 0.1], index=pd.DatetimeIndex(["2024-01-02", "2024-01-03"]))
     assert aggregate(d, "M", "compound", unit="decimal").iloc[0] == pytest.approx(0.21)
+
+
+@pytest.mark.parametrize("unit", ["percent", "decimal"])
+@pytest.mark.parametrize("freq", ["W", "M", "Q", "A"])
+def test_compound_of_all_periods_at_once_equals_one_product_per_period(freq, unit):
+    """The sorted fast path (one reduceat) gives the floats of ``_compound`` per period, exactly."""
+    rng = np.random.default_rng(3)
+    idx = pd.bdate_range("2005-01-03", "2024-12-31")
+    s = pd.Series(rng.standard_normal(len(idx)) * (1.0 if unit == "percent" else 0.01), index=idx)
+    s[rng.random(len(idx)) < 0.05] = np.nan
+    clean = s.dropna()
+    labels = period_end_labels(clean.index, freq)
+    reference = clean.groupby(labels).apply(lambda v: _compound(v, unit))
+    out = aggregate(s, freq, "compound", unit=unit)
+    assert np.array_equal(out.to_numpy(), reference.to_numpy())
+    assert out.index.equals(reference.index) and out.index.dtype == reference.index.dtype
+    # unsorted input takes the per-period path and agrees with it
+    shuffled = s.sample(frac=1.0, random_state=1)
+    assert np.array_equal(aggregate(shuffled, freq, "compound", unit=unit).to_numpy(),
+                          shuffled.dropna().groupby(period_end_labels(shuffled.dropna().index, freq))
+                          .apply(lambda v: _compound(v, unit)).to_numpy())
 
 
 def test_too_short_sample_is_a_clear_error(loader):
