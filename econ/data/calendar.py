@@ -177,13 +177,29 @@ def observation_gaps(index: pd.DatetimeIndex, max_days: int, calendar: str = "")
         One row per hole: ``last_before`` and ``first_after`` (the observations either side)
         and ``days`` (calendar days between them); empty when there is none.
     """
-    idx = pd.DatetimeIndex(index).sort_values()
-    if len(idx) < 2:
+    idx, days, at = long_gaps(index, max_days, calendar)
+    if idx is None:
         return pd.DataFrame({"last_before": pd.DatetimeIndex([]), "first_after": pd.DatetimeIndex([]),
                              "days": np.array([], dtype="int64")})
-    days = (idx[1:] - idx[:-1]).days.to_numpy()
-    long = days > max_days
-    for before, after in CALENDAR_CLOSURES.get(calendar, ()):
-        long &= ~((idx[:-1] >= pd.Timestamp(before)) & (idx[1:] <= pd.Timestamp(after)))
-    at = np.flatnonzero(long)
     return pd.DataFrame({"last_before": idx[:-1][at], "first_after": idx[1:][at], "days": days[at]})
+
+
+def long_gaps(index: pd.DatetimeIndex, max_days: int,
+              calendar: str = "") -> tuple[pd.DatetimeIndex | None, np.ndarray, np.ndarray]:
+    """The arrays behind :func:`observation_gaps`: the sorted dates, the whole days between
+    neighbours and the positions of the holes (``(None, ...)`` with fewer than two dates).
+
+    Panels ask this of every column and most have no hole, so the frame is built only when needed.
+    """
+    idx = pd.DatetimeIndex(index)
+    if not idx.is_monotonic_increasing:
+        idx = idx.sort_values()
+    if len(idx) < 2:
+        return None, np.array([], dtype="int64"), np.array([], dtype="int64")
+    # floored whole days, as Timedelta.days, from the integer stamps
+    days = np.diff(idx.to_numpy()) // np.timedelta64(1, "D")
+    long = days > max_days
+    if long.any():
+        for before, after in CALENDAR_CLOSURES.get(calendar, ()):
+            long &= ~((idx[:-1] >= pd.Timestamp(before)) & (idx[1:] <= pd.Timestamp(after)))
+    return idx, days, np.flatnonzero(long)

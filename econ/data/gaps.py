@@ -22,13 +22,14 @@ either mode and is recorded with status ``accepted``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from econ.data.calendar import CALENDARS, observation_gaps, period_end_labels
+from econ.data.calendar import CALENDARS, long_gaps, observation_gaps, period_end_labels
 
 #: Longest normal gap for a series whose catalog entry names no calendar, by native frequency.
 DEFAULT_GAP_DAYS = {"D": 12, "W": 10, "M": 35, "Q": 95}
@@ -49,6 +50,16 @@ def gap_bound(calendar: str, frequency: str, override: int | Mapping[str, int] |
 
 def _label(dates: pd.DatetimeIndex, freq: str) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(dates) if freq == "D" else period_end_labels(pd.DatetimeIndex(dates), freq)
+
+
+@functools.cache
+def _no_holes(dtype: np.dtype, freq: str) -> pd.DataFrame:
+    """What :func:`panel_gaps` returns when a series has no hole (columns and dtypes included)."""
+    empty = pd.DataFrame({"last_before": pd.DatetimeIndex([], dtype=dtype),
+                          "first_after": pd.DatetimeIndex([], dtype=dtype), "days": np.array([], dtype="int64")})
+    empty["label_before"] = _label(pd.DatetimeIndex(empty["last_before"]), freq)
+    empty["label_after"] = _label(pd.DatetimeIndex(empty["first_after"]), freq)
+    return empty.copy()  # consolidated once here, so the callers' copies are cheap
 
 
 def panel_gaps(dates: pd.DatetimeIndex, *, bound: int, freq: str, window: tuple[pd.Timestamp, pd.Timestamp],
@@ -74,6 +85,9 @@ def panel_gaps(dates: pd.DatetimeIndex, *, bound: int, freq: str, window: tuple[
         ``last_before``, ``first_after``, ``days`` and the panel labels ``label_before`` /
         ``label_after`` of the two observations.
     """
+    idx, _, at = long_gaps(dates, bound, calendar)
+    if idx is not None and not at.size:  # the usual case, without building and relabelling frames
+        return _no_holes(idx.dtype, freq).copy()
     gaps = observation_gaps(dates, bound, calendar)
     lo = window[0] - pd.Timedelta(days=_PERIOD_DAYS[freq])
     gaps = gaps[(gaps["last_before"] >= lo) & (gaps["first_after"] <= window[1])].reset_index(drop=True)

@@ -289,6 +289,8 @@ def _holes(loader: DataLoader, frame: pd.DataFrame, mapping: Mapping[str, str],
         spec = loader.spec(sid)
         bound = gap_bound(spec.calendar, spec.frequency, max_gap_days, col)
         holes = panel_gaps(observed[col], bound=bound, freq=freq, window=window, calendar=spec.calendar)
+        if holes.empty:
+            continue
         for row in holes.itertuples(index=False):
             ids = (spec.id, *spec.parts)
             if loader.accept.covers_span(ids, "gap", row.last_before, row.first_after):
