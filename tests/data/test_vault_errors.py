@@ -136,3 +136,23 @@ def test_splice_joins_parts_end_to_end(tmp_path, make_vault):
     f = loader_for(v, tmp_path).fetch("cn.rate.shibor_1w")
     assert f.series.tolist() == [1.8, 1.905, 2.0]  # the later part wins on the overlap
     assert "1 overlapping dates agree" in f.notes[0]
+
+
+def test_a_second_provider_reuses_the_parse_and_a_changed_file_is_parsed_again(tmp_path, make_vault, monkeypatch):
+    """Parsed files are shared across loaders of a process by (path, sha256 of the bytes read)."""
+    from econ.data.providers import vault as vault_module
+
+    newest_first = "date,close\n2024-01-04,3347.05\n2024-01-03,3378.30\n2024-01-02,3386.35\n"
+    v = make_vault(tmp_path / "v", {"c300.csv": newest_first}, [ROW_300])
+    first = VaultProvider(v)
+    s1, _, d1 = first.read_part("cn.index.csi300.close", expected_frequency="D")
+    parsed = []
+    monkeypatch.setattr(vault_module, "parse_dates", lambda *a, **k: parsed.append(1) or pytest.fail("parsed"))
+    second = VaultProvider(v)
+    s2, _, d2 = second.read_part("cn.index.csi300.close", expected_frequency="D")
+    assert d1 == d2 and s2.equals(s1) and s2.tolist() == [3386.35, 3378.30, 3347.05]
+    assert second.notices == first.notices and "newest-first" in second.notices["cn.index.csi300.close"][0]
+    monkeypatch.undo()
+    (v / "c300.csv").write_text(GOOD.replace("3347.05", "3300.00"))
+    s3, _, d3 = VaultProvider(v).read_part("cn.index.csi300.close", expected_frequency="D")
+    assert d3 != d1 and s3.tolist() == [3386.35, 3378.30, 3300.00]

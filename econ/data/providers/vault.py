@@ -127,6 +127,13 @@ def order_ascending(dates: pd.DatetimeIndex, values: pd.Series, *,
     )
 
 
+#: Parsed exports and series of this process, by file path and the sha256 of the bytes just
+#: read: every study's loader reads the same files, and each read still hashes the file, so a
+#: changed file is parsed again. Values are shared, never modified (pandas copy-on-write).
+_EXPORTS: dict[tuple[str, str], exports.Export] = {}
+_PARTS: dict[tuple[str, ...], tuple[pd.Series, tuple[str, ...]]] = {}
+
+
 class VaultProvider(Provider):
     """Reads series from a vault folder.
 
@@ -215,7 +222,11 @@ class VaultProvider(Provider):
                 f"MANIFEST.csv lists file '{name}' for '{series_id}', but {path} does not exist"
             )
         data = exports.read_source_bytes(path)
-        return exports.read_export(path, data), hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256(data).hexdigest()
+        key = (str(path), digest)
+        if key not in _EXPORTS:
+            _EXPORTS[key] = exports.read_export(path, data)
+        return _EXPORTS[key], digest
 
     def read_table(self, name: str) -> tuple[pd.DataFrame, str]:
         """Read a whole vault file (e.g. a long/panel file the manifest does not list).
@@ -261,6 +272,19 @@ class VaultProvider(Provider):
                 f"{row['file']} declares frequency {word!r} (its 频率 row) for '{series_id}', "
                 f"which the catalog holds at frequency {expected_frequency!r}"
             )
+        key = (str(self.root / row["file"]), digest, series_id, row["date_column"], row["value_column"],
+               str(expected_frequency))
+        if key not in _PARTS:
+            _PARTS[key] = self._parse_part(frame, row, series_id, expected_frequency, where)
+        s, found = _PARTS[key]
+        self.notices[series_id] = [*notes, *found]
+        return s, row["file"], digest
+
+    @staticmethod
+    def _parse_part(frame: pd.DataFrame, row: pd.Series, series_id: str, expected_frequency: str | None,
+                    where: str) -> tuple[pd.Series, tuple[str, ...]]:
+        """The series of one manifest row and the notices reading it gave."""
+        notes = []
         dates = parse_dates(frame[row["date_column"]], where=f"{where}, column '{row['date_column']}'")
         values = parse_values(frame[row["value_column"]], where=f"{where}, column '{row['value_column']}'")
         dates, values, note = order_ascending(dates, values, where=where)
@@ -270,8 +294,7 @@ class VaultProvider(Provider):
         problem = frequency_problem(series_id, s.index, expected_frequency, where=where) if expected_frequency else None
         if problem:
             notes.append(f"notice: {problem}")
-        self.notices[series_id] = notes
-        return s, row["file"], digest
+        return s, tuple(notes)
 
     def fetch(self, spec: SeriesSpec) -> Fetched:
         pieces, files, digests = [], [], []
