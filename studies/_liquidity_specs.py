@@ -1242,12 +1242,11 @@ class NullDesign:
     def _design_const(self, x: np.ndarray) -> np.ndarray:
         """A constant, then :meth:`_design`'s regressors, filled into one array ``(B, n, 1 + p)``
         (the values and layout ``np.concatenate([ones, _design(x)], axis=2)`` gives)."""
-        terms = range(self.first_lag, self.lags + 1)
+        terms = np.arange(self.first_lag, self.lags + 1)
         ctrl = None if self.controls is None else self.controls.reshape(len(self.y), -1)
         Z = np.empty((len(x), len(self.y), 1 + len(terms) + (0 if ctrl is None else ctrl.shape[1])))
         Z[:, :, 0] = 1.0
-        for i, j in enumerate(terms, start=1):
-            Z[:, :, i] = x[:, self.rows - j]
+        Z[:, :, 1:1 + len(terms)] = np.take(x, self.rows[:, None] - terms[None, :], axis=1)
         if ctrl is not None:
             Z[:, :, 1 + len(terms):] = ctrl
         return Z
@@ -1284,40 +1283,93 @@ class NullDesign:
         """
         if len(us) == 0:
             return []
-        Z = self._design_const(self.drivers(us))                                 # (B, n, 1 + p)
-        X = Z[:, :, 1:]
-        n, k = len(self.y), Z.shape[2]
-        if n <= k or not (np.isfinite(X).all() and np.isfinite(self.y).all()):
+        core = self._core(us)
+        if core is None:
             return [self.fit(u) for u in us]
-        Y = np.broadcast_to(self.y, (len(us), n))
-        Zt = Z.transpose(0, 2, 1)
-        try:
-            inv = np.linalg.inv(Zt @ Z)
-        except np.linalg.LinAlgError:
-            return [self.fit(u) for u in us]
-        beta = (inv @ (Zt @ Y[:, :, None]))[:, :, 0]
-        U = Z * (Y - np.einsum("bnk,bk->bn", Z, beta))[:, :, None]              # scores
+        n, k = core.Z.shape[1:]
         if self.rule == "andrews":
-            L = andrews_lags(n, U[:, :, 1:])
+            L = andrews_lags(n, core.U[:, :, 1:])
         elif self.rule == "nw-auto":
-            L = np.array([choose_bandwidth(n, self.rule, data=U[b, :, 1:]).lags for b in range(len(us))])
+            L = np.array([choose_bandwidth(n, self.rule, data=core.U[b, :, 1:]).lags for b in range(len(us))])
         else:
             L = np.full(len(us), choose_bandwidth(n, self.rule).lags)
-        S = U.transpose(0, 2, 1) @ U
-        for j in range(1, int(L.max()) + 1):
-            w = np.clip(1 - j / (L + 1), 0.0, None)[:, None, None]
-            G = U[:, j:].transpose(0, 2, 1) @ U[:, :-j]
-            S += w * (G + G.transpose(0, 2, 1))
-        V = inv @ S @ inv * n / (n - k)
+        S = core.meat0.copy()
+        for j, term in enumerate(core.kernel_terms(int(L.max())), start=1):
+            S += np.clip(1 - j / (L + 1), 0.0, None)[:, None, None] * term
+        V = core.inv @ S @ core.inv * n / (n - k)
         r = np.zeros(k)
         r[1:1 + (self.lags - self.first_lag + 1 if self.target == "sum" and self.lags else 1)] = 1.0
-        est = beta @ r
+        est = core.beta @ r
         se = np.sqrt(np.einsum("i,bij,j->b", r, V, r))
         with np.errstate(divide="ignore", invalid="ignore"):
             p = np.where(se > 0, 2 * special.stdtr(n - k, -np.abs(est / se)), np.nan)
-        return [SpecEstimate.failed(_SPURIOUS) if self._spurious(X[i])
-                else SpecEstimate(estimate=float(est[i]), se=float(se[i]), pvalue=float(p[i]), nobs=n)
-                for i in range(len(us))]
+        out = [SpecEstimate(estimate=float(b), se=float(sd), pvalue=float(q), nobs=n)
+               for b, sd, q in zip(est, se, p, strict=True)]
+        if self.coint_alpha is not None:
+            out = [SpecEstimate.failed(_SPURIOUS) if self._spurious(core.Z[i, :, 1:]) else e for i, e in enumerate(out)]
+        return out
+
+    def _core(self, us: Sequence[float]) -> _FitCore | None:
+        """:func:`_fit_core` of the worlds ``us``; with ``paths_memo``, the last one is kept there
+        (slot ``"core"``), keyed by everything it depends on, for the next specification with
+        the same design (the Newey–West and Andrews rules of an A3 specification)."""
+        if self.paths_memo is None:
+            return _fit_core(self._design_const(self.drivers(us)), self.y)
+        ctrl = None if self.controls is None else np.ascontiguousarray(self.controls).tobytes()
+        key = (self.paths_key, self.how, tuple(us), self.lags, self.first_lag, self.y.tobytes(),
+               np.ascontiguousarray(self.rows).tobytes(), ctrl)
+        slot = self.paths_memo.get("core")
+        if slot is None or slot[0] != key:
+            slot = self.paths_memo["core"] = (key, _fit_core(self._design_const(self.drivers(us)), self.y))
+        return slot[1]
+
+
+@dataclasses.dataclass(frozen=True)
+class _FitCore:
+    """The OLS part of a null design's fits in ``B`` worlds, which its HAC rules share.
+
+    ``Z``: constant and regressors ``(B, n, k)``; ``inv``: ``(Z'Z)^{-1}``; ``beta``:
+    coefficients ``(B, k)``; ``U``: scores (regressors times residuals); ``meat0``: ``U'U``.
+    Read-only arrays.
+    """
+
+    Z: np.ndarray
+    inv: np.ndarray
+    beta: np.ndarray
+    U: np.ndarray
+    meat0: np.ndarray
+    _terms: list[np.ndarray] = dataclasses.field(default_factory=list)
+
+    def kernel_terms(self, lags: int) -> list[np.ndarray]:
+        """``G_j + G_j'`` for ``j = 1..lags``, ``G_j`` the lag-``j`` cross-product of the scores
+        (computed once per ``j``: every bandwidth and rule reuses them)."""
+        U = self.U
+        for j in range(len(self._terms) + 1, lags + 1):
+            G = U[:, j:].transpose(0, 2, 1) @ U[:, :-j]
+            term = G + G.transpose(0, 2, 1)
+            term.setflags(write=False)
+            self._terms.append(term)
+        return self._terms[:lags]
+
+
+def _fit_core(Z: np.ndarray, y: np.ndarray) -> _FitCore | None:
+    """OLS of ``y`` on each world's design ``Z[b]``; ``None`` when the batch cannot be formed
+    (too few rows, missing values, a singular design: the caller fits world by world)."""
+    n, k = Z.shape[1:]
+    if n <= k or not (np.isfinite(Z).all() and np.isfinite(y).all()):
+        return None
+    Y = np.broadcast_to(y, (len(Z), n))
+    Zt = Z.transpose(0, 2, 1)
+    try:
+        inv = np.linalg.inv(Zt @ Z)
+    except np.linalg.LinAlgError:
+        return None
+    beta = (inv @ (Zt @ Y[:, :, None]))[:, :, 0]
+    U = Z * (Y - np.einsum("bnk,bk->bn", Z, beta))[:, :, None]
+    core = _FitCore(Z, inv, beta, U, U.transpose(0, 2, 1) @ U)
+    for a in (Z, inv, beta, U, core.meat0):
+        a.setflags(write=False)
+    return core
 
 
 def hodrick_slope(r: np.ndarray, g: np.ndarray, horizon: int) -> tuple[float, float, float, int]:

@@ -9,14 +9,20 @@
 * :func:`null_fractions` against ``null.uniform`` draw by draw;
 * the lean fits (:func:`econ.robust.leanols.lean_ols`) of every specification of the three
   grids and of the study's other distributed-lag, lagged-flow and predictive designs against
-  the statsmodels reference paths (``*_reference``): every reported float identical (``==``).
+  the statsmodels reference paths (``*_reference``): every reported float identical (``==``);
+* :meth:`NullDesign.fit_many`, whose OLS core and kernel terms the HAC rules of one design
+  share (``paths_memo["core"]``) and which skips the cointegration check when none is asked,
+  against its former one-design-at-a-time code (:func:`_fit_many_reference`): identical.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import special
 
 from econ.config import Settings
 from econ.data.loader import DataLoader
@@ -227,3 +233,79 @@ def test_null_design_with_constant_is_the_concatenated_design(vault_loader):
         ref = np.concatenate([np.ones((len(us), X.shape[1], 1)), X], axis=2)
         fast = design._design_const(x)
         assert np.array_equal(fast, ref) and fast.flags.c_contiguous and ref.flags.c_contiguous
+
+
+def _fit_many_reference(design: S.NullDesign, us) -> list:
+    """``NullDesign.fit_many`` before the HAC rules shared its core (every float its own)."""
+    Z = np.concatenate([np.ones((len(us), len(design.y), 1)), design._design(design.drivers(us))], axis=2)
+    X = Z[:, :, 1:]
+    n, k = len(design.y), Z.shape[2]
+    if n <= k or not (np.isfinite(X).all() and np.isfinite(design.y).all()):
+        return [design.fit(u) for u in us]
+    Y = np.broadcast_to(design.y, (len(us), n))
+    Zt = Z.transpose(0, 2, 1)
+    inv = np.linalg.inv(Zt @ Z)
+    beta = (inv @ (Zt @ Y[:, :, None]))[:, :, 0]
+    U = Z * (Y - np.einsum("bnk,bk->bn", Z, beta))[:, :, None]
+    if design.rule == "andrews":
+        L = andrews_lags(n, U[:, :, 1:])
+    else:
+        L = np.full(len(us), choose_bandwidth(n, design.rule).lags)
+    S_ = U.transpose(0, 2, 1) @ U
+    for j in range(1, int(L.max()) + 1):
+        w = np.clip(1 - j / (L + 1), 0.0, None)[:, None, None]
+        G = U[:, j:].transpose(0, 2, 1) @ U[:, :-j]
+        S_ += w * (G + G.transpose(0, 2, 1))
+    V = inv @ S_ @ inv * n / (n - k)
+    r = np.zeros(k)
+    r[1:1 + (design.lags - design.first_lag + 1 if design.target == "sum" and design.lags else 1)] = 1.0
+    est = beta @ r
+    se = np.sqrt(np.einsum("i,bij,j->b", r, V, r))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(se > 0, 2 * special.stdtr(n - k, -np.abs(est / se)), np.nan)
+    return [S.SpecEstimate.failed(S._SPURIOUS) if design._spurious(X[i])
+            else S.SpecEstimate(estimate=float(est[i]), se=float(se[i]), pvalue=float(p[i]), nobs=n)
+            for i in range(len(us))]
+
+
+def _fields(estimates: list) -> list:
+    return [(e.estimate, e.se, e.pvalue, e.nobs, e.error) for e in estimates]
+
+
+def test_hac_rules_sharing_a_core_equal_the_unshared_fits(vault_loader):
+    us = S.null_fractions(NullDraws(S.NULL_DRAWS, S.NULL_SEED))
+    specs = [s for s in S.GRID_FLOWS if s["proxy"] in ("CSI 1000", "SW small/large")]
+    specs += [s for s in S.GRID if s["proxy"] == "CSI 500" and s["rate"] != "SHIBOR 1W"]
+    shared = 0
+    for spec in specs:   # grid order: the two HAC rules of an A3 design are neighbours
+        design = S.null_design(spec, vault_loader)
+        held = design.paths_memo.get("core")
+        fast = design.fit_many(us)
+        shared += held is not None and design.paths_memo["core"] is held
+        assert _fields(fast) == _fields(_fit_many_reference(design, us)), spec
+        alone = dataclasses.replace(design, paths_memo=None)
+        assert _fields(alone.fit_many(us)) == _fields(fast), spec
+    assert shared == sum(s["relation"] == "A3" and s["hac"] == "andrews" for s in specs)
+
+
+def test_kernel_terms_are_computed_once_and_equal_a_fresh_product(vault_loader):
+    us = S.null_fractions(NullDraws(20, S.NULL_SEED))
+    design = S.null_design(next(iter(S.GRID_FLOWS)), vault_loader)
+    core = S._fit_core(design._design_const(design.drivers(us)), design.y)
+    few, more = core.kernel_terms(2), core.kernel_terms(4)
+    assert len(few) == 2 and len(more) == 4 and all(a is b for a, b in zip(few, more[:2], strict=False))
+    for j, term in enumerate(more, start=1):
+        G = core.U[:, j:].transpose(0, 2, 1) @ core.U[:, :-j]
+        assert np.array_equal(term, G + G.transpose(0, 2, 1)) and not term.flags.writeable
+
+
+def test_the_cointegration_check_runs_only_when_asked(vault_loader):
+    us = S.null_fractions(NullDraws(8, S.NULL_SEED))
+    spec = next(s for s in S.GRID if s["freq"] == "M" and s["lags"] == "none")
+    base = dataclasses.replace(S.null_design(spec, vault_loader), paths_memo=None)
+    for alpha in (None, 1e-9):   # at 1e-9 no null world passes the Engle–Granger test
+        design = dataclasses.replace(base, how="level", coint_alpha=alpha)
+        fast = design.fit_many(us)
+        assert _fields(fast) == _fields(_fit_many_reference(design, us))
+        if alpha is not None:
+            assert all(e.error == S._SPURIOUS for e in fast)
