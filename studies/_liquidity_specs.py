@@ -1188,8 +1188,11 @@ class NullDesign:
     paths_memo: dict[Any, np.ndarray] | None = dataclasses.field(default=None, repr=False, compare=False)
     paths_key: tuple[Any, ...] = ()
 
-    def __post_init__(self) -> None:  # where each panel row sits in each underlying series (-1: absent)
-        self._at = {k: u.dates.get_indexer(self.frame_dates) for k, u in self.underlying.items()}
+    @functools.cached_property
+    def _at(self) -> dict[str, np.ndarray]:
+        """Where each panel row sits in each underlying series (-1: absent); needed only when
+        :meth:`drivers` misses its memo, so found then."""
+        return {k: u.dates.get_indexer(self.frame_dates) for k, u in self.underlying.items()}
 
     def shifts(self, us: Sequence[float]) -> list[int]:
         span = self.underlying[self.span_of].span_months
