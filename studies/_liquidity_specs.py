@@ -1306,8 +1306,8 @@ class NullDesign:
         se = np.sqrt(np.einsum("i,bij,j->b", r, V, r))
         with np.errstate(divide="ignore", invalid="ignore"):
             p = np.where(se > 0, 2 * special.stdtr(n - k, -np.abs(est / se)), np.nan)
-        out = [SpecEstimate(estimate=float(b), se=float(sd), pvalue=float(q), nobs=n)
-               for b, sd, q in zip(est, se, p, strict=True)]
+        out = [SpecEstimate(estimate=b, se=sd, pvalue=q, nobs=n)
+               for b, sd, q in zip(est.tolist(), se.tolist(), p.tolist(), strict=True)]
         if self.coint_alpha is not None:
             out = [SpecEstimate.failed(_SPURIOUS) if self._spurious(core.Z[i, :, 1:]) else e for i, e in enumerate(out)]
         return out
