@@ -196,8 +196,20 @@ def _mark(ratio: Ratio, first: pd.Timestamp) -> str:
 _PANELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def _panel_ids(ratio: Ratio) -> dict[str, str]:
+    """The panel columns of ``ratio`` and their series ids (the prices only where the ratio is not one)."""
+    cols = {"small": ratio.small, "large": ratio.large}
+    if ratio.kind != "price":
+        cols |= {"price_small": ratio.price_small, "price_large": ratio.price_large}
+    return cols
+
+
 def ratio_panel(loader: DataLoader, ratio: Ratio, freq: str) -> pd.DataFrame:
-    """The ratio (percent) and the log price ratio of its pair at ``freq`` (cached per loader).
+    """The ratio (percent) and the log price ratio of its pair at ``freq`` (built once per loader).
+
+    The study's run and its grid read through different recording proxies of one loader: the
+    panel is kept for the loader under them, while its series are still fetched through
+    ``loader`` (a memoised read) so that every proxy records them.
 
     Returns
     -------
@@ -206,12 +218,12 @@ def ratio_panel(loader: DataLoader, ratio: Ratio, freq: str) -> pd.DataFrame:
         period means) and ``log_rel`` (log of the small/large price ratio), on dates where all
         inputs are observed.
     """
-    cache = _PANELS.setdefault(loader, {})
+    cols = _panel_ids(ratio)
+    for sid in cols.values():
+        loader.fetch(sid)
+    cache = _PANELS.setdefault(underlying_loader(loader), {})
     key = (ratio.label, freq)
     if key not in cache:
-        cols = {"small": ratio.small, "large": ratio.large}
-        if ratio.kind != "price":
-            cols |= {"price_small": ratio.price_small, "price_large": ratio.price_large}
         p = build_panel(loader, cols, freq=freq, dropna="any", calendar="inner" if freq == "D" else None,
                         min_rows=24, start=ratio.start)
         ps, pl = (p["small"], p["large"]) if ratio.kind == "price" else (p["price_small"], p["price_large"])
@@ -430,68 +442,84 @@ def band_touches(z: pd.Series, band: float = BAND_Z, rearm: float = REARM_Z) -> 
     rows = []
     if s.empty:
         return pd.DataFrame(columns=["date", "side", "z"])
-    up_armed, down_armed = s.iloc[0] < band, s.iloc[0] > -band
-    for when, v in s.items():
+    values = s.to_numpy(dtype=float)
+    up_armed, down_armed = values[0] < band, values[0] > -band
+    for i, v in enumerate(values.tolist()):  # plain floats: a pandas item per day costs more than the rule
         if up_armed and v >= band:
-            rows.append((when, 1, v))
+            rows.append((s.index[i], 1, v))
             up_armed = False
         elif not up_armed and v <= rearm:
             up_armed = True
         if down_armed and v <= -band:
-            rows.append((when, -1, v))
+            rows.append((s.index[i], -1, v))
             down_armed = False
         elif not down_armed and v >= -rearm:
             down_armed = True
     return pd.DataFrame(rows, columns=["date", "side", "z"])
 
 
-def _slopes(levels: np.ndarray, log_rel: np.ndarray, horizon: int, z: str, min_periods: int) -> np.ndarray:
-    """OLS slopes of forward ``horizon``-sums of Δlog_rel on the z of ``levels``, row by row.
-
-    ``levels`` (the log ratio) and ``log_rel`` are (B, T) arrays; same sample rule as
-    :func:`predictive_regression`.
-    """
-    b, t = levels.shape
+def _zscore_rows(levels: np.ndarray, z: str, min_periods: int) -> tuple[np.ndarray, int]:
+    """The z-score of every row of the (B, T) log ratio ``levels`` and its first row of the sample
+    (same rule as :func:`predictive_regression`)."""
     if z == "in-sample":
-        zs = (levels - levels.mean(axis=1, keepdims=True)) / levels.std(axis=1, ddof=1, keepdims=True)
-        first = 0
-    else:
-        n = np.arange(1, t + 1)
-        c1, c2 = np.cumsum(levels, axis=1), np.cumsum(levels**2, axis=1)
-        mean = c1 / n
-        with np.errstate(invalid="ignore", divide="ignore"):
-            var = (c2 - n * mean**2) / (n - 1)
-            zs = (levels - mean) / np.sqrt(var)
-        first = min_periods - 1
+        return (levels - levels.mean(axis=1, keepdims=True)) / levels.std(axis=1, ddof=1, keepdims=True), 0
+    t = levels.shape[1]
+    n = np.arange(1, t + 1)
+    c1, c2 = np.cumsum(levels, axis=1), np.cumsum(levels**2, axis=1)
+    mean = c1 / n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var = (c2 - n * mean**2) / (n - 1)
+        zs = (levels - mean) / np.sqrt(var)
+    return zs, min_periods - 1
+
+
+def _return_sums(log_rel: np.ndarray) -> np.ndarray:
+    """Cumulative one-period changes of every row of the (B, T) ``log_rel``, a zero first column."""
     r = np.diff(log_rel, axis=1)  # r[:, t] = log_rel[t+1] - log_rel[t]
-    cs = np.concatenate([np.zeros((b, 1)), np.cumsum(r, axis=1)], axis=1)
+    return np.concatenate([np.zeros((log_rel.shape[0], 1)), np.cumsum(r, axis=1)], axis=1)
+
+
+def _row_slopes(zs: np.ndarray, first: int, cs: np.ndarray, horizon: int) -> np.ndarray:
+    """OLS slopes of forward ``horizon``-sums of the changes (:func:`_return_sums` ``cs``) on ``zs``, row by row."""
     y = cs[:, horizon:] - cs[:, :-horizon]  # y[:, t] = sum r[t..t+h-1], t = 0..T-1-h
-    x = zs[:, first: t - horizon]
+    x = zs[:, first: zs.shape[1] - horizon]
     y = y[:, first:]
     xd = x - x.mean(axis=1, keepdims=True)
     return (xd * (y - y.mean(axis=1, keepdims=True))).sum(axis=1) / (xd**2).sum(axis=1)
 
 
-def rw_bootstrap_pvalue(panel: pd.DataFrame, horizon: int, *, z: str, min_periods: int,
-                        n_boot: int = N_BOOT, seed: int = SEED) -> tuple[float, float]:
-    """One-sided p-value of the predictive slope under a random-walk null for the ratio.
+def rw_bootstrap_pvalues(panel: pd.DataFrame, horizons: tuple[int, ...], zs: tuple[str, ...], *, min_periods: int,
+                         n_boot: int = N_BOOT, seed: int = SEED) -> dict[tuple[int, str], tuple[float, float]]:
+    """One-sided p-values of the predictive slopes under a random-walk null for the ratio.
 
     The one-period changes of ``log ratio`` and ``log_rel`` are resampled jointly (same
     periods, i.i.d., drift kept), both paths rebuilt from their first value, and the slope
-    recomputed. Returns ``(observed slope, share of draws with a slope ≤ observed)`` with the
-    usual ``(1 + count) / (1 + n_boot)`` correction.
+    recomputed. The draws depend on ``seed`` and the sample only, so every horizon and z-score
+    is judged on the same random-walk paths (built once).
+
+    Returns
+    -------
+    dict
+        ``(horizon, z)`` → ``(observed slope, share of draws with a slope ≤ observed)``, with
+        the usual ``(1 + count) / (1 + n_boot)`` correction.
     """
     lr = np.log(panel["ratio"].to_numpy(dtype=float))
     rel = panel["log_rel"].to_numpy(dtype=float)
-    obs = float(_slopes(lr[None, :], rel[None, :], horizon, z, min_periods)[0])
     d_lr, d_rel = np.diff(lr), np.diff(rel)
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, len(d_lr), size=(n_boot, len(d_lr)))
     zeros = np.zeros((n_boot, 1))
     lr_b = lr[0] + np.concatenate([zeros, np.cumsum(d_lr[idx], axis=1)], axis=1)
     rel_b = rel[0] + np.concatenate([zeros, np.cumsum(d_rel[idx], axis=1)], axis=1)
-    draws = _slopes(lr_b, rel_b, horizon, z, min_periods)
-    return obs, float((1 + np.sum(draws <= obs)) / (1 + n_boot))
+    cs, cs_b = _return_sums(rel[None, :]), _return_sums(rel_b)
+    out = {}
+    for z in zs:
+        (z_obs, first), (z_b, _) = _zscore_rows(lr[None, :], z, min_periods), _zscore_rows(lr_b, z, min_periods)
+        for h in horizons:
+            obs = float(_row_slopes(z_obs, first, cs, h)[0])
+            draws = _row_slopes(z_b, first, cs_b, h)
+            out[(h, z)] = obs, float((1 + np.sum(draws <= obs)) / (1 + n_boot))
+    return out
 
 
 def predictive_inputs(panel: pd.DataFrame, z: str, min_periods: int) -> tuple[np.ndarray, np.ndarray]:
@@ -511,9 +539,35 @@ def predictive_inputs(panel: pd.DataFrame, z: str, min_periods: int) -> tuple[np
     return frame["z"].to_numpy(dtype=float)[first:last], frame["r"].to_numpy(dtype=float)[first:last]
 
 
-def null_slopes(z: np.ndarray, r: np.ndarray, horizon: int, errors: str, shifts: np.ndarray | list[int]
+@dataclasses.dataclass(frozen=True)
+class ShiftedRegressor:
+    """The z-score circularly shifted once per null draw, with the running sums Hodrick's errors use.
+
+    Attributes
+    ----------
+    X
+        ``(B, N)``; row ``b`` = ``np.roll(z, shifts[b])``.
+    cums
+        ``(B, N + 1)``: a zero column, then the cumulative sums of each row of ``X``.
+    """
+
+    X: np.ndarray
+    cums: np.ndarray
+
+    @classmethod
+    def of(cls, z: np.ndarray, shifts: np.ndarray | list[int]) -> ShiftedRegressor:
+        """Every row of the shifted design (shared by all horizons and errors of a sample)."""
+        z = np.asarray(z, dtype=float)
+        n = len(z)
+        shifts = np.asarray(shifts, dtype=int)
+        X = z[(np.arange(n)[None, :] - shifts[:, None]) % n]
+        return cls(X, np.concatenate([np.zeros((len(shifts), 1)), np.cumsum(X, axis=1)], axis=1))
+
+
+def null_slopes(design: ShiftedRegressor, r: np.ndarray, horizon: int, errors: str
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """The predictive slope, its standard error and p-value for every circular shift of ``z``.
+    """The predictive slope, its standard error and p-value for every circular shift of ``z``
+    (``design``, :meth:`ShiftedRegressor.of`, built once for all horizons and errors of a sample).
 
     Row ``b`` regresses ``y_t = r_t + ... + r_{t+h-1}`` (``t = 0..N−h``) on a constant and
     ``np.roll(z, shifts[b])[t]``, exactly as :func:`predictive_regression` does with
@@ -528,12 +582,8 @@ def null_slopes(z: np.ndarray, r: np.ndarray, horizon: int, errors: str, shifts:
     tuple
         ``(beta, se, pvalue, nobs)``, the first three of length ``len(shifts)``.
     """
-    z = np.asarray(z, dtype=float)
     r = np.asarray(r, dtype=float)
-    n, h = len(z), int(horizon)
-    shifts = np.asarray(shifts, dtype=int)
-    t = np.arange(n)
-    X = z[(t[None, :] - shifts[:, None]) % n]          # row b = np.roll(z, shifts[b])
+    h, X = int(horizon), design.X
     cs = np.concatenate([[0.0], np.cumsum(r)])
     y = cs[h:] - cs[:-h]                                # y_t = r_t + ... + r_{t+h-1}
     m = len(y)
@@ -547,8 +597,7 @@ def null_slopes(z: np.ndarray, r: np.ndarray, horizon: int, errors: str, shifts:
     beta = (xd @ yd) / sxx
     if errors == "hodrick":
         e = r - r.mean()
-        csx = np.concatenate([np.zeros((len(shifts), 1)), np.cumsum(X, axis=1)], axis=1)
-        rolled = csx[:, h:] - csx[:, :-h]               # rows s = h-1..n-1: X_s + ... + X_{s-h+1}
+        rolled = design.cums[:, h:] - design.cums[:, :-h]  # rows s = h-1..n-1: X_s + ... + X_{s-h+1}
         e_s = e[h - 1:]
         g = rolled - h * xbar                           # slope row of (X'X)^-1 applied to the rolled sums, x sxx
         var = m * ((g**2) @ (e_s**2)) / len(e_s) / sxx**2
@@ -568,6 +617,19 @@ def null_slopes(z: np.ndarray, r: np.ndarray, horizon: int, errors: str, shifts:
     return beta, se, pvalue, m
 
 
+def _null_design(loader: DataLoader, key: tuple, z: np.ndarray, shifts: tuple[int, ...]) -> ShiftedRegressor:
+    """The shifted design of the sample ``key``, kept for the next spec (one at a time, per loader).
+
+    The grid runs the horizons and errors of a sample one after the other, and they share the
+    design; keeping only the last one bounds the memory (a design is draws × sample floats).
+    """
+    cache = _PANELS.setdefault(loader, {})
+    last = cache.get("null_design")
+    if last is None or last[0] != key:
+        last = cache["null_design"] = (key, ShiftedRegressor.of(z, shifts))
+    return last[1]
+
+
 def estimate(spec: Spec, loader: DataLoader, null: NullDraws | None = None) -> SpecEstimate | list[SpecEstimate]:
     """Grid estimate: slope of the forward relative return on the ratio's z-score.
 
@@ -581,8 +643,9 @@ def estimate(spec: Spec, loader: DataLoader, null: NullDraws | None = None) -> S
     if null is not None:
         z, r = cached_predictive_inputs(loader, ratio, freq, spec["z"], min_periods)
         n = len(z)
-        shifts = [int(round(u * n)) % n for u in null.uniforms(*NULL_SHIFT)]  # as circular_shift(z, u)
-        beta, se, p, m = null_slopes(z, r, h, spec["errors"], shifts)
+        shifts = tuple(int(round(u * n)) % n for u in null.uniforms(*NULL_SHIFT))  # as circular_shift(z, u)
+        design = _null_design(loader, (ratio.label, freq, spec["z"], min_periods, shifts), z, shifts)
+        beta, se, p, m = null_slopes(design, r, h, spec["errors"])
         return [SpecEstimate(estimate=float(b), se=float(s), pvalue=float(q), nobs=m)
                 for b, s, q in zip(beta, se, p, strict=True)]
     res = cached_predictive_regression(loader, ratio, freq, h, z=spec["z"], cov=spec["errors"],
@@ -792,12 +855,13 @@ class Bands(Study):
 
             min_m = MIN_HISTORY_YEARS * 12
             head_pred = {}
+            boot = rw_bootstrap_pvalues(monthly, HORIZONS, ("real-time", "in-sample"), min_periods=min_m)
             for h in HORIZONS:
                 row = {"ratio": _mark(r, monthly.index[0]), "h": h}
                 for zt in ("real-time", "in-sample"):
                     hod = cached_predictive_regression(loader, r, "M", h, z=zt, cov="hodrick", min_periods=min_m)
                     hac = cached_predictive_regression(loader, r, "M", h, z=zt, cov="hac", min_periods=min_m)
-                    _, pb = rw_bootstrap_pvalue(monthly, h, z=zt, min_periods=min_m)
+                    _, pb = boot[(h, zt)]
                     tag = "rt" if zt == "real-time" else "is"
                     row |= {f"N_{tag}": hod.nobs, f"β_{tag}": hod.beta,
                             f"p_hod_{tag}": hod.p, f"p_hac_{tag}": hac.p,

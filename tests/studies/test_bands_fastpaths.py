@@ -1,0 +1,187 @@
+"""Fast paths of the bands study (issue 15) against the reference computations they replaced.
+
+Every comparison is exact (``==`` on floats, ``numpy.array_equal`` or ``check_exact``): the
+fast paths share work between calls (one set of random-walk paths for every horizon and
+z-score, one shifted design for every horizon and errors of a sample, one panel for the
+study's run and its grid) and run the same floating-point operations on it, so the published
+bytes do not move.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from econ.config import Settings
+from econ.data.loader import DataLoader
+from econ.robust import NullDraws, Spec
+from econ.robust.executor import RecordingLoader
+from studies import bands as B
+
+
+@pytest.fixture(scope="module")
+def loader(vault, tmp_path_factory) -> DataLoader:
+    return DataLoader(Settings.resolve(vault=vault, cache=tmp_path_factory.mktemp("c"), live=False))
+
+
+@pytest.fixture
+def fresh_loader(vault, tmp_path) -> DataLoader:
+    """A second loader on the same vault: nothing memoised yet."""
+    return DataLoader(Settings.resolve(vault=vault, cache=tmp_path / "c", live=False))
+
+
+# --------------------------------------------------------------------------- references (the replaced code)
+def _slopes_reference(levels: np.ndarray, log_rel: np.ndarray, horizon: int, z: str, min_periods: int) -> np.ndarray:
+    b, t = levels.shape
+    if z == "in-sample":
+        zs = (levels - levels.mean(axis=1, keepdims=True)) / levels.std(axis=1, ddof=1, keepdims=True)
+        first = 0
+    else:
+        n = np.arange(1, t + 1)
+        c1, c2 = np.cumsum(levels, axis=1), np.cumsum(levels**2, axis=1)
+        mean = c1 / n
+        with np.errstate(invalid="ignore", divide="ignore"):
+            var = (c2 - n * mean**2) / (n - 1)
+            zs = (levels - mean) / np.sqrt(var)
+        first = min_periods - 1
+    r = np.diff(log_rel, axis=1)
+    cs = np.concatenate([np.zeros((b, 1)), np.cumsum(r, axis=1)], axis=1)
+    y = cs[:, horizon:] - cs[:, :-horizon]
+    x = zs[:, first: t - horizon]
+    y = y[:, first:]
+    xd = x - x.mean(axis=1, keepdims=True)
+    return (xd * (y - y.mean(axis=1, keepdims=True))).sum(axis=1) / (xd**2).sum(axis=1)
+
+
+def _rw_bootstrap_reference(panel: pd.DataFrame, horizon: int, *, z: str, min_periods: int,
+                            n_boot: int = B.N_BOOT, seed: int = B.SEED) -> tuple[float, float]:
+    """The one-call-per-horizon-and-z bootstrap the study ran before."""
+    lr = np.log(panel["ratio"].to_numpy(dtype=float))
+    rel = panel["log_rel"].to_numpy(dtype=float)
+    obs = float(_slopes_reference(lr[None, :], rel[None, :], horizon, z, min_periods)[0])
+    d_lr, d_rel = np.diff(lr), np.diff(rel)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(d_lr), size=(n_boot, len(d_lr)))
+    zeros = np.zeros((n_boot, 1))
+    lr_b = lr[0] + np.concatenate([zeros, np.cumsum(d_lr[idx], axis=1)], axis=1)
+    rel_b = rel[0] + np.concatenate([zeros, np.cumsum(d_rel[idx], axis=1)], axis=1)
+    draws = _slopes_reference(lr_b, rel_b, horizon, z, min_periods)
+    return obs, float((1 + np.sum(draws <= obs)) / (1 + n_boot))
+
+
+def _band_touches_reference(z: pd.Series, band: float = B.BAND_Z, rearm: float = B.REARM_Z) -> pd.DataFrame:
+    s = z.dropna()
+    rows = []
+    if s.empty:
+        return pd.DataFrame(columns=["date", "side", "z"])
+    up_armed, down_armed = s.iloc[0] < band, s.iloc[0] > -band
+    for when, v in s.items():
+        if up_armed and v >= band:
+            rows.append((when, 1, v))
+            up_armed = False
+        elif not up_armed and v <= rearm:
+            up_armed = True
+        if down_armed and v <= -band:
+            rows.append((when, -1, v))
+            down_armed = False
+        elif not down_armed and v >= -rearm:
+            down_armed = True
+    return pd.DataFrame(rows, columns=["date", "side", "z"])
+
+
+def _null_slopes_reference(z: np.ndarray, r: np.ndarray, horizon: int, errors: str, shifts: list[int]):
+    """The per-spec null draws: the shifted design built afresh for every spec."""
+    n = len(z)
+    X = np.asarray(z, dtype=float)[(np.arange(n)[None, :] - np.asarray(shifts)[:, None]) % n]
+    csx = np.concatenate([np.zeros((len(shifts), 1)), np.cumsum(X, axis=1)], axis=1)
+    return B.null_slopes(B.ShiftedRegressor(X, csx), r, horizon, errors)
+
+
+# --------------------------------------------------------------------------- bootstrap
+@pytest.mark.parametrize("ratio", B.RATIOS + B.LAUNCH_RATIOS, ids=lambda r: r.label)
+def test_rw_bootstrap_pvalues_equal_one_call_per_horizon_and_z(loader, ratio):
+    """The study's own monthly panels, every horizon and z-score, the study's draws."""
+    panel = B.ratio_panel(loader, ratio, "M")
+    mp = B.MIN_HISTORY_YEARS * 12
+    fast = B.rw_bootstrap_pvalues(panel, B.HORIZONS, ("real-time", "in-sample"), min_periods=mp)
+    assert fast == {(h, z): _rw_bootstrap_reference(panel, h, z=z, min_periods=mp)
+                    for h in B.HORIZONS for z in ("real-time", "in-sample")}
+
+
+def test_rw_bootstrap_pvalues_equal_the_reference_on_a_simulated_walk():
+    rng = np.random.default_rng(11)
+    y = np.cumsum(rng.normal(0, 0.04, 300))
+    idx = pd.date_range("1990-01-31", periods=300, freq="ME")
+    panel = pd.DataFrame({"ratio": 100 * np.exp(y + rng.normal(0, 0.01, 300)), "log_rel": y}, index=idx)
+    fast = B.rw_bootstrap_pvalues(panel, (1, 5, 24), ("in-sample", "real-time"), min_periods=24, n_boot=301, seed=3)
+    for (h, z), got in fast.items():
+        assert got == _rw_bootstrap_reference(panel, h, z=z, min_periods=24, n_boot=301, seed=3)
+
+
+# --------------------------------------------------------------------------- touches
+@pytest.mark.parametrize("ratio", B.RATIOS, ids=lambda r: r.label)
+def test_band_touches_equal_the_pandas_loop_on_the_daily_ratios(loader, ratio):
+    daily = B.ratio_panel(loader, ratio, "D")
+    for z in ("in-sample", "real-time"):
+        zs = B.zscore(np.log(daily["ratio"]), z, B.MIN_HISTORY_YEARS * B.PERIODS_PER_YEAR["D"])
+        pd.testing.assert_frame_equal(B.band_touches(zs), _band_touches_reference(zs), check_exact=True)
+
+
+@pytest.mark.parametrize("values", [[], [np.nan, np.nan], [0.0, 0.5, -0.3], [2.5, 2.4, 0.0, 2.1, -2.0, -1.0, -3.0],
+                                    [-2.0, -2.0, 1.0, 2.0, 1.0, 0.9, 2.0]])
+def test_band_touches_equal_the_pandas_loop_on_edge_cases(values):
+    z = pd.Series(values, index=pd.date_range("2020-01-01", periods=len(values)), dtype=float)
+    pd.testing.assert_frame_equal(B.band_touches(z), _band_touches_reference(z), check_exact=True)
+
+
+# --------------------------------------------------------------------------- grid null draws
+def test_null_hook_with_a_shared_design_equals_fresh_designs(loader):
+    """Every spec of the headline ratio's two samples, the shifted design shared in grid order."""
+    null = NullDraws(B.NULL_DRAWS, B.NULL_SEED)
+    grid_loader = RecordingLoader(loader)
+    for spec in B.GRID:
+        if spec["ratio"] != B.HEADLINE:
+            continue
+        freq = spec["freq"]
+        mp = B.MIN_HISTORY_YEARS * B.PERIODS_PER_YEAR[freq]
+        z, r = B.predictive_inputs(B.ratio_panel(loader, B.RATIO_BY_LABEL[spec["ratio"]], freq), spec["z"], mp)
+        shifts = [int(round(u * len(z))) % len(z) for u in null.uniforms(*B.NULL_SHIFT)]
+        beta, se, p, m = _null_slopes_reference(z, r, B.horizon_periods(int(spec["horizon"]), freq), spec["errors"],
+                                                shifts)
+        fast = B.estimate(spec, grid_loader, null=null)
+        assert [(e.estimate, e.se, e.pvalue, e.nobs) for e in fast] == [
+            (float(b), float(s), float(q), m) for b, s, q in zip(beta, se, p, strict=True)], spec.key
+
+
+def test_shifted_regressor_rows_are_the_rolled_z():
+    z = np.arange(7.0) ** 1.5
+    design = B.ShiftedRegressor.of(z, [0, 3, 6])
+    for row, k in zip(design.X, (0, 3, 6), strict=True):
+        assert np.array_equal(row, np.roll(z, k))
+    assert np.array_equal(design.cums[:, 1:], np.cumsum(design.X, axis=1)) and not design.cums[:, 0].any()
+
+
+# --------------------------------------------------------------------------- panels shared by the run and its grid
+def test_ratio_panel_shared_across_proxies_equals_a_fresh_build_and_records_the_reads(loader, fresh_loader):
+    run, grid = RecordingLoader(loader), RecordingLoader(RecordingLoader(loader))
+    for ratio in (B.RATIOS[0], B.RATIO_BY_LABEL["P/E CSI 500/CSI 300"], B.LAUNCH_RATIOS[0]):
+        for freq in ("M", "W"):
+            first = B.ratio_panel(run, ratio, freq)
+            assert B.ratio_panel(grid, ratio, freq) is first
+            pd.testing.assert_frame_equal(first, B.ratio_panel(fresh_loader, ratio, freq), check_exact=True)
+            ids = set(B._panel_ids(ratio).values())
+            assert ids <= run.used and ids <= grid.used and ids <= grid.wrapped.used
+
+
+def test_grid_spec_estimates_unchanged_by_the_shared_panels(loader, fresh_loader):
+    """A grid estimate through a second proxy (panel built by the first) equals one on a fresh loader."""
+    spec = Spec((("ratio", B.HEADLINE), ("freq", "M"), ("z", "real-time"), ("horizon", 12), ("errors", "hac")))
+    B.ratio_panel(RecordingLoader(loader), B.RATIO_BY_LABEL[B.HEADLINE], "M")
+    shared = B.estimate(spec, RecordingLoader(loader))
+    fresh = B.estimate(spec, fresh_loader)
+    assert (shared.estimate, shared.se, shared.pvalue, shared.nobs) == (fresh.estimate, fresh.se, fresh.pvalue,
+                                                                        fresh.nobs)
+    assert math.isfinite(shared.estimate)
