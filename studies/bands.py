@@ -272,10 +272,13 @@ def cached_predictive_regression(loader: DataLoader, ratio: Ratio, freq: str, ho
     panel = ratio_panel(loader, ratio, freq)  # read through ``loader``, so its proxy records the inputs
     base, h, mp = underlying_loader(loader), int(horizon), int(min_periods)
 
+    def frame_and_y() -> tuple[pd.DataFrame, pd.Series]:
+        frame = _cached_base(base, panel, ratio, freq, z, mp)
+        return frame, overlapping_sum(frame["r"], h).rename(f"r_{h}")
+
     def fit() -> PredictiveFit:
         # the Hodrick and the HAC fit of a sample share its frame
-        frame, y = _memo(base, ("predictive_frame", ratio.label, freq, h, z, mp),
-                         lambda: _predictive_frame(panel, h, z, mp))
+        frame, y = _memo(base, ("predictive_frame", ratio.label, freq, h, z, mp), frame_and_y)
         return _fit_on_frame(panel, frame, y, h, z=z, cov=cov, min_periods=mp)
 
     return _memo(base, ("predictive_regression", ratio.label, freq, h, z, cov, mp), fit)
@@ -284,8 +287,17 @@ def cached_predictive_regression(loader: DataLoader, ratio: Ratio, freq: str, ho
 def cached_predictive_inputs(loader: DataLoader, ratio: Ratio, freq: str, z: str,
                              min_periods: int) -> tuple[np.ndarray, np.ndarray]:
     """:func:`predictive_inputs` on :func:`ratio_panel` ``(loader, ratio, freq)``, computed once per loader."""
-    return _memo(loader, ("predictive_inputs", ratio.label, freq, z, int(min_periods)),
-                 lambda: predictive_inputs(ratio_panel(loader, ratio, freq), z, int(min_periods)))
+    panel = ratio_panel(loader, ratio, freq)  # read through ``loader``, so its proxy records the inputs
+    base, mp = underlying_loader(loader), int(min_periods)
+    return _memo(base, ("predictive_inputs", ratio.label, freq, z, mp),
+                 lambda: _inputs_of(_cached_base(base, panel, ratio, freq, z, mp)))
+
+
+def _cached_base(base: DataLoader, panel: pd.DataFrame, ratio: Ratio, freq: str, z: str,
+                 min_periods: int) -> pd.DataFrame:
+    """:func:`_predictive_base` of the panel, once per loader: every horizon and the null draws share it."""
+    return _memo(base, ("predictive_base", ratio.label, freq, z, min_periods),
+                 lambda: _predictive_base(panel, z, min_periods))
 
 
 # ----------------------------------------------------------------------------- estimates
@@ -314,12 +326,17 @@ class PredictiveFit:
                    end=res.end, bandwidth=res.bandwidth)
 
 
-def _predictive_frame(panel: pd.DataFrame, horizon: int, z: str, min_periods: int) -> tuple[pd.DataFrame, pd.Series]:
-    """Row ``t``: ``z_t`` and ``r_{t+1}`` from the first valid z-score; and ``y`` = the
-    forward ``horizon``-sum of ``r``."""
+def _predictive_base(panel: pd.DataFrame, z: str, min_periods: int) -> pd.DataFrame:
+    """Row ``t``: ``z_t`` and ``r_{t+1}``, from the first valid z-score."""
     zs = zscore(np.log(panel["ratio"]), z, min_periods).rename("z")
     r1 = panel["log_rel"].diff().shift(-1).rename("r")
-    frame = pd.concat([zs, r1], axis=1).loc[zs.first_valid_index():]
+    return pd.concat([zs, r1], axis=1).loc[zs.first_valid_index():]
+
+
+def _predictive_frame(panel: pd.DataFrame, horizon: int, z: str, min_periods: int) -> tuple[pd.DataFrame, pd.Series]:
+    """Row ``t``: ``z_t`` and ``r_{t+1}`` from the first valid z-score (:func:`_predictive_base`);
+    and ``y`` = the forward ``horizon``-sum of ``r``."""
+    frame = _predictive_base(panel, z, min_periods)
     return frame, overlapping_sum(frame["r"], horizon).rename(f"r_{horizon}")
 
 
@@ -529,9 +546,11 @@ def predictive_inputs(panel: pd.DataFrame, z: str, min_periods: int) -> tuple[np
     (the rows Hodrick's rolled-back regressor sums use); the regression uses its first
     ``len − h + 1`` rows.
     """
-    zs = zscore(np.log(panel["ratio"]), z, min_periods)
-    r1 = panel["log_rel"].diff().shift(-1)
-    frame = pd.concat([zs.rename("z"), r1.rename("r")], axis=1).loc[zs.first_valid_index():]
+    return _inputs_of(_predictive_base(panel, z, min_periods))
+
+
+def _inputs_of(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`predictive_inputs` given its :func:`_predictive_base` ``frame``."""
     valid = frame.notna().all(axis=1).to_numpy()
     first, last = int(np.argmax(valid)), len(valid) - int(np.argmax(valid[::-1]))
     if not valid[first:last].all():
@@ -646,8 +665,8 @@ def estimate(spec: Spec, loader: DataLoader, null: NullDraws | None = None) -> S
         shifts = tuple(int(round(u * n)) % n for u in null.uniforms(*NULL_SHIFT))  # as circular_shift(z, u)
         design = _null_design(loader, (ratio.label, freq, spec["z"], min_periods, shifts), z, shifts)
         beta, se, p, m = null_slopes(design, r, h, spec["errors"])
-        return [SpecEstimate(estimate=float(b), se=float(s), pvalue=float(q), nobs=m)
-                for b, s, q in zip(beta, se, p, strict=True)]
+        return [SpecEstimate(estimate=b, se=s, pvalue=q, nobs=m)
+                for b, s, q in zip(beta.tolist(), se.tolist(), p.tolist(), strict=True)]
     res = cached_predictive_regression(loader, ratio, freq, h, z=spec["z"], cov=spec["errors"],
                                        min_periods=min_periods)
     lo, hi = res.ci
@@ -667,20 +686,19 @@ def touch_events(panel: pd.DataFrame, z: str) -> tuple[pd.DataFrame, list[dict]]
     zs = zscore(np.log(panel["ratio"]), z, MIN_HISTORY_YEARS * PERIODS_PER_YEAR["D"])
     touches = band_touches(zs)
     rets = panel["log_rel"].diff().dropna()
+    fwds = {m: _forward(panel["log_rel"], horizon_periods(m, "D")) for m in HORIZONS}
+    when = pd.DatetimeIndex(touches["date"])
     for m in HORIZONS:
-        fwd = _forward(panel["log_rel"], horizon_periods(m, "D"))
-        touches[f"fwd_{m}m"] = fwd.reindex(pd.DatetimeIndex(touches["date"])).to_numpy()
-    touches["level"] = panel["ratio"].reindex(pd.DatetimeIndex(touches["date"])).to_numpy()
+        touches[f"fwd_{m}m"] = fwds[m].reindex(when).to_numpy()
+    touches["level"] = panel["ratio"].reindex(when).to_numpy()
+    unconditional = {m: float((fwds[m][zs.notna()] if z == "real-time" else fwds[m]).mean()) for m in HORIZONS}
     stats = []
     for side in (1, -1):
         dates = touches.loc[touches["side"] == side, "date"]
         for m in HORIZONS:
             days = horizon_periods(m, "D")
-            fwd = _forward(panel["log_rel"], days)
-            if z == "real-time":
-                fwd = fwd[zs.notna()]
             row = {"side": side, "horizon": m, "n": len(dates), "n_used": 0, "mean": np.nan, "p": np.nan,
-                   "unconditional": float(fwd.mean())}
+                   "unconditional": unconditional[m]}
             used = touches.loc[touches["side"] == side, f"fwd_{m}m"].dropna()
             row["n_used"], row["mean"] = len(used), float(used.mean()) if len(used) else np.nan
             if len(used) >= 2:

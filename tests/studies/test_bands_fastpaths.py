@@ -10,6 +10,7 @@ bytes do not move.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,8 @@ import pytest
 
 from econ.config import Settings
 from econ.data.loader import DataLoader
+from econ.models.events import event_study
+from econ.models.regression import overlapping_sum
 from econ.robust import NullDraws, Spec
 from econ.robust.executor import RecordingLoader
 from studies import bands as B
@@ -98,6 +101,96 @@ def _null_slopes_reference(z: np.ndarray, r: np.ndarray, horizon: int, errors: s
     X = np.asarray(z, dtype=float)[(np.arange(n)[None, :] - np.asarray(shifts)[:, None]) % n]
     csx = np.concatenate([np.zeros((len(shifts), 1)), np.cumsum(X, axis=1)], axis=1)
     return B.null_slopes(B.ShiftedRegressor(X, csx), r, horizon, errors)
+
+
+def _predictive_frame_reference(panel: pd.DataFrame, horizon: int, z: str, min_periods: int):
+    zs = B.zscore(np.log(panel["ratio"]), z, min_periods).rename("z")
+    r1 = panel["log_rel"].diff().shift(-1).rename("r")
+    frame = pd.concat([zs, r1], axis=1).loc[zs.first_valid_index():]
+    return frame, overlapping_sum(frame["r"], horizon).rename(f"r_{horizon}")
+
+
+def _predictive_inputs_reference(panel: pd.DataFrame, z: str, min_periods: int):
+    zs = B.zscore(np.log(panel["ratio"]), z, min_periods)
+    r1 = panel["log_rel"].diff().shift(-1)
+    frame = pd.concat([zs.rename("z"), r1.rename("r")], axis=1).loc[zs.first_valid_index():]
+    valid = frame.notna().all(axis=1).to_numpy()
+    first, last = int(np.argmax(valid)), len(valid) - int(np.argmax(valid[::-1]))
+    return frame["z"].to_numpy(dtype=float)[first:last], frame["r"].to_numpy(dtype=float)[first:last]
+
+
+def _touch_events_reference(panel: pd.DataFrame, z: str):
+    """The forward returns recomputed per side and horizon, as before."""
+    zs = B.zscore(np.log(panel["ratio"]), z, B.MIN_HISTORY_YEARS * B.PERIODS_PER_YEAR["D"])
+    touches = B.band_touches(zs)
+    rets = panel["log_rel"].diff().dropna()
+    for m in B.HORIZONS:
+        fwd = B._forward(panel["log_rel"], B.horizon_periods(m, "D"))
+        touches[f"fwd_{m}m"] = fwd.reindex(pd.DatetimeIndex(touches["date"])).to_numpy()
+    touches["level"] = panel["ratio"].reindex(pd.DatetimeIndex(touches["date"])).to_numpy()
+    stats = []
+    for side in (1, -1):
+        dates = touches.loc[touches["side"] == side, "date"]
+        for m in B.HORIZONS:
+            days = B.horizon_periods(m, "D")
+            fwd = B._forward(panel["log_rel"], days)
+            if z == "real-time":
+                fwd = fwd[zs.notna()]
+            row = {"side": side, "horizon": m, "n": len(dates), "n_used": 0, "mean": np.nan, "p": np.nan,
+                   "unconditional": float(fwd.mean())}
+            used = touches.loc[touches["side"] == side, f"fwd_{m}m"].dropna()
+            row["n_used"], row["mean"] = len(used), float(used.mean()) if len(used) else np.nan
+            if len(used) >= 2:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    try:
+                        es = event_study(rets, dates, window=(1, days), benchmark="zero", n_boot=B.N_EVENT_DRAWS,
+                                         n_placebo=B.N_EVENT_DRAWS, alternative="less" if side == 1 else "greater",
+                                         seed=B.SEED)
+                        row["n_used"], row["mean"], row["p"] = es.n_events, es.mean_car, es.pvalue_placebo
+                    except ValueError:
+                        pass
+            stats.append(row)
+    return touches, stats
+
+
+def _same(a: dict, b: dict) -> bool:
+    """Dictionaries equal value for value, NaN equal to NaN."""
+    return a.keys() == b.keys() and all(
+        (isinstance(a[k], float) and math.isnan(a[k]) and math.isnan(b[k])) or a[k] == b[k] for k in a)
+
+
+# --------------------------------------------------------------------------- predictive frames
+@pytest.mark.parametrize("ratio", B.RATIOS + B.LAUNCH_RATIOS, ids=lambda r: r.label)
+def test_shared_predictive_frames_equal_the_per_horizon_builds(loader, ratio):
+    """The grid's and the table's frames, built on one z-score sample per (ratio, frequency, z)."""
+    for freq in ("M", "W"):
+        panel = B.ratio_panel(loader, ratio, freq)
+        mp = B.MIN_HISTORY_YEARS * B.PERIODS_PER_YEAR[freq]
+        for z in ("real-time", "in-sample"):
+            zf, rf = B.cached_predictive_inputs(RecordingLoader(loader), ratio, freq, z, mp)
+            zr, rr = _predictive_inputs_reference(panel, z, mp)
+            assert np.array_equal(zf, zr) and np.array_equal(rf, rr)
+            for months in B.HORIZONS:
+                h = B.horizon_periods(months, freq)
+                frame, y = B._predictive_frame(panel, h, z, mp)
+                f_ref, y_ref = _predictive_frame_reference(panel, h, z, mp)
+                pd.testing.assert_frame_equal(frame, f_ref, check_exact=True)
+                pd.testing.assert_series_equal(y, y_ref, check_exact=True)
+                for cov in ("hodrick", "hac"):
+                    fit = B.cached_predictive_regression(loader, ratio, freq, h, z=z, cov=cov, min_periods=mp)
+                    assert fit == B._fit_on_frame(panel, f_ref, y_ref, h, z=z, cov=cov, min_periods=mp)
+
+
+# --------------------------------------------------------------------------- touch events
+@pytest.mark.parametrize("ratio", B.RATIOS, ids=lambda r: r.label)
+def test_touch_events_equal_the_per_side_recomputation(loader, ratio):
+    daily = B.ratio_panel(loader, ratio, "D")
+    for z in ("in-sample", "real-time"):
+        touches, stats = B.touch_events(daily, z)
+        t_ref, s_ref = _touch_events_reference(daily, z)
+        pd.testing.assert_frame_equal(touches, t_ref, check_exact=True)
+        assert len(stats) == len(s_ref) and all(_same(a, b) for a, b in zip(stats, s_ref, strict=True))
 
 
 # --------------------------------------------------------------------------- bootstrap
