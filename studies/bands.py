@@ -781,16 +781,23 @@ def reversal_after_touches(panel: pd.DataFrame, z: str, horizon_months: int = HE
     if len(cand) < n_up + n_down:
         out["reason"] = "too few placebo dates outside the touch windows"
         return out
-    rng = np.random.default_rng(seed)
-    f = fwd.to_numpy()
-    draws = np.empty(n_draws)
-    for b in range(n_draws):
-        pick = rng.choice(cand, size=n_up + n_down, replace=False)
-        draws[b] = np.mean(np.concatenate([-f[pick[:n_up]], f[pick[n_up:]]]))
+    draws = placebo_means(fwd.to_numpy(), cand, n_up, n_down, n_draws=n_draws, seed=seed)
     lo = (1 + np.sum(draws <= obs)) / (1 + n_draws)
     hi = (1 + np.sum(draws >= obs)) / (1 + n_draws)
     out |= {"estimate": 100 * obs, "pvalue": float(min(1.0, 2 * min(lo, hi)))}
     return out
+
+
+def placebo_means(f: np.ndarray, cand: np.ndarray, n_up: int, n_down: int, *, n_draws: int, seed: int) -> np.ndarray:
+    """Reversal-signed mean forward return of ``n_up`` upper and ``n_down`` lower pseudo-touches per draw.
+
+    Each draw picks ``n_up + n_down`` distinct positions of ``cand`` (one ``rng.choice`` per
+    draw, in order); the first ``n_up`` count as upper touches (``−f``), the rest as lower
+    (``+f``). The means of all draws are taken at once, row by row.
+    """
+    rng = np.random.default_rng(seed)
+    picks = np.array([rng.choice(cand, size=n_up + n_down, replace=False) for _ in range(n_draws)])
+    return np.concatenate([-f[picks[:, :n_up]], f[picks[:, n_up:]]], axis=1).mean(axis=1)
 
 
 def reversal_part(ev: dict, proxy: str) -> PartResult:

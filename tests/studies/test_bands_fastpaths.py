@@ -230,6 +230,49 @@ def test_band_touches_equal_the_pandas_loop_on_edge_cases(values):
     pd.testing.assert_frame_equal(B.band_touches(z), _band_touches_reference(z), check_exact=True)
 
 
+def _placebo_draws_reference(f: np.ndarray, cand: np.ndarray, n_up: int, n_down: int, n_draws: int,
+                             seed: int) -> np.ndarray:
+    """The per-draw loop of :func:`studies.bands.reversal_after_touches`' placebo, as before."""
+    rng = np.random.default_rng(seed)
+    draws = np.empty(n_draws)
+    for b in range(n_draws):
+        pick = rng.choice(cand, size=n_up + n_down, replace=False)
+        draws[b] = np.mean(np.concatenate([-f[pick[:n_up]], f[pick[n_up:]]]))
+    return draws
+
+
+@pytest.mark.parametrize("ratio", B.RATIOS, ids=lambda r: r.label)
+def test_placebo_means_equal_the_per_draw_loop_on_the_study_inputs(loader, ratio):
+    """Each ratio's real-time and in-sample touches: the candidates and touch counts the study uses."""
+    daily = B.ratio_panel(loader, ratio, "D")
+    days = B.horizon_periods(B.HEADLINE_HORIZON, "D")
+    fwd = B._forward(daily["log_rel"], days)
+    f = fwd.to_numpy()
+    for z in ("real-time", "in-sample"):
+        zs = B.zscore(np.log(daily["ratio"]), z, B.MIN_HISTORY_YEARS * B.PERIODS_PER_YEAR["D"])
+        touches = B.band_touches(zs)
+        at = daily.index.get_indexer(pd.DatetimeIndex(touches["date"]))
+        side, ok = touches["side"].to_numpy(), np.isfinite(f[at])
+        blocked = np.zeros(len(daily), dtype=bool)
+        for i in at:
+            blocked[i: i + days + 1] = True
+        cand = np.flatnonzero(zs.notna().to_numpy() & np.isfinite(f) & ~blocked)
+        n_up, n_down = int(((side == 1) & ok).sum()), int(((side == -1) & ok).sum())
+        if n_up + n_down < 2:  # the study draws no placebo then
+            continue
+        fast = B.placebo_means(f, cand, n_up, n_down, n_draws=B.N_EVENT_DRAWS, seed=B.SEED)
+        assert np.array_equal(fast, _placebo_draws_reference(f, cand, n_up, n_down, B.N_EVENT_DRAWS, B.SEED),
+                              equal_nan=True)
+
+
+@pytest.mark.parametrize(("n_up", "n_down"), [(0, 2), (3, 0), (1, 1), (5, 9)])
+def test_placebo_means_equal_the_per_draw_loop_on_simulated_returns(n_up, n_down):
+    f = np.random.default_rng(8).normal(0, 0.1, 400)
+    cand = np.arange(10, 380, 3)
+    assert np.array_equal(B.placebo_means(f, cand, n_up, n_down, n_draws=500, seed=2),
+                          _placebo_draws_reference(f, cand, n_up, n_down, 500, 2))
+
+
 # --------------------------------------------------------------------------- grid null draws
 def test_null_hook_with_a_shared_design_equals_fresh_designs(loader):
     """Every spec of the headline ratio's two samples, the shifted design shared in grid order."""
