@@ -77,7 +77,7 @@ from econ.data.loader import DataLoader
 from econ.data.panel import build_panel
 from econ.models.coincidence import turning_point_coincidence
 from econ.models.cointegration import WindowRankResult, engle_granger_window_rank
-from econ.models.hac import choose_bandwidth
+from econ.models.hac import andrews_lags, choose_bandwidth
 from econ.models.regression import levels_vs_differences, ols_hac
 from econ.models.turning_points import date_turning_points
 from econ.robust import Grid, NullDraws, Spec, SpecEstimate, run_grid
@@ -272,8 +272,11 @@ def null_estimates(y: np.ndarray, x: np.ndarray, uniforms: tuple[float, ...], ru
 
 
 def _null_lags(u: np.ndarray, n: int, rule: str) -> np.ndarray:
-    """The HAC lags of every draw: one for a rule that sees only ``n``, else each draw's own."""
-    if rule in ("andrews", "nw-auto"):
+    """The HAC lags of every draw (``u``: the scores, intercept first): one for a rule that sees
+    only ``n``, else each draw's own (Andrews' for all draws at once, :func:`andrews_lags`)."""
+    if rule == "andrews":
+        return andrews_lags(n, u[:, :, 1:])
+    if rule == "nw-auto":
         return np.array([choose_bandwidth(n, rule, data=ud[:, 1:]).lags for ud in u])
     return np.full(len(u), choose_bandwidth(n, rule).lags)
 

@@ -15,6 +15,7 @@ import pytest
 from econ.config import Settings
 from econ.data.loader import DataLoader
 from econ.data.panel import build_panel
+from econ.models.hac import choose_bandwidth
 from econ.models.regression import ols_hac
 from econ.robust import NullDraws, Spec
 from econ.robust.curve import circular_shift
@@ -63,6 +64,21 @@ def test_null_estimates_equal_the_reference_on_simulated_data(rule):
     b, se, p, n = U.null_estimates(y, x, uniforms, rule)
     assert list(zip(b.tolist(), se.tolist(), p.tolist(), [n] * len(b), strict=True)) == _null_reference(
         y, x, uniforms, rule)
+
+
+@pytest.mark.parametrize("spec", [s for s in SPECS if s["hac"] == "andrews"], ids=lambda s: s.key)
+def test_null_andrews_lags_equal_choose_bandwidth_per_draw(loader, spec):
+    """The integer lags of every draw's scores, all draws at once against one call per draw."""
+    frame = U._spec_frame(spec, loader)
+    y, x = frame["y"].to_numpy(), frame["x"].to_numpy()
+    n = len(y)
+    for u in NullDraws(U.NULL_DRAWS, U.NULL_SEED).uniforms(*U.NULL_SHIFT)[:50]:
+        xs = circular_shift(x, u)
+        Z = np.column_stack([np.ones(n), xs])
+        beta = np.linalg.inv(Z.T @ Z) @ (Z.T @ y)
+        scores = Z * (y - Z @ beta)[:, None]
+        assert U._null_lags(scores[None], n, "andrews").tolist() == [
+            choose_bandwidth(n, "andrews", data=scores[:, 1:]).lags]
 
 
 def test_null_hook_returns_the_batched_draws(loader):
