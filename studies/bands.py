@@ -196,8 +196,20 @@ def _mark(ratio: Ratio, first: pd.Timestamp) -> str:
 _PANELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def _panel_ids(ratio: Ratio) -> dict[str, str]:
+    """The panel columns of ``ratio`` and their series ids (the prices only where the ratio is not one)."""
+    cols = {"small": ratio.small, "large": ratio.large}
+    if ratio.kind != "price":
+        cols |= {"price_small": ratio.price_small, "price_large": ratio.price_large}
+    return cols
+
+
 def ratio_panel(loader: DataLoader, ratio: Ratio, freq: str) -> pd.DataFrame:
-    """The ratio (percent) and the log price ratio of its pair at ``freq`` (cached per loader).
+    """The ratio (percent) and the log price ratio of its pair at ``freq`` (built once per loader).
+
+    The study's run and its grid read through different recording proxies of one loader: the
+    panel is kept for the loader under them, while its series are still fetched through
+    ``loader`` (a memoised read) so that every proxy records them.
 
     Returns
     -------
@@ -206,12 +218,12 @@ def ratio_panel(loader: DataLoader, ratio: Ratio, freq: str) -> pd.DataFrame:
         period means) and ``log_rel`` (log of the small/large price ratio), on dates where all
         inputs are observed.
     """
-    cache = _PANELS.setdefault(loader, {})
+    cols = _panel_ids(ratio)
+    for sid in cols.values():
+        loader.fetch(sid)
+    cache = _PANELS.setdefault(underlying_loader(loader), {})
     key = (ratio.label, freq)
     if key not in cache:
-        cols = {"small": ratio.small, "large": ratio.large}
-        if ratio.kind != "price":
-            cols |= {"price_small": ratio.price_small, "price_large": ratio.price_large}
         p = build_panel(loader, cols, freq=freq, dropna="any", calendar="inner" if freq == "D" else None,
                         min_rows=24, start=ratio.start)
         ps, pl = (p["small"], p["large"]) if ratio.kind == "price" else (p["price_small"], p["price_large"])
@@ -260,10 +272,13 @@ def cached_predictive_regression(loader: DataLoader, ratio: Ratio, freq: str, ho
     panel = ratio_panel(loader, ratio, freq)  # read through ``loader``, so its proxy records the inputs
     base, h, mp = underlying_loader(loader), int(horizon), int(min_periods)
 
+    def frame_and_y() -> tuple[pd.DataFrame, pd.Series]:
+        frame = _cached_base(base, panel, ratio, freq, z, mp)
+        return frame, overlapping_sum(frame["r"], h).rename(f"r_{h}")
+
     def fit() -> PredictiveFit:
         # the Hodrick and the HAC fit of a sample share its frame
-        frame, y = _memo(base, ("predictive_frame", ratio.label, freq, h, z, mp),
-                         lambda: _predictive_frame(panel, h, z, mp))
+        frame, y = _memo(base, ("predictive_frame", ratio.label, freq, h, z, mp), frame_and_y)
         return _fit_on_frame(panel, frame, y, h, z=z, cov=cov, min_periods=mp)
 
     return _memo(base, ("predictive_regression", ratio.label, freq, h, z, cov, mp), fit)
@@ -272,8 +287,17 @@ def cached_predictive_regression(loader: DataLoader, ratio: Ratio, freq: str, ho
 def cached_predictive_inputs(loader: DataLoader, ratio: Ratio, freq: str, z: str,
                              min_periods: int) -> tuple[np.ndarray, np.ndarray]:
     """:func:`predictive_inputs` on :func:`ratio_panel` ``(loader, ratio, freq)``, computed once per loader."""
-    return _memo(loader, ("predictive_inputs", ratio.label, freq, z, int(min_periods)),
-                 lambda: predictive_inputs(ratio_panel(loader, ratio, freq), z, int(min_periods)))
+    panel = ratio_panel(loader, ratio, freq)  # read through ``loader``, so its proxy records the inputs
+    base, mp = underlying_loader(loader), int(min_periods)
+    return _memo(base, ("predictive_inputs", ratio.label, freq, z, mp),
+                 lambda: _inputs_of(_cached_base(base, panel, ratio, freq, z, mp)))
+
+
+def _cached_base(base: DataLoader, panel: pd.DataFrame, ratio: Ratio, freq: str, z: str,
+                 min_periods: int) -> pd.DataFrame:
+    """:func:`_predictive_base` of the panel, once per loader: every horizon and the null draws share it."""
+    return _memo(base, ("predictive_base", ratio.label, freq, z, min_periods),
+                 lambda: _predictive_base(panel, z, min_periods))
 
 
 # ----------------------------------------------------------------------------- estimates
@@ -302,12 +326,17 @@ class PredictiveFit:
                    end=res.end, bandwidth=res.bandwidth)
 
 
-def _predictive_frame(panel: pd.DataFrame, horizon: int, z: str, min_periods: int) -> tuple[pd.DataFrame, pd.Series]:
-    """Row ``t``: ``z_t`` and ``r_{t+1}`` from the first valid z-score; and ``y`` = the
-    forward ``horizon``-sum of ``r``."""
+def _predictive_base(panel: pd.DataFrame, z: str, min_periods: int) -> pd.DataFrame:
+    """Row ``t``: ``z_t`` and ``r_{t+1}``, from the first valid z-score."""
     zs = zscore(np.log(panel["ratio"]), z, min_periods).rename("z")
     r1 = panel["log_rel"].diff().shift(-1).rename("r")
-    frame = pd.concat([zs, r1], axis=1).loc[zs.first_valid_index():]
+    return pd.concat([zs, r1], axis=1).loc[zs.first_valid_index():]
+
+
+def _predictive_frame(panel: pd.DataFrame, horizon: int, z: str, min_periods: int) -> tuple[pd.DataFrame, pd.Series]:
+    """Row ``t``: ``z_t`` and ``r_{t+1}`` from the first valid z-score (:func:`_predictive_base`);
+    and ``y`` = the forward ``horizon``-sum of ``r``."""
+    frame = _predictive_base(panel, z, min_periods)
     return frame, overlapping_sum(frame["r"], horizon).rename(f"r_{horizon}")
 
 
@@ -430,68 +459,84 @@ def band_touches(z: pd.Series, band: float = BAND_Z, rearm: float = REARM_Z) -> 
     rows = []
     if s.empty:
         return pd.DataFrame(columns=["date", "side", "z"])
-    up_armed, down_armed = s.iloc[0] < band, s.iloc[0] > -band
-    for when, v in s.items():
+    values = s.to_numpy(dtype=float)
+    up_armed, down_armed = values[0] < band, values[0] > -band
+    for i, v in enumerate(values.tolist()):  # plain floats: a pandas item per day costs more than the rule
         if up_armed and v >= band:
-            rows.append((when, 1, v))
+            rows.append((s.index[i], 1, v))
             up_armed = False
         elif not up_armed and v <= rearm:
             up_armed = True
         if down_armed and v <= -band:
-            rows.append((when, -1, v))
+            rows.append((s.index[i], -1, v))
             down_armed = False
         elif not down_armed and v >= -rearm:
             down_armed = True
     return pd.DataFrame(rows, columns=["date", "side", "z"])
 
 
-def _slopes(levels: np.ndarray, log_rel: np.ndarray, horizon: int, z: str, min_periods: int) -> np.ndarray:
-    """OLS slopes of forward ``horizon``-sums of Δlog_rel on the z of ``levels``, row by row.
-
-    ``levels`` (the log ratio) and ``log_rel`` are (B, T) arrays; same sample rule as
-    :func:`predictive_regression`.
-    """
-    b, t = levels.shape
+def _zscore_rows(levels: np.ndarray, z: str, min_periods: int) -> tuple[np.ndarray, int]:
+    """The z-score of every row of the (B, T) log ratio ``levels`` and its first row of the sample
+    (same rule as :func:`predictive_regression`)."""
     if z == "in-sample":
-        zs = (levels - levels.mean(axis=1, keepdims=True)) / levels.std(axis=1, ddof=1, keepdims=True)
-        first = 0
-    else:
-        n = np.arange(1, t + 1)
-        c1, c2 = np.cumsum(levels, axis=1), np.cumsum(levels**2, axis=1)
-        mean = c1 / n
-        with np.errstate(invalid="ignore", divide="ignore"):
-            var = (c2 - n * mean**2) / (n - 1)
-            zs = (levels - mean) / np.sqrt(var)
-        first = min_periods - 1
+        return (levels - levels.mean(axis=1, keepdims=True)) / levels.std(axis=1, ddof=1, keepdims=True), 0
+    t = levels.shape[1]
+    n = np.arange(1, t + 1)
+    c1, c2 = np.cumsum(levels, axis=1), np.cumsum(levels**2, axis=1)
+    mean = c1 / n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var = (c2 - n * mean**2) / (n - 1)
+        zs = (levels - mean) / np.sqrt(var)
+    return zs, min_periods - 1
+
+
+def _return_sums(log_rel: np.ndarray) -> np.ndarray:
+    """Cumulative one-period changes of every row of the (B, T) ``log_rel``, a zero first column."""
     r = np.diff(log_rel, axis=1)  # r[:, t] = log_rel[t+1] - log_rel[t]
-    cs = np.concatenate([np.zeros((b, 1)), np.cumsum(r, axis=1)], axis=1)
+    return np.concatenate([np.zeros((log_rel.shape[0], 1)), np.cumsum(r, axis=1)], axis=1)
+
+
+def _row_slopes(zs: np.ndarray, first: int, cs: np.ndarray, horizon: int) -> np.ndarray:
+    """OLS slopes of forward ``horizon``-sums of the changes (:func:`_return_sums` ``cs``) on ``zs``, row by row."""
     y = cs[:, horizon:] - cs[:, :-horizon]  # y[:, t] = sum r[t..t+h-1], t = 0..T-1-h
-    x = zs[:, first: t - horizon]
+    x = zs[:, first: zs.shape[1] - horizon]
     y = y[:, first:]
     xd = x - x.mean(axis=1, keepdims=True)
     return (xd * (y - y.mean(axis=1, keepdims=True))).sum(axis=1) / (xd**2).sum(axis=1)
 
 
-def rw_bootstrap_pvalue(panel: pd.DataFrame, horizon: int, *, z: str, min_periods: int,
-                        n_boot: int = N_BOOT, seed: int = SEED) -> tuple[float, float]:
-    """One-sided p-value of the predictive slope under a random-walk null for the ratio.
+def rw_bootstrap_pvalues(panel: pd.DataFrame, horizons: tuple[int, ...], zs: tuple[str, ...], *, min_periods: int,
+                         n_boot: int = N_BOOT, seed: int = SEED) -> dict[tuple[int, str], tuple[float, float]]:
+    """One-sided p-values of the predictive slopes under a random-walk null for the ratio.
 
     The one-period changes of ``log ratio`` and ``log_rel`` are resampled jointly (same
     periods, i.i.d., drift kept), both paths rebuilt from their first value, and the slope
-    recomputed. Returns ``(observed slope, share of draws with a slope ≤ observed)`` with the
-    usual ``(1 + count) / (1 + n_boot)`` correction.
+    recomputed. The draws depend on ``seed`` and the sample only, so every horizon and z-score
+    is judged on the same random-walk paths (built once).
+
+    Returns
+    -------
+    dict
+        ``(horizon, z)`` → ``(observed slope, share of draws with a slope ≤ observed)``, with
+        the usual ``(1 + count) / (1 + n_boot)`` correction.
     """
     lr = np.log(panel["ratio"].to_numpy(dtype=float))
     rel = panel["log_rel"].to_numpy(dtype=float)
-    obs = float(_slopes(lr[None, :], rel[None, :], horizon, z, min_periods)[0])
     d_lr, d_rel = np.diff(lr), np.diff(rel)
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, len(d_lr), size=(n_boot, len(d_lr)))
     zeros = np.zeros((n_boot, 1))
     lr_b = lr[0] + np.concatenate([zeros, np.cumsum(d_lr[idx], axis=1)], axis=1)
     rel_b = rel[0] + np.concatenate([zeros, np.cumsum(d_rel[idx], axis=1)], axis=1)
-    draws = _slopes(lr_b, rel_b, horizon, z, min_periods)
-    return obs, float((1 + np.sum(draws <= obs)) / (1 + n_boot))
+    cs, cs_b = _return_sums(rel[None, :]), _return_sums(rel_b)
+    out = {}
+    for z in zs:
+        (z_obs, first), (z_b, _) = _zscore_rows(lr[None, :], z, min_periods), _zscore_rows(lr_b, z, min_periods)
+        for h in horizons:
+            obs = float(_row_slopes(z_obs, first, cs, h)[0])
+            draws = _row_slopes(z_b, first, cs_b, h)
+            out[(h, z)] = obs, float((1 + np.sum(draws <= obs)) / (1 + n_boot))
+    return out
 
 
 def predictive_inputs(panel: pd.DataFrame, z: str, min_periods: int) -> tuple[np.ndarray, np.ndarray]:
@@ -501,9 +546,11 @@ def predictive_inputs(panel: pd.DataFrame, z: str, min_periods: int) -> tuple[np
     (the rows Hodrick's rolled-back regressor sums use); the regression uses its first
     ``len − h + 1`` rows.
     """
-    zs = zscore(np.log(panel["ratio"]), z, min_periods)
-    r1 = panel["log_rel"].diff().shift(-1)
-    frame = pd.concat([zs.rename("z"), r1.rename("r")], axis=1).loc[zs.first_valid_index():]
+    return _inputs_of(_predictive_base(panel, z, min_periods))
+
+
+def _inputs_of(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`predictive_inputs` given its :func:`_predictive_base` ``frame``."""
     valid = frame.notna().all(axis=1).to_numpy()
     first, last = int(np.argmax(valid)), len(valid) - int(np.argmax(valid[::-1]))
     if not valid[first:last].all():
@@ -511,9 +558,35 @@ def predictive_inputs(panel: pd.DataFrame, z: str, min_periods: int) -> tuple[np
     return frame["z"].to_numpy(dtype=float)[first:last], frame["r"].to_numpy(dtype=float)[first:last]
 
 
-def null_slopes(z: np.ndarray, r: np.ndarray, horizon: int, errors: str, shifts: np.ndarray | list[int]
+@dataclasses.dataclass(frozen=True)
+class ShiftedRegressor:
+    """The z-score circularly shifted once per null draw, with the running sums Hodrick's errors use.
+
+    Attributes
+    ----------
+    X
+        ``(B, N)``; row ``b`` = ``np.roll(z, shifts[b])``.
+    cums
+        ``(B, N + 1)``: a zero column, then the cumulative sums of each row of ``X``.
+    """
+
+    X: np.ndarray
+    cums: np.ndarray
+
+    @classmethod
+    def of(cls, z: np.ndarray, shifts: np.ndarray | list[int]) -> ShiftedRegressor:
+        """Every row of the shifted design (shared by all horizons and errors of a sample)."""
+        z = np.asarray(z, dtype=float)
+        n = len(z)
+        shifts = np.asarray(shifts, dtype=int)
+        X = z[(np.arange(n)[None, :] - shifts[:, None]) % n]
+        return cls(X, np.concatenate([np.zeros((len(shifts), 1)), np.cumsum(X, axis=1)], axis=1))
+
+
+def null_slopes(design: ShiftedRegressor, r: np.ndarray, horizon: int, errors: str
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """The predictive slope, its standard error and p-value for every circular shift of ``z``.
+    """The predictive slope, its standard error and p-value for every circular shift of ``z``
+    (``design``, :meth:`ShiftedRegressor.of`, built once for all horizons and errors of a sample).
 
     Row ``b`` regresses ``y_t = r_t + ... + r_{t+h-1}`` (``t = 0..N−h``) on a constant and
     ``np.roll(z, shifts[b])[t]``, exactly as :func:`predictive_regression` does with
@@ -528,12 +601,8 @@ def null_slopes(z: np.ndarray, r: np.ndarray, horizon: int, errors: str, shifts:
     tuple
         ``(beta, se, pvalue, nobs)``, the first three of length ``len(shifts)``.
     """
-    z = np.asarray(z, dtype=float)
     r = np.asarray(r, dtype=float)
-    n, h = len(z), int(horizon)
-    shifts = np.asarray(shifts, dtype=int)
-    t = np.arange(n)
-    X = z[(t[None, :] - shifts[:, None]) % n]          # row b = np.roll(z, shifts[b])
+    h, X = int(horizon), design.X
     cs = np.concatenate([[0.0], np.cumsum(r)])
     y = cs[h:] - cs[:-h]                                # y_t = r_t + ... + r_{t+h-1}
     m = len(y)
@@ -547,8 +616,7 @@ def null_slopes(z: np.ndarray, r: np.ndarray, horizon: int, errors: str, shifts:
     beta = (xd @ yd) / sxx
     if errors == "hodrick":
         e = r - r.mean()
-        csx = np.concatenate([np.zeros((len(shifts), 1)), np.cumsum(X, axis=1)], axis=1)
-        rolled = csx[:, h:] - csx[:, :-h]               # rows s = h-1..n-1: X_s + ... + X_{s-h+1}
+        rolled = design.cums[:, h:] - design.cums[:, :-h]  # rows s = h-1..n-1: X_s + ... + X_{s-h+1}
         e_s = e[h - 1:]
         g = rolled - h * xbar                           # slope row of (X'X)^-1 applied to the rolled sums, x sxx
         var = m * ((g**2) @ (e_s**2)) / len(e_s) / sxx**2
@@ -568,6 +636,19 @@ def null_slopes(z: np.ndarray, r: np.ndarray, horizon: int, errors: str, shifts:
     return beta, se, pvalue, m
 
 
+def _null_design(loader: DataLoader, key: tuple, z: np.ndarray, shifts: tuple[int, ...]) -> ShiftedRegressor:
+    """The shifted design of the sample ``key``, kept for the next spec (one at a time, per loader).
+
+    The grid runs the horizons and errors of a sample one after the other, and they share the
+    design; keeping only the last one bounds the memory (a design is draws × sample floats).
+    """
+    cache = _PANELS.setdefault(loader, {})
+    last = cache.get("null_design")
+    if last is None or last[0] != key:
+        last = cache["null_design"] = (key, ShiftedRegressor.of(z, shifts))
+    return last[1]
+
+
 def estimate(spec: Spec, loader: DataLoader, null: NullDraws | None = None) -> SpecEstimate | list[SpecEstimate]:
     """Grid estimate: slope of the forward relative return on the ratio's z-score.
 
@@ -581,10 +662,11 @@ def estimate(spec: Spec, loader: DataLoader, null: NullDraws | None = None) -> S
     if null is not None:
         z, r = cached_predictive_inputs(loader, ratio, freq, spec["z"], min_periods)
         n = len(z)
-        shifts = [int(round(u * n)) % n for u in null.uniforms(*NULL_SHIFT)]  # as circular_shift(z, u)
-        beta, se, p, m = null_slopes(z, r, h, spec["errors"], shifts)
-        return [SpecEstimate(estimate=float(b), se=float(s), pvalue=float(q), nobs=m)
-                for b, s, q in zip(beta, se, p, strict=True)]
+        shifts = tuple(int(round(u * n)) % n for u in null.uniforms(*NULL_SHIFT))  # as circular_shift(z, u)
+        design = _null_design(loader, (ratio.label, freq, spec["z"], min_periods, shifts), z, shifts)
+        beta, se, p, m = null_slopes(design, r, h, spec["errors"])
+        return [SpecEstimate(estimate=b, se=s, pvalue=q, nobs=m)
+                for b, s, q in zip(beta.tolist(), se.tolist(), p.tolist(), strict=True)]
     res = cached_predictive_regression(loader, ratio, freq, h, z=spec["z"], cov=spec["errors"],
                                        min_periods=min_periods)
     lo, hi = res.ci
@@ -604,20 +686,19 @@ def touch_events(panel: pd.DataFrame, z: str) -> tuple[pd.DataFrame, list[dict]]
     zs = zscore(np.log(panel["ratio"]), z, MIN_HISTORY_YEARS * PERIODS_PER_YEAR["D"])
     touches = band_touches(zs)
     rets = panel["log_rel"].diff().dropna()
+    fwds = {m: _forward(panel["log_rel"], horizon_periods(m, "D")) for m in HORIZONS}
+    when = pd.DatetimeIndex(touches["date"])
     for m in HORIZONS:
-        fwd = _forward(panel["log_rel"], horizon_periods(m, "D"))
-        touches[f"fwd_{m}m"] = fwd.reindex(pd.DatetimeIndex(touches["date"])).to_numpy()
-    touches["level"] = panel["ratio"].reindex(pd.DatetimeIndex(touches["date"])).to_numpy()
+        touches[f"fwd_{m}m"] = fwds[m].reindex(when).to_numpy()
+    touches["level"] = panel["ratio"].reindex(when).to_numpy()
+    unconditional = {m: float((fwds[m][zs.notna()] if z == "real-time" else fwds[m]).mean()) for m in HORIZONS}
     stats = []
     for side in (1, -1):
         dates = touches.loc[touches["side"] == side, "date"]
         for m in HORIZONS:
             days = horizon_periods(m, "D")
-            fwd = _forward(panel["log_rel"], days)
-            if z == "real-time":
-                fwd = fwd[zs.notna()]
             row = {"side": side, "horizon": m, "n": len(dates), "n_used": 0, "mean": np.nan, "p": np.nan,
-                   "unconditional": float(fwd.mean())}
+                   "unconditional": unconditional[m]}
             used = touches.loc[touches["side"] == side, f"fwd_{m}m"].dropna()
             row["n_used"], row["mean"] = len(used), float(used.mean()) if len(used) else np.nan
             if len(used) >= 2:
@@ -700,16 +781,23 @@ def reversal_after_touches(panel: pd.DataFrame, z: str, horizon_months: int = HE
     if len(cand) < n_up + n_down:
         out["reason"] = "too few placebo dates outside the touch windows"
         return out
-    rng = np.random.default_rng(seed)
-    f = fwd.to_numpy()
-    draws = np.empty(n_draws)
-    for b in range(n_draws):
-        pick = rng.choice(cand, size=n_up + n_down, replace=False)
-        draws[b] = np.mean(np.concatenate([-f[pick[:n_up]], f[pick[n_up:]]]))
+    draws = placebo_means(fwd.to_numpy(), cand, n_up, n_down, n_draws=n_draws, seed=seed)
     lo = (1 + np.sum(draws <= obs)) / (1 + n_draws)
     hi = (1 + np.sum(draws >= obs)) / (1 + n_draws)
     out |= {"estimate": 100 * obs, "pvalue": float(min(1.0, 2 * min(lo, hi)))}
     return out
+
+
+def placebo_means(f: np.ndarray, cand: np.ndarray, n_up: int, n_down: int, *, n_draws: int, seed: int) -> np.ndarray:
+    """Reversal-signed mean forward return of ``n_up`` upper and ``n_down`` lower pseudo-touches per draw.
+
+    Each draw picks ``n_up + n_down`` distinct positions of ``cand`` (one ``rng.choice`` per
+    draw, in order); the first ``n_up`` count as upper touches (``−f``), the rest as lower
+    (``+f``). The means of all draws are taken at once, row by row.
+    """
+    rng = np.random.default_rng(seed)
+    picks = np.array([rng.choice(cand, size=n_up + n_down, replace=False) for _ in range(n_draws)])
+    return np.concatenate([-f[picks[:, :n_up]], f[picks[:, n_up:]]], axis=1).mean(axis=1)
 
 
 def reversal_part(ev: dict, proxy: str) -> PartResult:
@@ -792,12 +880,13 @@ class Bands(Study):
 
             min_m = MIN_HISTORY_YEARS * 12
             head_pred = {}
+            boot = rw_bootstrap_pvalues(monthly, HORIZONS, ("real-time", "in-sample"), min_periods=min_m)
             for h in HORIZONS:
                 row = {"ratio": _mark(r, monthly.index[0]), "h": h}
                 for zt in ("real-time", "in-sample"):
                     hod = cached_predictive_regression(loader, r, "M", h, z=zt, cov="hodrick", min_periods=min_m)
                     hac = cached_predictive_regression(loader, r, "M", h, z=zt, cov="hac", min_periods=min_m)
-                    _, pb = rw_bootstrap_pvalue(monthly, h, z=zt, min_periods=min_m)
+                    _, pb = boot[(h, zt)]
                     tag = "rt" if zt == "real-time" else "is"
                     row |= {f"N_{tag}": hod.nobs, f"β_{tag}": hod.beta,
                             f"p_hod_{tag}": hod.p, f"p_hac_{tag}": hac.p,

@@ -70,17 +70,20 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from scipy import special
 from statsmodels.regression.rolling import RollingOLS
 
 from econ.data.loader import DataLoader
 from econ.data.panel import build_panel
 from econ.models.coincidence import turning_point_coincidence
 from econ.models.cointegration import WindowRankResult, engle_granger_window_rank
+from econ.models.hac import andrews_lags, choose_bandwidth
 from econ.models.regression import levels_vs_differences, ols_hac
 from econ.models.turning_points import date_turning_points
 from econ.robust import Grid, NullDraws, Spec, SpecEstimate, run_grid
-from econ.robust.curve import circular_shift, spec_curve
-from econ.robust.fastols import slope_hac
+from econ.robust.curve import spec_curve
+from econ.robust.executor import underlying_loader
+from econ.robust.leanols import lean_ols
 from econ.robust.oos import oos_evaluation
 from econ.robust.placebo import fake_event_dates, lead_lag_placebo, permutation_placebo
 from econ.robust.stability import stability
@@ -148,25 +151,41 @@ BP_TRIM = 0.15
 _FRAMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # loader -> {key: frame}
 
 
+def _memo(loader: DataLoader) -> dict:
+    """The frames built for the loader under ``loader``'s recording proxies, after reading
+    :data:`SERIES` through ``loader`` (memoised reads) so that every proxy records them.
+
+    The study's run and its grid read through different proxies of one loader and build the
+    same panels; they share them here.
+    """
+    for sid in SERIES.values():
+        loader.fetch(sid)
+    return _FRAMES.setdefault(underlying_loader(loader), {})
+
+
+def _panel(loader: DataLoader, freq: str, start: str | None = None, end: str | None = None, *,
+           min_rows: int = 1, clock: str | None = None) -> pd.DataFrame:
+    """``build_panel(loader, SERIES, freq=freq, start=start, end=end, dropna="any", ...)``, built
+    once per loader (shared: never modify it)."""
+    cache = _memo(loader)
+    key = ("panel", freq, start, end, min_rows, clock)
+    if key not in cache:
+        kw = {} if clock is None else {"clock": clock}
+        cache[key] = build_panel(loader, SERIES, freq=freq, start=start, end=end, dropna="any", min_rows=min_rows,
+                                 **kw)
+    return cache[key]
+
+
 def _spec_frame(spec: Spec, loader: DataLoader) -> pd.DataFrame:
     """The spec's regression data: columns ``y`` (CSI 300) and ``x`` (US 10Y), transformed.
 
     Built once per loader and (frequency, sample, transform): the two bandwidth rules of a
     cell, its null hook and the stability checks read the same frame (never modified).
     """
-    cache = _FRAMES.setdefault(loader, {})
+    cache = _memo(loader)
     key = (spec["freq"], spec["sample"], spec["transform"])
     if key not in cache:
         cache[key] = _build_spec_frame(spec, loader)
-    return cache[key]
-
-
-def _history(loader: DataLoader, freq: str) -> pd.DataFrame:
-    """The whole common history at ``freq`` (the z-scores' trailing windows), once per loader."""
-    cache = _FRAMES.setdefault(loader, {})
-    key = ("history", freq)
-    if key not in cache:
-        cache[key] = build_panel(loader, SERIES, freq=freq, dropna="any")
     return cache[key]
 
 
@@ -174,10 +193,10 @@ def _build_spec_frame(spec: Spec, loader: DataLoader) -> pd.DataFrame:
     start, end = SAMPLES[spec["sample"]]
     freq = spec["freq"]
     if spec["transform"] == "changes":
-        p = build_panel(loader, SERIES, freq=freq, start=start, end=end, dropna="any", min_rows=24)
+        p = _panel(loader, freq, start, end, min_rows=24)
         frame = pd.DataFrame({"y": np.log(p["csi300"]).diff(), "x": p["us10y"].diff()})
     elif spec["transform"] == "z-scored changes":
-        p = _history(loader, freq)  # whole history: trailing windows
+        p = _panel(loader, freq)  # whole history: trailing windows
         w = ZSCORE_WINDOW[freq]
         cols = {"y": np.log(p["csi300"]).diff(), "x": p["us10y"].diff()}
         frame = pd.DataFrame({k: (v - v.rolling(w).mean().shift(1)) / v.rolling(w).std().shift(1)
@@ -196,20 +215,70 @@ def _build_spec_frame(spec: Spec, loader: DataLoader) -> pd.DataFrame:
 def estimate(spec: Spec, loader: DataLoader, null: NullDraws | None = None) -> SpecEstimate | list[SpecEstimate]:
     """β of CSI 300 log changes on US 10Y changes for one spec (HAC); the null hook shifts the regressor."""
     frame = _spec_frame(spec, loader)
-    if null is None:
-        r = ols_hac(frame["y"], frame[["x"]], rule=spec["hac"])
-        return SpecEstimate(estimate=float(r.params["x"]), se=float(r.bse["x"]), pvalue=float(r.pvalues["x"]),
-                            nobs=r.nobs, ci_low=float(r.conf_int.loc["x", "lower"]),
-                            ci_high=float(r.conf_int.loc["x", "upper"]),
-                            extra={"hac_lags": r.bandwidth, "start": frame.index[0].strftime("%Y-%m-%d"),
-                                   "end": frame.index[-1].strftime("%Y-%m-%d")})
-    y = frame["y"].to_numpy()
-    out = []
-    for u in null.uniforms(*NULL_SHIFT):  # = null.uniform(k, *NULL_SHIFT) for k in null
-        x = circular_shift(frame["x"].to_numpy(), u)
-        b, se, p, n = slope_hac(y, x, rule=spec["hac"])
-        out.append(SpecEstimate(estimate=b, se=se, pvalue=p, nobs=n))
-    return out
+    if null is not None:
+        b, se, p, n = null_estimates(frame["y"].to_numpy(), frame["x"].to_numpy(), null.uniforms(*NULL_SHIFT),
+                                     spec["hac"])
+        return [SpecEstimate(estimate=bk, se=sk, pvalue=pk, nobs=n)
+                for bk, sk, pk in zip(b.tolist(), se.tolist(), p.tolist(), strict=True)]
+    extra = {"start": frame.index[0].strftime("%Y-%m-%d"), "end": frame.index[-1].strftime("%Y-%m-%d")}
+    lean = lean_ols(frame["y"].to_numpy(), frame[["x"]].to_numpy(), cov="hac", rule=spec["hac"])
+    if lean is not None:
+        b, se, p, (lo, hi) = lean.coef(1)
+        return SpecEstimate(estimate=b, se=se, pvalue=p, nobs=lean.nobs, ci_low=lo, ci_high=hi,
+                            extra={"hac_lags": lean.bandwidth, **extra})
+    r = ols_hac(frame["y"], frame[["x"]], rule=spec["hac"])
+    return SpecEstimate(estimate=float(r.params["x"]), se=float(r.bse["x"]), pvalue=float(r.pvalues["x"]),
+                        nobs=r.nobs, ci_low=float(r.conf_int.loc["x", "lower"]),
+                        ci_high=float(r.conf_int.loc["x", "upper"]), extra={"hac_lags": r.bandwidth, **extra})
+
+
+def null_estimates(y: np.ndarray, x: np.ndarray, uniforms: tuple[float, ...], rule: str
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """:func:`econ.robust.fastols.slope_hac` of ``y`` on ``circular_shift(x, u)`` for every ``u``, all at once.
+
+    The draws are stacked and every step of :func:`econ.robust.fastols.ols_hac_cov` runs as one
+    batched ``matmul`` / ``inv`` (numpy applies the same BLAS/LAPACK call to each matrix of a
+    stack, so each draw's floats are those of its own fit). The lags of a data-dependent rule
+    differ between draws: the draws sharing a lag length share its sandwich loop.
+
+    Returns
+    -------
+    tuple
+        ``(beta, se, pvalue, nobs)``: slope, its HAC standard error and two-sided t p-value per draw.
+    """
+    n, k = len(y), 2
+    shifts = np.array([int(round(float(u) * n)) % max(n, 1) for u in uniforms])  # as circular_shift
+    Z = np.empty((len(shifts), n, k))
+    Z[:, :, 0] = 1.0
+    Z[:, :, 1] = x[(np.arange(n)[None, :] - shifts[:, None]) % n]
+    Zt = Z.transpose(0, 2, 1)
+    zz_inv = np.linalg.inv(Zt @ Z)
+    beta = np.matmul(zz_inv, (Zt @ y)[:, :, None])[:, :, 0]
+    u = Z * (y[None, :] - np.matmul(Z, beta[:, :, None])[:, :, 0])[:, :, None]
+    lags = _null_lags(u, n, rule)
+    S = u.transpose(0, 2, 1) @ u
+    for L in np.unique(lags).tolist():
+        rows = np.flatnonzero(lags == L)
+        ur = u[rows]
+        for j in range(1, L + 1):
+            g = ur[:, j:].transpose(0, 2, 1) @ ur[:, :-j]
+            S[rows] += (1 - j / (L + 1)) * (g + g.transpose(0, 2, 1))
+    V = zz_inv @ S @ zz_inv * n / (n - k)
+    se = np.sqrt(V[:, 1, 1])
+    b = beta[:, 1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(se > 0, 2 * special.stdtr(n - k, -np.abs(b / se)), np.nan)
+    return b, se, p, n
+
+
+def _null_lags(u: np.ndarray, n: int, rule: str) -> np.ndarray:
+    """The HAC lags of every draw (``u``: the scores, intercept first): one for a rule that sees
+    only ``n``, else each draw's own (Andrews' for all draws at once, :func:`andrews_lags`)."""
+    if rule == "andrews":
+        return andrews_lags(n, u[:, :, 1:])
+    if rule == "nw-auto":
+        return np.array([choose_bandwidth(n, rule, data=ud[:, 1:]).lags for ud in u])
+    return np.full(len(u), choose_bandwidth(n, rule).lags)
 
 
 def _log_ratio(q: pd.DataFrame) -> pd.Series:
@@ -240,7 +309,7 @@ def episode_window_ranks(loader: DataLoader) -> dict[str, WindowRankResult]:
     The windows run over the whole common weekly history (the part's reference) and, as a
     robustness row, over those starting in the Connect era (a subset of the same windows).
     """
-    weekly = build_panel(loader, SERIES, freq="W", dropna="any")
+    weekly = _panel(loader, "W")
     start, end = SAMPLES[EPISODE]
     whole = engle_granger_window_rank(np.log(weekly["csi300"]).rename("log_csi300"), weekly["us10y"], start, end,
                                       step=WINDOW_STEP)
@@ -286,8 +355,8 @@ class US10yCSI300(Study):
             for label, (start, end) in SAMPLES.items():
                 if progress:
                     progress(f"A2 {freq} {label}")
-                p = build_panel(loader, SERIES, freq=freq, start=start, end=end, dropna="any", min_rows=24)
-                p["log_csi300"] = np.log(p["csi300"])
+                p = _panel(loader, freq, start, end, min_rows=24)
+                p = p.assign(log_csi300=np.log(p["csi300"]))
                 r = levels_vs_differences("log_csi300", "us10y", p)
                 fits[(freq, label)] = r
                 d, lv = r.differences, r.levels
@@ -307,7 +376,7 @@ class US10yCSI300(Study):
         rank = ranks[next(iter(WINDOW_SAMPLES))]
         windows = _window_table(ranks)
 
-        weekly = build_panel(loader, SERIES, freq="W", start=SAMPLES["Connect era"][0], dropna="any")
+        weekly = _panel(loader, "W", SAMPLES["Connect era"][0], min_rows=24)  # the loop's Connect-era panel
         dy = np.log(weekly["csi300"]).diff()
         dx = weekly["us10y"].diff()
         frame = pd.concat({"dlog_csi300": dy, "d_us10y": dx}, axis=1).dropna()
@@ -315,7 +384,7 @@ class US10yCSI300(Study):
         rolling_beta = roll.params["d_us10y"].dropna()
         rolling = pd.DataFrame({"β": rolling_beta})
 
-        monthly = build_panel(loader, SERIES, freq="M", dropna="any")
+        monthly = _panel(loader, "M")
         tp_a = date_turning_points(np.log(monthly["csi300"]), **TP_RULES)
         tp_b = date_turning_points(monthly["us10y"], **TP_RULES)
         coin = turning_point_coincidence(monthly.index, tp_a.peaks.index, tp_a.troughs.index,
@@ -325,8 +394,8 @@ class US10yCSI300(Study):
                      for c in [turning_point_coincidence(monthly.index, tp_a.peaks.index, tp_a.troughs.index,
                                                          tp_b.peaks.index, tp_b.troughs.index, window=w)]]
 
-        daily = build_panel(loader, SERIES, freq="D", dropna="any")
-        us_dated = build_panel(loader, SERIES, freq="D", dropna="any", clock="native")["us10y"]  # FRED's own dates
+        daily = _panel(loader, "D")
+        us_dated = _panel(loader, "D", clock="native")["us10y"]  # FRED's own dates
         date_rows = []
         for d, claimed in ARTICLE_DATES.items():
             pos, kind, when = _extremum(daily["csi300"], pd.Timestamp(d))
@@ -475,8 +544,7 @@ class US10yCSI300(Study):
             rows.append({"test": what, "observed": r.beta, "se": r.se, "placebo_mean": np.nan,
                          "placebo_q95": np.nan, "p": r.pvalue})
         # what the Shanghai clock changes: the unaligned FRED week (Fri→Fri) and its lag
-        native = build_panel(loader, SERIES, freq="W", start=SAMPLES[HEADLINE_SAMPLE][0], dropna="any",
-                             clock="native")
+        native = _panel(loader, "W", SAMPLES[HEADLINE_SAMPLE][0], clock="native")
         nat = pd.concat({"y": np.log(native["csi300"]).diff(), "x": native["us10y"].diff()}, axis=1).dropna()
         nl = lead_lag_placebo(nat["y"], nat["x"], leads=(), lags=(0, 1)).table.set_index("shift")
         for shift, what in ((0, "Unaligned: FRED same week, Fri→Fri"),

@@ -60,11 +60,11 @@ def test_bootstrap_slope_equals_the_regression_and_rejects_strong_reversion():
     p = _panel(_ar1(0.8, 0.1, 600, 3))
     for z in ("in-sample", "real-time"):
         reg = B.predictive_regression(p, 3, z=z, cov="hodrick", min_periods=36)
-        obs, pval = B.rw_bootstrap_pvalue(p, 3, z=z, min_periods=36, n_boot=199)
+        obs, pval = B.rw_bootstrap_pvalues(p, (3,), (z,), min_periods=36, n_boot=199)[(3, z)]
         assert obs == pytest.approx(float(reg.params["z"]), rel=1e-9)
         assert pval < 0.05
     walk = _panel(np.cumsum(np.random.default_rng(4).normal(0, 0.03, 240)))
-    _, p_walk = B.rw_bootstrap_pvalue(walk, 6, z="real-time", min_periods=36, n_boot=199)
+    _, p_walk = B.rw_bootstrap_pvalues(walk, (6,), ("real-time",), min_periods=36, n_boot=199)[(6, "real-time")]
     assert p_walk > 0.05
 
 
@@ -245,7 +245,7 @@ def test_null_slopes_equal_ols_hac_on_the_shifted_regressor():
         z, r = B.predictive_inputs(p, zt, 36)
         for errors in ("hodrick", "hac"):
             for h in (3, 12):
-                beta, se, pv, m = B.null_slopes(z, r, h, errors, [0, 29])
+                beta, se, pv, m = B.null_slopes(B.ShiftedRegressor.of(z, [0, 29]), r, h, errors)
                 own = B.predictive_regression(p, h, z=zt, cov=errors, min_periods=36)  # shift 0 = the spec itself
                 assert m == own.nobs
                 assert (beta[0], se[0], pv[0]) == pytest.approx(
