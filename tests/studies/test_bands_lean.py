@@ -13,16 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from econ.config import Settings
-from econ.data.loader import DataLoader
 from econ.models.regression import ols_hac
 from studies import bands as B
-
-
-@pytest.fixture(scope="module")
-def loader(vault, tmp_path_factory) -> DataLoader:
-    return DataLoader(Settings.resolve(vault=vault, cache=tmp_path_factory.mktemp("c"), live=False))
-
 
 SPECS = list(itertools.product(B.GRID.dimensions["freq"], B.GRID.dimensions["z"], B.HORIZONS,
                                B.GRID.dimensions["errors"]))

@@ -13,21 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from econ.config import Settings
-from econ.data.loader import DataLoader
 from econ.robust import NullDraws
 from studies import bands as B
-
-
-@pytest.fixture(scope="module")
-def loader(vault, tmp_path_factory) -> DataLoader:
-    return DataLoader(Settings.resolve(vault=vault, cache=tmp_path_factory.mktemp("c"), live=False))
-
-
-@pytest.fixture
-def fresh_loader(vault, tmp_path) -> DataLoader:
-    """A second loader on the same vault: nothing memoised yet."""
-    return DataLoader(Settings.resolve(vault=vault, cache=tmp_path / "c", live=False))
 
 
 # --------------------------------------------------------------------------- shared: null uniforms

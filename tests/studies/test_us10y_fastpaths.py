@@ -12,8 +12,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from econ.config import Settings
-from econ.data.loader import DataLoader
 from econ.data.panel import build_panel
 from econ.models.hac import choose_bandwidth
 from econ.models.regression import ols_hac
@@ -22,18 +20,6 @@ from econ.robust.curve import circular_shift
 from econ.robust.executor import RecordingLoader
 from econ.robust.fastols import slope_hac
 from studies import us10y_csi300 as U
-
-
-@pytest.fixture(scope="module")
-def loader(vault, tmp_path_factory) -> DataLoader:
-    return DataLoader(Settings.resolve(vault=vault, cache=tmp_path_factory.mktemp("c"), live=False))
-
-
-@pytest.fixture
-def fresh_loader(vault, tmp_path) -> DataLoader:
-    """A second loader on the same vault: nothing memoised yet."""
-    return DataLoader(Settings.resolve(vault=vault, cache=tmp_path / "c", live=False))
-
 
 SPECS = [s for s in U.GRID if U._andrews_needs_long_samples(s) is None]
 
