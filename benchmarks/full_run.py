@@ -229,6 +229,11 @@ def main() -> None:
               + ("(one round only)" if d is None else "identical" if not d else f"{len(d)} differ: {d[:8]}"))
         j = tree_diff(keep[label], work / f"{label}_jobs2_paper")
         print(f"  {label}: cold vs --jobs 2: " + ("identical" if not j else f"{len(j)} differ: {j[:8]}"))
+    if len(codes) == 2:
+        # The cache index keys each study by the hash of its code: it differs between two codes by design.
+        b = [f for f in tree_diff(keep["before"], keep["after"]) if f != "results/index.json"]
+        print("  before vs after, cold (cache keys in results/index.json left out): "
+              + ("identical" if not b else f"{len(b)} differ: {b[:8]}"))
     if args.record_costs:
         costs = per_study(keep["after costs"])
         target = REPO / "studies" / "costs.json"
